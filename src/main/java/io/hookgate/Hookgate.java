@@ -1,0 +1,217 @@
+package io.hookgate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.config.ConfigException;
+import io.hookgate.config.HookgateConfig;
+import io.hookgate.config.SourceConfig;
+import io.hookgate.event.CloudEventFactory;
+import io.hookgate.event.EventPublisher;
+import io.hookgate.health.KafkaReadiness;
+import io.hookgate.health.ManagementVerticle;
+import io.hookgate.ingress.ConfiguredSource;
+import io.hookgate.ingress.IngressVerticle;
+import io.hookgate.ingress.auth.Authenticators;
+import io.hookgate.ingress.source.AquariumSource;
+import io.hookgate.ingress.source.GenericSource;
+import io.hookgate.ingress.source.IsahitSource;
+import io.hookgate.ingress.source.KiliSource;
+import io.hookgate.ingress.source.V7Source;
+import io.hookgate.ingress.source.WebhookSource;
+import io.hookgate.kafka.EmbeddedKafkaBroker;
+import io.hookgate.kafka.KafkaClientFactory;
+import io.hookgate.metrics.GatewayMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: wires configuration, Kafka clients and verticles together, and takes them down in
+ * the order that loses nothing. {@link Main} runs it as a process; tests run it in their JVM.
+ */
+public final class Hookgate {
+  private static final Logger LOG = LoggerFactory.getLogger(Hookgate.class);
+
+  private final HookgateConfig config;
+  private final EmbeddedKafkaBroker broker;
+  private final Vertx vertx;
+  private final Producer<String, byte[]> producer;
+  private final Admin admin;
+  private final GatewayMetrics metrics;
+  private final KafkaReadiness readiness;
+  private final KafkaClientMetrics producerMetrics;
+  private final List<IngressVerticle> ingress = new CopyOnWriteArrayList<>();
+  private final String bootstrapServers;
+  private ManagementVerticle management;
+
+  private Hookgate(HookgateConfig config, EmbeddedKafkaBroker broker, String bootstrapServers, Vertx vertx,
+      Producer<String, byte[]> producer, Admin admin, GatewayMetrics metrics, KafkaReadiness readiness,
+      KafkaClientMetrics producerMetrics) {
+    this.config = config;
+    this.broker = broker;
+    this.bootstrapServers = bootstrapServers;
+    this.vertx = vertx;
+    this.producer = producer;
+    this.admin = admin;
+    this.metrics = metrics;
+    this.readiness = readiness;
+    this.producerMetrics = producerMetrics;
+  }
+
+  /** Starts everything; blocks the calling thread (never call it from an event loop). */
+  public static Hookgate start(HookgateConfig config, Map<String, String> env) throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    Map<String, ConfiguredSource> sources = sources(config, env, mapper);
+    EmbeddedKafkaBroker broker = null;
+    String bootstrap = config.kafka().bootstrapServers();
+    if (config.kafka().useEmbedded()) {
+      var e = config.kafka().embedded();
+      LOG.info("No Kafka configured (KAFKA_BOOTSTRAP_SERVERS / kafka.bootstrapServers): starting the embedded broker");
+      broker = new EmbeddedKafkaBroker(Path.of(e.dataDir()).toAbsolutePath().normalize(), e.host(), e.port(), e.controllerPort(), Map.of()).start();
+      bootstrap = broker.bootstrapServers();
+      LOG.info("Embedded Kafka broker listening on {} (point kcat or any Kafka client here), data in {}",
+          bootstrap, broker.dataDir());
+    }
+    KafkaClientFactory clients = new KafkaClientFactory(bootstrap, config.kafka());
+    Producer<String, byte[]> producer = new KafkaProducer<>(
+        clients.eventProducer("hookgate-ingress", config.ingress().publishTimeout()));
+    Admin admin = Admin.create(clients.admin("hookgate-admin"));
+    GatewayMetrics metrics = new GatewayMetrics();
+    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(metrics.registry());
+    Clock clock = Clock.systemUTC();
+    KafkaReadiness readiness = new KafkaReadiness(admin, producer, config.kafka().topics().all(),
+        config.kafka().createTopics(), broker != null ? 1 : -1, bootstrap, clock);
+    metrics.gauge("hookgate.ready", "1 when hookgate can accept webhooks, else 0",
+        () -> readiness.status().ready() ? 1 : 0);
+
+    int instances = config.ingress().instances() > 0 ? config.ingress().instances()
+        : Math.max(1, Runtime.getRuntime().availableProcessors());
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(instances, 2)));
+    Hookgate gateway = new Hookgate(config, broker, bootstrap, vertx, producer, admin, metrics, readiness, producerMetrics);
+    try {
+      KafkaReadiness.Status first = readiness.start(vertx, Duration.ofSeconds(2)).await(30, TimeUnit.SECONDS);
+      if (!first.ready()) {
+        LOG.warn("Starting while not ready ({}); webhooks get 503 until Kafka is reachable", first.reason());
+      }
+      EventPublisher publisher = new EventPublisher(producer);
+      CloudEventFactory cloudEvents = new CloudEventFactory(mapper, clock);
+      gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper, List.of());
+      vertx.deployVerticle(gateway.management).await(30, TimeUnit.SECONDS);
+      vertx.deployVerticle(() -> {
+        IngressVerticle v = new IngressVerticle(config.ingress(), sources, publisher, cloudEvents,
+            config.kafka().topics().events().name(), metrics, mapper, clock);
+        gateway.ingress.add(v);
+        return v;
+      }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      gateway.close();
+      throw e;
+    }
+    LOG.info("hookgate started: webhooks at http://{}:{}/webhooks/<source> for sources {}, management on port {}, Kafka {}{}",
+        config.ingress().host(), config.ingress().port(), new TreeMap<>(sources).keySet(),
+        config.management().port(), bootstrap, broker != null ? " (embedded)" : "");
+    return gateway;
+  }
+
+  static Map<String, ConfiguredSource> sources(HookgateConfig config, Map<String, String> env, ObjectMapper mapper) {
+    Map<String, ConfiguredSource> out = new TreeMap<>();
+    for (Map.Entry<String, SourceConfig> e : config.sources().entrySet()) {
+      SourceConfig s = e.getValue();
+      WebhookSource adapter = switch (s.kind()) {
+        case "kili" -> new KiliSource(mapper);
+        case "v7" -> new V7Source();
+        case "aquarium" -> new AquariumSource();
+        case "isahit" -> new IsahitSource();
+        case "generic" -> new GenericSource(s.mapping());
+        default -> throw new ConfigException("config key 'sources." + e.getKey() + ".kind': unknown kind " + s.kind());
+      };
+      long limit = s.maxBodyBytes() != null ? s.maxBodyBytes() : config.ingress().maxBodyBytes();
+      out.put(e.getKey(), new ConfiguredSource(e.getKey(), s.kind(),
+          Authenticators.create(e.getKey(), s.auth(), env), adapter, limit));
+    }
+    return out;
+  }
+
+  public HookgateConfig config() {
+    return config;
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public KafkaReadiness readiness() {
+    return readiness;
+  }
+
+  public int ingressPort() {
+    return ingress.get(0).actualPort();
+  }
+
+  public int managementPort() {
+    return management.actualPort();
+  }
+
+  /**
+   * Graceful shutdown: unready first, wait the drain delay so load balancers notice, stop taking requests
+   * and let those in flight get their Kafka acknowledgement and answer, flush the producer, then close.
+   */
+  public void shutdownGracefully() {
+    Duration grace = config.shutdown().gracePeriod();
+    long deadline = System.nanoTime() + grace.toNanos();
+    LOG.info("Shutting down: readiness off, draining for {}ms, grace period {}ms",
+        config.shutdown().drainDelay().toMillis(), grace.toMillis());
+    readiness.markShuttingDown();
+    sleep(config.shutdown().drainDelay());
+    Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    try {
+      Future.all(ingress.stream().map(v -> v.shutdown(left)).toList())
+          .await(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("Ingress did not drain within the grace period: {}", e.toString());
+    }
+    close();
+  }
+
+  /** Closes everything at once; use {@link #shutdownGracefully()} to drain first. */
+  public void close() {
+    try {
+      readiness.stop(vertx);
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+    producer.flush();
+    producerMetrics.close();
+    producer.close(Duration.ofSeconds(5));
+    admin.close(Duration.ofSeconds(5));
+    metrics.close();
+    if (broker != null) {
+      broker.stop();
+    }
+    LOG.info("hookgate stopped");
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,295 @@
+package io.hookgate.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the configuration: built-in defaults, then the YAML file, then environment variables.
+ *
+ * <p>The file is {@code $HOOKGATE_CONFIG} when set, else {@code conf/hookgate.yaml} in the working
+ * directory, else the copy bundled in the jar. Any key can be overridden by an environment variable named
+ * {@code HOOKGATE_} + its path in upper case with {@code _} between segments, e.g.
+ * {@code HOOKGATE_INGRESS_PORT=8081} or {@code HOOKGATE_SOURCES_KILI_MAX_BODY_BYTES=2MiB}; camelCase keys
+ * match with or without underscores between their words. {@code KAFKA_BOOTSTRAP_SERVERS} is honoured as
+ * the well-known name for {@code kafka.bootstrapServers}.
+ */
+public final class ConfigLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+  public static final String ENV_PREFIX = "HOOKGATE_";
+  public static final Set<String> KINDS = Set.of("kili", "v7", "aquarium", "isahit", "generic");
+  public static final Set<String> AUTH_TYPES = Set.of("header", "hmac", "standard-webhooks", "none");
+
+  private final ObjectMapper yaml;
+  private final Map<String, String> env;
+
+  public ConfigLoader(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+    this.yaml = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  }
+
+  /** Loads from the default location, resolved as described above. */
+  public HookgateConfig load() {
+    String explicit = env.get("HOOKGATE_CONFIG");
+    if (explicit != null && !explicit.isBlank()) {
+      Path path = Path.of(explicit);
+      if (!Files.isRegularFile(path)) {
+        throw new ConfigException("HOOKGATE_CONFIG: no config file at " + path.toAbsolutePath());
+      }
+      return load(path);
+    }
+    Path local = Path.of("conf", "hookgate.yaml");
+    if (Files.isRegularFile(local)) {
+      return load(local);
+    }
+    LOG.info("No conf/hookgate.yaml in {}; using the configuration bundled in the jar", Path.of("").toAbsolutePath());
+    try (InputStream in = resource("conf/hookgate.yaml")) {
+      return bind(merge(defaults(), readTree(in, "bundled conf/hookgate.yaml")), "bundled conf/hookgate.yaml");
+    } catch (IOException e) {
+      throw new ConfigException("could not read the bundled configuration: " + e.getMessage(), e);
+    }
+  }
+
+  public HookgateConfig load(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      LOG.info("Configuration file: {}", file.toAbsolutePath());
+      return bind(merge(defaults(), readTree(in, file.toString())), file.toString());
+    } catch (IOException e) {
+      throw new ConfigException("could not read config file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Loads from YAML text; used by tests and tools. */
+  public HookgateConfig loadYaml(String text) {
+    try {
+      return bind(merge(defaults(), yaml.readTree(text)), "inline configuration");
+    } catch (IOException e) {
+      throw new ConfigException("configuration is not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  private JsonNode defaults() throws IOException {
+    try (InputStream in = resource("hookgate-defaults.yaml")) {
+      return readTree(in, "built-in defaults");
+    }
+  }
+
+  private static InputStream resource(String name) throws IOException {
+    InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(name);
+    if (in == null) {
+      throw new IOException("missing resource " + name);
+    }
+    return in;
+  }
+
+  private JsonNode readTree(InputStream in, String origin) {
+    try {
+      JsonNode node = yaml.readTree(in);
+      if (node == null || node.isMissingNode() || node.isNull()) {
+        return yaml.createObjectNode();
+      }
+      if (!node.isObject()) {
+        throw new ConfigException(origin + ": the top level must be a mapping of keys");
+      }
+      return node;
+    } catch (IOException e) {
+      throw new ConfigException(origin + " is not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  private HookgateConfig bind(JsonNode tree, String origin) {
+    applyEnvironment((ObjectNode) tree);
+    HookgateConfig config;
+    try {
+      config = yaml.treeToValue(tree, HookgateConfig.class);
+    } catch (JsonMappingException e) {
+      throw new ConfigException("config key '" + path(e) + "' in " + origin + ": " + reason(e), e);
+    } catch (ConfigException e) {
+      throw new ConfigException(e.getMessage() + " (in " + origin + ")", e);
+    } catch (IOException e) {
+      throw new ConfigException(origin + ": " + e.getMessage(), e);
+    }
+    validate(config);
+    return config;
+  }
+
+  private static String reason(JsonMappingException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root instanceof ConfigException || root instanceof IllegalArgumentException) {
+      return root.getMessage();
+    }
+    String msg = e.getOriginalMessage();
+    int cut = msg.indexOf(" (class ");
+    return cut > 0 ? msg.substring(0, cut) : msg;
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (!sb.isEmpty()) {
+          sb.append('.');
+        }
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  static JsonNode merge(JsonNode base, JsonNode over) {
+    if (!(base instanceof ObjectNode b) || !over.isObject()) {
+      return over.deepCopy();
+    }
+    ObjectNode out = b.deepCopy();
+    over.fields().forEachRemaining(e -> {
+      JsonNode existing = out.get(e.getKey());
+      out.set(e.getKey(), existing == null ? e.getValue().deepCopy() : merge(existing, e.getValue()));
+    });
+    return out;
+  }
+
+  private void applyEnvironment(ObjectNode tree) {
+    String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
+    if (bootstrap != null) {
+      ((ObjectNode) tree.with("kafka")).put("bootstrapServers", bootstrap);
+    }
+    env.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(ENV_PREFIX) && !e.getKey().equals("HOOKGATE_CONFIG"))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> {
+          List<String> tokens = Arrays.stream(e.getKey().substring(ENV_PREFIX.length()).split("_"))
+              .filter(t -> !t.isEmpty())
+              .map(t -> t.toLowerCase(Locale.ROOT))
+              .collect(Collectors.toList());
+          if (!override(tree, tokens, e.getValue())) {
+            // Name only the variable: its value may be a secret.
+            LOG.warn("Environment variable {} matches no configuration key; ignored", e.getKey());
+          }
+        });
+  }
+
+  /** Walks the tree consuming tokens; a key matches one or more tokens joined, ignoring case. */
+  private boolean override(ObjectNode node, List<String> tokens, String value) {
+    for (int take = tokens.size(); take >= 1; take--) {
+      String joined = String.join("", tokens.subList(0, take));
+      Iterator<String> names = node.fieldNames();
+      List<String> keys = new ArrayList<>();
+      names.forEachRemaining(keys::add);
+      for (String key : keys) {
+        if (!normalize(key).equals(joined)) {
+          continue;
+        }
+        List<String> rest = tokens.subList(take, tokens.size());
+        JsonNode child = node.get(key);
+        if (rest.isEmpty()) {
+          if (child != null && child.isContainerNode()) {
+            return false;
+          }
+          node.set(key, scalar(value));
+          return true;
+        }
+        if (child instanceof ObjectNode obj && override(obj, rest, value)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private JsonNode scalar(String value) {
+    try {
+      JsonNode parsed = yaml.readTree(value);
+      return parsed != null && parsed.isValueNode() ? parsed : yaml.getNodeFactory().textNode(value);
+    } catch (IOException e) {
+      return yaml.getNodeFactory().textNode(value);
+    }
+  }
+
+  private static String normalize(String key) {
+    return key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+  }
+
+  private static void validate(HookgateConfig c) {
+    require(c.ingress() != null, "ingress", "is missing");
+    port("ingress.port", c.ingress().port());
+    port("management.port", c.management().port());
+    require(c.ingress().port() != c.management().port(), "management.port", "must differ from ingress.port");
+    require(c.ingress().maxBodyBytes() > 0, "ingress.maxBodyBytes", "must be positive");
+    require(c.ingress().publishTimeout().toMillis() >= 100, "ingress.publishTimeout", "must be at least 100ms");
+    require(c.kafka().topics() != null && c.kafka().topics().events() != null, "kafka.topics.events", "is missing");
+    for (TopicSpec t : c.kafka().topics().all()) {
+      require(t.name() != null && t.name().matches("[a-zA-Z0-9._-]{1,249}"), "kafka.topics", "topic name '" + t.name() + "' is not a valid Kafka topic name");
+    }
+    if (c.kafka().useEmbedded()) {
+      port("kafka.embedded.port", c.kafka().embedded().port());
+      port("kafka.embedded.controllerPort", c.kafka().embedded().controllerPort());
+    }
+    c.sources().forEach((name, s) -> {
+      String key = "sources." + name;
+      require(name.matches("[a-z0-9][a-z0-9_-]{0,62}"), key, "source names are lower-case letters, digits, '-' and '_'");
+      require(s != null, key, "is empty");
+      require(s.kind() != null && KINDS.contains(s.kind()), key + ".kind", "must be one of " + String.join(", ", sorted(KINDS)) + " (got '" + s.kind() + "')");
+      require(s.auth() != null && s.auth().type() != null, key + ".auth.type", "is required: one of " + String.join(", ", sorted(AUTH_TYPES)) + " (use 'none' to accept unauthenticated requests)");
+      require(AUTH_TYPES.contains(s.auth().type()), key + ".auth.type", "must be one of " + String.join(", ", sorted(AUTH_TYPES)) + " (got '" + s.auth().type() + "')");
+      if (!s.auth().type().equals("none")) {
+        require(!s.auth().secrets().isEmpty(), key + ".auth.secrets", "needs at least one secret reference for auth type " + s.auth().type());
+      }
+      if (s.auth().encoding() != null) {
+        require(Set.of("hex", "base64").contains(s.auth().encoding()), key + ".auth.encoding", "must be hex or base64");
+      }
+      if (s.maxBodyBytes() != null) {
+        require(s.maxBodyBytes() > 0, key + ".maxBodyBytes", "must be positive");
+      }
+      if (s.kind().equals("generic")) {
+        require(s.mapping() != null && s.mapping().eventType() != null, key + ".mapping.eventType", "is required for a generic source (a JSON pointer such as /type)");
+        pointer(key + ".mapping.eventType", s.mapping().eventType());
+        pointer(key + ".mapping.projectId", s.mapping().projectId());
+        pointer(key + ".mapping.deliveryId", s.mapping().deliveryId());
+        pointer(key + ".mapping.subject", s.mapping().subject());
+      }
+    });
+  }
+
+  private static List<String> sorted(Set<String> s) {
+    return s.stream().sorted().toList();
+  }
+
+  private static void pointer(String key, String value) {
+    if (value != null) {
+      require(value.startsWith("/"), key, "must be a JSON pointer starting with '/' (got '" + value + "')");
+    }
+  }
+
+  private static void port(String key, int port) {
+    require(port > 0 && port < 65536, key, "must be a TCP port between 1 and 65535 (got " + port + ")");
+  }
+
+  private static void require(boolean ok, String key, String message) {
+    if (!ok) {
+      throw new ConfigException("config key '" + key + "': " + message);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package io.hookgate.config;
+
+import java.util.Map;
+
+/** The whole gateway configuration, bound from {@code conf/hookgate.yaml} plus environment overrides. */
+public record HookgateConfig(
+    IngressConfig ingress,
+    ManagementConfig management,
+    KafkaSettings kafka,
+    ShutdownConfig shutdown,
+    Map<String, SourceConfig> sources) {
+
+  public HookgateConfig {
+    sources = sources == null ? Map.of() : Map.copyOf(sources);
+  }
+}

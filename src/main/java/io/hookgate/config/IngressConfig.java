@@ -1,0 +1,26 @@
+package io.hookgate.config;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.time.Duration;
+
+/**
+ * The webhook HTTP server.
+ *
+ * @param maxBodyBytes default body limit for every source, enforced while reading
+ * @param publishTimeout how long a request waits for Kafka's acknowledgement before it gets a 503
+ * @param bodyReadTimeout how long a client may take to send its body before it gets a 408
+ * @param retryAfter the {@code Retry-After} sent with a 503
+ * @param instances verticle instances (event loops) serving the port; 0 means one per core
+ * @param accessLog one log line per request (source, status, event id, reason)
+ */
+public record IngressConfig(
+    String host,
+    int port,
+    @JsonDeserialize(using = ConfigDeserializers.ByteSize.class) long maxBodyBytes,
+    @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration publishTimeout,
+    @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration bodyReadTimeout,
+    @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration idleTimeout,
+    @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration retryAfter,
+    int instances,
+    boolean accessLog) {
+}

@@ -1,0 +1,17 @@
+package io.hookgate.config;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+
+/**
+ * A configured webhook sender, served at {@code POST /webhooks/{name}}.
+ *
+ * @param kind kili, v7, aquarium, isahit or generic: how the body is validated and normalized
+ * @param maxBodyBytes overrides the ingress body limit for this source; null keeps it
+ * @param mapping JSON pointers for a generic source
+ */
+public record SourceConfig(
+    String kind,
+    AuthConfig auth,
+    @JsonDeserialize(using = ConfigDeserializers.ByteSize.class) Long maxBodyBytes,
+    GenericMapping mapping) {
+}

@@ -1,0 +1,15 @@
+package io.hookgate.event;
+
+/** The CloudEvents {@code type} values hookgate emits: neutral across platforms, part of the public contract. */
+public final class EventTypes {
+  public static final String LABEL_SUBMITTED = "labeling.label.submitted";
+  public static final String LABEL_REVIEWED = "labeling.label.reviewed";
+  public static final String ITEM_STAGE_REACHED = "labeling.item.stage_reached";
+  public static final String ISSUE_EXPORTED = "labeling.issue.exported";
+  public static final String TASK_COMPLETED = "labeling.task.completed";
+  /** Anything else: a generic source's events, or a platform event with no neutral meaning yet. */
+  public static final String WEBHOOK_RECEIVED = "webhook.received";
+
+  private EventTypes() {
+  }
+}

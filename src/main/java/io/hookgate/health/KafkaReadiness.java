@@ -1,0 +1,152 @@
+package io.hookgate.health;
+
+import io.hookgate.config.TopicSpec;
+import io.hookgate.kafka.TopicProvisioner;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether hookgate can accept webhooks: the cluster answers, the topics exist, and the producer has their
+ * metadata (its {@code send()} never waits for metadata, so it must be there before traffic). Checked
+ * periodically on a worker thread; the periodic {@code partitionsFor} also keeps the producer's metadata
+ * for the topics from expiring while traffic is idle.
+ */
+public final class KafkaReadiness {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaReadiness.class);
+
+  /** The last verdict; {@code reason} says what is wrong when not ready. */
+  public record Status(boolean ready, String reason, Instant checkedAt) {
+  }
+
+  private final Admin admin;
+  private final Producer<?, ?> producer;
+  private final List<TopicSpec> topics;
+  private final boolean createTopics;
+  private final int singleNodeReplication;
+  private final String bootstrapServers;
+  private final Clock clock;
+  private final List<Consumer<Status>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile Status status;
+  private volatile boolean topicsEnsured;
+  private volatile boolean shuttingDown;
+  private volatile long timerId = -1;
+
+  public KafkaReadiness(Admin admin, Producer<?, ?> producer, List<TopicSpec> topics, boolean createTopics,
+      int singleNodeReplication, String bootstrapServers, Clock clock) {
+    this.admin = admin;
+    this.producer = producer;
+    this.topics = List.copyOf(topics);
+    this.createTopics = createTopics;
+    this.singleNodeReplication = singleNodeReplication;
+    this.bootstrapServers = bootstrapServers;
+    this.clock = clock;
+    this.status = new Status(false, "starting", clock.instant());
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  public void onChange(Consumer<Status> listener) {
+    listeners.add(listener);
+  }
+
+  /** Runs one check now, then every {@code interval}; checks never overlap. */
+  public Future<Status> start(Vertx vertx, Duration interval) {
+    Future<Status> first = vertx.executeBlocking(() -> check(Duration.ofSeconds(10)), true);
+    timerId = vertx.setPeriodic(interval.toMillis(), interval.toMillis(),
+        id -> vertx.executeBlocking(() -> check(Duration.ZERO), true));
+    return first;
+  }
+
+  public void stop(Vertx vertx) {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+    }
+  }
+
+  /** Turns readiness false for good: the first step of a graceful shutdown. */
+  public void markShuttingDown() {
+    shuttingDown = true;
+    update(new Status(false, "shutting down", clock.instant()));
+  }
+
+  /**
+   * Blocking check.
+   *
+   * @param warmUp how long to keep asking for topic metadata before giving up (start-up only)
+   */
+  Status check(Duration warmUp) {
+    if (shuttingDown) {
+      return status;
+    }
+    Status next;
+    try {
+      admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes().get(3, TimeUnit.SECONDS);
+      if (createTopics && !topicsEnsured) {
+        new TopicProvisioner(admin).ensure(topics, singleNodeReplication);
+        topicsEnsured = true;
+      }
+      String missing = awaitMetadata(warmUp);
+      next = missing == null
+          ? new Status(true, null, clock.instant())
+          : new Status(false, "no metadata yet for topic " + missing + " (does it exist?)", clock.instant());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      next = new Status(false, "interrupted", clock.instant());
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      next = new Status(false, "Kafka not reachable at " + bootstrapServers + ": "
+          + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()),
+          clock.instant());
+    }
+    if (!shuttingDown) {
+      update(next);
+    }
+    return status;
+  }
+
+  private String awaitMetadata(Duration warmUp) throws InterruptedException {
+    long deadline = System.nanoTime() + warmUp.toNanos();
+    while (true) {
+      String missing = null;
+      for (TopicSpec t : topics) {
+        try {
+          // Non-blocking (max.block.ms=0): throws until the producer has the metadata, and asks for it.
+          producer.partitionsFor(t.name());
+        } catch (RuntimeException e) {
+          missing = t.name();
+          break;
+        }
+      }
+      if (missing == null || System.nanoTime() > deadline) {
+        return missing;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private void update(Status next) {
+    Status previous = status;
+    status = next;
+    if (previous.ready() != next.ready()) {
+      if (next.ready()) {
+        LOG.info("Ready: Kafka at {} is reachable and the topics are known", bootstrapServers);
+      } else {
+        LOG.warn("Not ready: {}", next.reason());
+      }
+      listeners.forEach(l -> l.accept(next));
+    }
+  }
+}

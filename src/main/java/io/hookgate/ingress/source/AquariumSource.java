@@ -1,0 +1,112 @@
+package io.hookgate.ingress.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hookgate.event.Annotation;
+import io.hookgate.event.EventTypes;
+import io.hookgate.event.ExportedIssue;
+import io.hookgate.event.LabelingEvent;
+import io.hookgate.event.NormalizedEvent;
+import io.hookgate.ingress.InvalidPayloadException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Aquarium: the envelope {@code {event, project, [entity]}}. {@code issue-exported} must carry an
+ * {@code issue} with its {@code elements}: frames (labels in {@code frame_data.label_data}) and crops
+ * ({@code crop_data.uuid}). Other Aquarium events pass through as {@code webhook.received}.
+ */
+public final class AquariumSource implements WebhookSource {
+
+  @Override
+  public NormalizedEvent normalize(String sourceName, JsonNode body) throws InvalidPayloadException {
+    Fields.requireRootObject(body);
+    String event = Fields.requireText(body, "event");
+    // The documented key is 'project'; Aquarium's own sample handler reads 'project_name'.
+    String project = Fields.firstText(body, "project", "project_name");
+    if (project == null) {
+      throw new InvalidPayloadException("project", "required field 'project' is missing");
+    }
+    LabelingEvent.Builder data = LabelingEvent.builder("aquarium", sourceName, body)
+        .platformEventType(event)
+        .projectId(project);
+    if (!event.equals("issue-exported")) {
+      return new NormalizedEvent(EventTypes.WEBHOOK_RECEIVED, null, project, null, data.build());
+    }
+    JsonNode issue = Fields.requireObject(body, "issue");
+    JsonNode elements = Fields.requireArray(body, "issue.elements");
+    List<ExportedIssue.Element> out = new ArrayList<>();
+    List<Annotation> annotations = new ArrayList<>();
+    for (int i = 0; i < elements.size(); i++) {
+      out.add(element(elements.get(i), "issue.elements." + i, annotations));
+    }
+    String issueId = Fields.firstText(issue, "id", "issue_id");
+    String name = Fields.firstText(issue, "issue_name", "name");
+    String dataset = Fields.firstText(issue, "dataset");
+    if (!out.isEmpty()) {
+      name = name != null ? name : Fields.text(elements.get(0), "issue_name");
+      dataset = dataset != null ? dataset : out.get(0).dataset();
+    }
+    data.itemId(issueId).batchId(dataset).annotations(annotations)
+        .issue(new ExportedIssue(issueId, name, dataset, out));
+    return new NormalizedEvent(EventTypes.ISSUE_EXPORTED, issueId, project, null, data.build());
+  }
+
+  private static ExportedIssue.Element element(JsonNode e, String path, List<Annotation> annotations)
+      throws InvalidPayloadException {
+    if (!e.isObject()) {
+      throw new InvalidPayloadException(path, "field '" + path + "' must be a JSON object");
+    }
+    String type = Fields.firstText(e, "element_type");
+    Set<String> labelIds = new LinkedHashSet<>();
+    if ("crop".equals(type)) {
+      String uuid = Fields.text(e, "crop_data.uuid");
+      if (uuid == null) {
+        throw new InvalidPayloadException(path + ".crop_data.uuid", "required field '" + path + ".crop_data.uuid' is missing");
+      }
+      labelIds.add(uuid);
+      annotations.add(Annotation.of(uuid, null, Fields.text(e, "crop_data.label"), kind(Fields.text(e, "crop_data.label_type")), null));
+    }
+    for (JsonNode label : e.path("frame_data").path("label_data")) {
+      String uuid = Fields.text(label, "uuid");
+      if (uuid != null && !"crop".equals(type)) {
+        labelIds.add(uuid);
+        annotations.add(Annotation.of(uuid, null, Fields.text(label, "label"), kind(Fields.text(label, "label_type")), null));
+      }
+    }
+    JsonNode sensors = e.path("frame_data").path("sensor_data");
+    // The schema has a list of sensors; Aquarium's REST sample reads a single object.
+    JsonNode sensor = sensors.isArray() ? sensors.path(0) : sensors;
+    return new ExportedIssue.Element(
+        Fields.text(e, "element_id"), type, Fields.text(e, "frame_id"), Fields.text(e, "dataset"),
+        Fields.text(e, "inference_set"), List.copyOf(labelIds), Fields.text(sensor, "data_urls.image_url"));
+  }
+
+  private static String kind(String labelType) {
+    if (labelType == null) {
+      return "other";
+    }
+    String t = labelType.toUpperCase(Locale.ROOT);
+    if (t.contains("BBOX") || t.contains("BOX")) {
+      return "bounding_box";
+    }
+    if (t.contains("POLYGON")) {
+      return "polygon";
+    }
+    if (t.contains("SEMSEG") || t.contains("SEGMENT") || t.contains("MASK")) {
+      return "segmentation";
+    }
+    if (t.contains("CLASSIFICATION")) {
+      return "classification";
+    }
+    if (t.contains("KEYPOINT") || t.contains("POINT")) {
+      return "point";
+    }
+    if (t.contains("LINE")) {
+      return "line";
+    }
+    return "other";
+  }
+}

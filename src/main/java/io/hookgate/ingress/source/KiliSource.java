@@ -1,0 +1,140 @@
+package io.hookgate.ingress.source;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.event.Annotation;
+import io.hookgate.event.Author;
+import io.hookgate.event.BoundingBox;
+import io.hookgate.event.EventTypes;
+import io.hookgate.event.LabelingEvent;
+import io.hookgate.event.NormalizedEvent;
+import io.hookgate.ingress.InvalidPayloadException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Kili webhooks: {@code {eventType, logPayload: {projectId}, payload: {label, asset_id}}}. The label's
+ * {@code jsonResponse} (an object, or a JSON string as Kili's GraphQL API returns it) gives the
+ * annotations; {@code search.numberOfAnnotationsByObject} gives the counts when Kili sends it.
+ */
+public final class KiliSource implements WebhookSource {
+  private final ObjectMapper mapper;
+
+  public KiliSource(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  @Override
+  public NormalizedEvent normalize(String sourceName, JsonNode body) throws InvalidPayloadException {
+    Fields.requireRootObject(body);
+    String eventType = Fields.requireText(body, "eventType");
+    String projectId = Fields.requireText(body, "logPayload.projectId");
+    String type = switch (eventType) {
+      case "onSubmit" -> EventTypes.LABEL_SUBMITTED;
+      case "onReview" -> EventTypes.LABEL_REVIEWED;
+      default -> EventTypes.WEBHOOK_RECEIVED;
+    };
+    LabelingEvent.Builder event = LabelingEvent.builder("kili", sourceName, body)
+        .platformEventType(eventType)
+        .projectId(projectId);
+    String assetId = Fields.text(body, "payload.asset_id");
+    if (!type.equals(EventTypes.WEBHOOK_RECEIVED)) {
+      Fields.requireObject(body, "payload");
+      JsonNode label = Fields.requireObject(body, "payload.label");
+      assetId = Fields.requireText(body, "payload.asset_id");
+      readLabel(label, event);
+    }
+    event.itemId(assetId);
+    return new NormalizedEvent(type, assetId, projectId, null, event.build());
+  }
+
+  private void readLabel(JsonNode label, LabelingEvent.Builder event) throws InvalidPayloadException {
+    event.labelId(Fields.text(label, "id"));
+    event.labelType(Fields.text(label, "labelType"));
+    String authorId = Fields.firstText(label, "author.id", "authorId");
+    String email = Fields.text(label, "author.email");
+    if (authorId != null || email != null) {
+      String name = join(Fields.text(label, "author.firstname"), Fields.text(label, "author.lastname"));
+      event.author(new Author(authorId, email, name));
+    }
+    JsonNode response = label.path("jsonResponse");
+    if (response.isTextual()) {
+      try {
+        response = mapper.readTree(response.asText());
+      } catch (JsonProcessingException e) {
+        throw new InvalidPayloadException("payload.label.jsonResponse", "field 'payload.label.jsonResponse' is a string but not JSON");
+      }
+    }
+    event.annotations(annotations(response));
+    JsonNode counts = label.path("search").path("numberOfAnnotationsByObject");
+    if (counts.isObject()) {
+      Map<String, Integer> byObject = new LinkedHashMap<>();
+      counts.fields().forEachRemaining(e -> byObject.put(e.getKey(), e.getValue().asInt()));
+      event.annotationCounts(byObject);
+    }
+  }
+
+  private static List<Annotation> annotations(JsonNode jsonResponse) {
+    List<Annotation> out = new ArrayList<>();
+    if (!jsonResponse.isObject()) {
+      return out;
+    }
+    Iterator<Map.Entry<String, JsonNode>> jobs = jsonResponse.fields();
+    while (jobs.hasNext()) {
+      Map.Entry<String, JsonNode> job = jobs.next();
+      JsonNode value = job.getValue();
+      for (JsonNode a : value.path("annotations")) {
+        String category = Fields.text(a, "categories.0.name");
+        out.add(Annotation.of(Fields.text(a, "mid"), job.getKey(), category, kind(Fields.text(a, "type")), box(a)));
+      }
+      for (JsonNode c : value.path("categories")) {
+        out.add(Annotation.of(null, job.getKey(), Fields.text(c, "name"), "classification", null));
+      }
+      if (value.path("text").isTextual()) {
+        out.add(Annotation.of(null, job.getKey(), null, "transcription", null));
+      }
+    }
+    return out;
+  }
+
+  private static BoundingBox box(JsonNode annotation) {
+    JsonNode vertices = annotation.path("boundingPoly").path(0).path("normalizedVertices");
+    if (!vertices.isArray() || vertices.isEmpty()) {
+      return null;
+    }
+    List<double[]> points = new ArrayList<>();
+    for (JsonNode v : vertices) {
+      if (!v.path("x").isNumber() || !v.path("y").isNumber()) {
+        return null;
+      }
+      points.add(new double[] {v.path("x").asDouble(), v.path("y").asDouble()});
+    }
+    return BoundingBox.enclosing(points);
+  }
+
+  private static String kind(String kiliType) {
+    if (kiliType == null) {
+      return "other";
+    }
+    return switch (kiliType.toLowerCase(Locale.ROOT)) {
+      case "rectangle" -> "bounding_box";
+      case "polygon" -> "polygon";
+      case "semantic" -> "segmentation";
+      case "marker", "point" -> "point";
+      case "polyline", "vector", "line" -> "line";
+      default -> kiliType.toLowerCase(Locale.ROOT);
+    };
+  }
+
+  private static String join(String a, String b) {
+    if (a == null && b == null) {
+      return null;
+    }
+    return ((a == null ? "" : a) + " " + (b == null ? "" : b)).trim();
+  }
+}

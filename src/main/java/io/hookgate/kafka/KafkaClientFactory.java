@@ -1,0 +1,69 @@
+package io.hookgate.kafka;
+
+import io.hookgate.config.KafkaSettings;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Client properties for the cluster in use, with hookgate's durability settings that config cannot weaken. */
+public final class KafkaClientFactory {
+  /** Settings an operator may not override: they are what makes a 202 mean "stored". */
+  private static final Set<String> DURABILITY = Set.of(ProducerConfig.ACKS_CONFIG,
+      ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, ProducerConfig.MAX_BLOCK_MS_CONFIG);
+
+  private final String bootstrapServers;
+  private final KafkaSettings settings;
+
+  public KafkaClientFactory(String bootstrapServers, KafkaSettings settings) {
+    this.bootstrapServers = bootstrapServers;
+    this.settings = settings;
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public Map<String, Object> common(String clientId) {
+    Map<String, Object> p = new HashMap<>(settings.client());
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+    return p;
+  }
+
+  /**
+   * The ingress producer: idempotent, {@code acks=all}, and {@code max.block.ms=0} so that {@code send()}
+   * never blocks the event loop (with no topic metadata or a full buffer it fails at once, and the request
+   * gets a 503). A record not acknowledged within the publish timeout is failed by the producer itself.
+   */
+  public Map<String, Object> eventProducer(String clientId, Duration publishTimeout) {
+    Map<String, Object> p = common(clientId);
+    long timeout = Math.max(1000, publishTimeout.toMillis());
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, timeout - 100));
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout);
+    settings.producer().forEach((k, v) -> {
+      if (!DURABILITY.contains(k)) {
+        p.put(k, v);
+      }
+    });
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  public Map<String, Object> admin(String clientId) {
+    Map<String, Object> p = common(clientId);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+    p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    return p;
+  }
+}

@@ -1,0 +1,90 @@
+package io.hookgate.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** hookgate's meters in one Prometheus registry; names and labels are documented in the README. */
+public final class GatewayMetrics implements AutoCloseable {
+  private final PrometheusMeterRegistry registry;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+
+  public GatewayMetrics() {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    gc.bindTo(registry);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** One request answered: {@code hookgate_ingress_requests_total{source,status}}. */
+  public void request(String source, int status) {
+    counter("hookgate.ingress.requests", "Webhook requests answered, by source and HTTP status",
+        "source", source, "status", Integer.toString(status)).increment();
+  }
+
+  /** One request refused: {@code hookgate_ingress_rejects_total{source,reason}}. */
+  public void reject(String source, String reason) {
+    counter("hookgate.ingress.rejects", "Webhook requests refused, by source and reason",
+        "source", source, "reason", reason).increment();
+  }
+
+  /** Time from the body being read to Kafka's acknowledgement: {@code hookgate_ingress_publish_seconds}. */
+  public void publishLatency(String source, String outcome, long nanos) {
+    timers.computeIfAbsent("publish|" + source + "|" + outcome, k -> Timer.builder("hookgate.ingress.publish")
+        .description("Time to get Kafka's acknowledgement for an accepted webhook")
+        .tags("source", source, "outcome", outcome)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** A failed Kafka write: {@code hookgate_kafka_publish_errors_total{error}}. */
+  public void kafkaError(String error) {
+    counter("hookgate.kafka.publish.errors", "Kafka writes that failed or timed out, by exception",
+        "error", error).increment();
+  }
+
+  public void gauge(String name, String description, Supplier<Number> value) {
+    io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+  }
+
+  public Counter counter(String name, String description, String... tags) {
+    String key = name + "|" + String.join("|", tags);
+    Counter c = counters.get(key);
+    if (c == null) {
+      c = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+    return c;
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}
