@@ -20,6 +20,11 @@ import io.hookgate.ingress.source.WebhookSource;
 import io.hookgate.kafka.EmbeddedKafkaBroker;
 import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.metrics.GatewayMetrics;
+import io.hookgate.rules.RuleCompiler;
+import io.hookgate.rules.RuleSet;
+import io.hookgate.rules.RulesKafkaClients;
+import io.hookgate.rules.RulesStats;
+import io.hookgate.rules.RulesVerticle;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -57,6 +62,7 @@ public final class Hookgate {
   private final List<IngressVerticle> ingress = new CopyOnWriteArrayList<>();
   private final String bootstrapServers;
   private ManagementVerticle management;
+  private Producer<String, byte[]> rulesProducer;
 
   private Hookgate(HookgateConfig config, EmbeddedKafkaBroker broker, String bootstrapServers, Vertx vertx,
       Producer<String, byte[]> producer, Admin admin, GatewayMetrics metrics, KafkaReadiness readiness,
@@ -76,6 +82,8 @@ public final class Hookgate {
   public static Hookgate start(HookgateConfig config, Map<String, String> env) throws Exception {
     ObjectMapper mapper = new ObjectMapper();
     Map<String, ConfiguredSource> sources = sources(config, env, mapper);
+    // Every rule expression compiles now or start-up stops, before anything is started.
+    RuleSet rules = new RuleCompiler().compile(config.rules());
     EmbeddedKafkaBroker broker = null;
     String bootstrap = config.kafka().bootstrapServers();
     if (config.kafka().useEmbedded()) {
@@ -118,6 +126,9 @@ public final class Hookgate {
         gateway.ingress.add(v);
         return v;
       }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
+      if (!rules.isEmpty()) {
+        gateway.deployRules(clients, rules, mapper, clock);
+      }
     } catch (Exception e) {
       gateway.close();
       throw e;
@@ -126,6 +137,25 @@ public final class Hookgate {
         config.ingress().host(), config.ingress().port(), new TreeMap<>(sources).keySet(),
         config.management().port(), bootstrap, broker != null ? " (embedded)" : "");
     return gateway;
+  }
+
+  /** The rules consumers: {@code rulesEngine.instances} of them, sharing one idempotent actions producer. */
+  private void deployRules(KafkaClientFactory clients, RuleSet rules, ObjectMapper mapper, Clock clock) throws Exception {
+    var engine = config.rulesEngine();
+    if (config.kafka().topics().actions() == null) {
+      throw new ConfigException("config key 'kafka.topics.actions': is required when rules are configured");
+    }
+    rulesProducer = new KafkaProducer<>(RulesKafkaClients.actionsProducer(clients, "hookgate-rules-actions"));
+    RulesStats stats = new RulesStats();
+    stats.bindTo(metrics);
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    String events = config.kafka().topics().events().name();
+    String actions = config.kafka().topics().actions().name();
+    vertx.deployVerticle(() -> new RulesVerticle(
+        RulesKafkaClients.consumer(clients, "hookgate-rules-" + n.getAndIncrement(), engine), rulesProducer, events,
+        actions, rules, engine, metrics, stats, mapper, clock),
+        new DeploymentOptions().setInstances(engine.instances())).await(30, TimeUnit.SECONDS);
+    LOG.info("Rules {} running in {} consumer(s) of group {}", rules.names(), engine.instances(), engine.groupId());
   }
 
   static Map<String, ConfiguredSource> sources(HookgateConfig config, Map<String, String> env, ObjectMapper mapper) {
@@ -195,6 +225,9 @@ public final class Hookgate {
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+    if (rulesProducer != null) {
+      rulesProducer.close(Duration.ofSeconds(5));
     }
     producer.flush();
     producerMetrics.close();

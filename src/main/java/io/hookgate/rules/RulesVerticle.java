@@ -1,0 +1,73 @@
+package io.hookgate.rules;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.config.RulesEngineConfig;
+import io.hookgate.metrics.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@link RulesConsumer}: deploy it N times per gateway (and run several gateways) and the
+ * instances share the events topic's partitions through their consumer group. The Kafka work happens on
+ * the consumer's own thread, never on an event loop; start completes once it has subscribed, stop once it
+ * has drained the events in flight, committed and left the group.
+ */
+public final class RulesVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(RulesVerticle.class);
+
+  private final String clientId;
+  private final Map<String, Object> consumerConfig;
+  private final Producer<String, byte[]> producer;
+  private final String eventsTopic;
+  private final String actionsTopic;
+  private final RuleSet rules;
+  private final RulesEngineConfig config;
+  private final GatewayMetrics metrics;
+  private final RulesStats stats;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+  private RulesConsumer consumer;
+
+  /**
+   * @param consumerConfig from {@link RulesKafkaClients#consumer}; its client id names the thread
+   * @param producer shared by the instances; writes the actions (see {@link RulesKafkaClients#actionsProducer})
+   */
+  public RulesVerticle(Map<String, Object> consumerConfig, Producer<String, byte[]> producer, String eventsTopic,
+      String actionsTopic, RuleSet rules, RulesEngineConfig config, GatewayMetrics metrics, RulesStats stats,
+      ObjectMapper mapper, Clock clock) {
+    this.clientId = String.valueOf(consumerConfig.get("client.id"));
+    this.consumerConfig = Map.copyOf(consumerConfig);
+    this.producer = producer;
+    this.eventsTopic = eventsTopic;
+    this.actionsTopic = actionsTopic;
+    this.rules = rules;
+    this.config = config;
+    this.metrics = metrics;
+    this.stats = stats;
+    this.mapper = mapper;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = new RulesConsumer(clientId, () -> new KafkaConsumer<>(consumerConfig), producer, eventsTopic, actionsTopic,
+        rules, new ActionRecordJson(), mapper, metrics, stats, clock, config.maxInFlight(), config.drainTimeout());
+    Thread thread = new Thread(consumer, clientId);
+    thread.setDaemon(true);
+    thread.start();
+    LOG.info("Rules consumer {} started: {} rules on {} -> {} (group {})", clientId, rules.names().size(), eventsTopic,
+        actionsTopic, config.groupId());
+    return Future.fromCompletionStage(consumer.subscribed(), context);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer == null ? Future.succeededFuture() : Future.fromCompletionStage(consumer.stop(), context);
+  }
+}
