@@ -332,7 +332,7 @@ final class RulesConsumer implements Runnable {
     for (TopicPartition tp : progress.keySet()) {
       lag += consumer.currentLag(tp).orElse(0);
     }
-    stats.update(id, lag, inFlight());
+    stats.update(id, lag, inFlight(), progress.size());
   }
 
   /** Runs inside {@code poll()}, on the consumer's thread. */

@@ -14,10 +14,14 @@ import java.util.UUID;
 public final class GatewayHarness implements AutoCloseable {
   private final Hookgate gateway;
   private final String eventsTopic;
+  private final String actionsTopic;
+  private final String rulesGroup;
 
-  private GatewayHarness(Hookgate gateway, String eventsTopic) {
+  private GatewayHarness(Hookgate gateway, String eventsTopic, String actionsTopic, String rulesGroup) {
     this.gateway = gateway;
     this.eventsTopic = eventsTopic;
+    this.actionsTopic = actionsTopic;
+    this.rulesGroup = rulesGroup;
   }
 
   /**
@@ -25,7 +29,9 @@ public final class GatewayHarness implements AutoCloseable {
    * @param env environment seen by the gateway (secrets referenced as env:NAME)
    */
   public static GatewayHarness start(KafkaBroker broker, String sourcesYaml, Map<String, String> env) throws Exception {
-    String topic = "events-" + UUID.randomUUID().toString().substring(0, 8);
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String topic = "events-" + run;
+    String actions = "actions-" + run;
     String yaml = sourcesYaml + "\n" + """
         ingress:
           port: %d
@@ -40,12 +46,19 @@ public final class GatewayHarness implements AutoCloseable {
               name: %s
               partitions: 3
               replicationFactor: 1
+            actions:
+              name: %s
+              partitions: 3
+              replicationFactor: 1
         shutdown:
           gracePeriod: 5s
-        """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), topic);
+        """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), topic, actions);
     Map<String, String> environment = new HashMap<>(env);
+    // A consumer group of its own, so that tests sharing a broker never share rules consumers.
+    environment.putIfAbsent("HOOKGATE_RULESENGINE_GROUPID", "rules-" + run);
     HookgateConfig config = new ConfigLoader(environment).loadYaml(yaml);
-    return new GatewayHarness(Hookgate.start(config, environment), topic);
+    return new GatewayHarness(Hookgate.start(config, environment), topic, actions,
+        environment.get("HOOKGATE_RULESENGINE_GROUPID"));
   }
 
   public Hookgate gateway() {
@@ -54,6 +67,16 @@ public final class GatewayHarness implements AutoCloseable {
 
   public String eventsTopic() {
     return eventsTopic;
+  }
+
+  /** Where rules write their actions (key = target, JSON {@code ActionRecord}). */
+  public String actionsTopic() {
+    return actionsTopic;
+  }
+
+  /** The rules consumers' group. */
+  public String rulesGroup() {
+    return rulesGroup;
   }
 
   public int ingressPort() {
