@@ -74,6 +74,8 @@ class GracefulShutdownIT {
       for (SlowRequest request : slow) {
         try (request) {
           slowAnswers.add(request.finish());
+        } catch (IOException e) {
+          slowAnswers.add(new SlowRequest.Answer(-1, e.toString()));
         }
       }
       exit = jar.awaitExit(GRACE.plusSeconds(10));
