@@ -198,46 +198,81 @@ public final class Hookgate {
   }
 
   /**
-   * Graceful shutdown: unready first, wait the drain delay so load balancers notice, stop taking requests
-   * and let those in flight get their Kafka acknowledgement and answer, flush the producer, then close.
+   * Graceful shutdown, all within {@code shutdown.gracePeriod}: readiness turns false first, then the drain
+   * delay lets load balancers stop sending; then the webhook listener closes and the requests in flight
+   * get their Kafka acknowledgement and their answer; then the producer flushes what it still holds,
+   * consumers leave their groups, Vert.x closes (the management port last, so probes see "not ready" until
+   * the end) and the embedded broker, if any, stops cleanly.
    */
   public void shutdownGracefully() {
+    long started = System.nanoTime();
     Duration grace = config.shutdown().gracePeriod();
-    long deadline = System.nanoTime() + grace.toNanos();
-    LOG.info("Shutting down: readiness off, draining for {}ms, grace period {}ms",
-        config.shutdown().drainDelay().toMillis(), grace.toMillis());
+    long deadline = started + grace.toNanos();
+    Duration drain = min(config.shutdown().drainDelay(), grace);
+    LOG.info("Shutting down within {}ms: readiness off, then {}ms for load balancers to stop sending",
+        grace.toMillis(), drain.toMillis());
     readiness.markShuttingDown();
-    sleep(config.shutdown().drainDelay());
-    Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    sleep(drain);
+    // Keep part of the grace period for flushing the producer and stopping Kafka after the listener.
+    Duration reserve = min(grace.dividedBy(4), Duration.ofSeconds(5));
+    Duration httpGrace = atLeast(remaining(deadline).minus(reserve), Duration.ZERO);
+    LOG.info("Closing the webhook listener; requests in flight have {}ms to finish", httpGrace.toMillis());
     try {
-      Future.all(ingress.stream().map(v -> v.shutdown(left)).toList())
-          .await(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      Future.all(ingress.stream().map(v -> v.shutdown(httpGrace)).toList())
+          .await(httpGrace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      LOG.info("Webhook listener closed: every request in flight has been answered");
     } catch (Exception e) {
-      LOG.warn("Ingress did not drain within the grace period: {}", e.toString());
+      LOG.warn("Requests still in flight after {}ms were cut off: {}", httpGrace.toMillis(), e.toString());
     }
-    close();
+    release(deadline);
+    LOG.info("hookgate stopped in {}ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
   }
 
-  /** Closes everything at once; use {@link #shutdownGracefully()} to drain first. */
+  /** Closes everything at once, without draining; use {@link #shutdownGracefully()} for that. */
   public void close() {
+    release(System.nanoTime() + Duration.ofSeconds(20).toNanos());
+    LOG.info("hookgate stopped");
+  }
+
+  /** Releases the clients, Vert.x and the broker, in the order that loses nothing, by {@code deadline}. */
+  private void release(long deadline) {
+    readiness.stop(vertx);
+    // No request can publish any more: close() sends what the producer still holds and waits for the acks.
     try {
-      readiness.stop(vertx);
-      vertx.close().await(10, TimeUnit.SECONDS);
+      producerMetrics.close();
+      producer.close(atLeast(remaining(deadline), Duration.ofSeconds(1)));
+      LOG.info("Kafka producer flushed and closed");
+    } catch (RuntimeException e) {
+      LOG.warn("Kafka producer did not close cleanly: {}", e.toString());
+    }
+    // Consumers (rules, actions) commit their offsets and leave their groups here, before Vert.x closes.
+    try {
+      vertx.close().await(atLeast(remaining(deadline), Duration.ofSeconds(1)).toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
     if (rulesProducer != null) {
-      rulesProducer.close(Duration.ofSeconds(5));
+      // After Vert.x: the rules consumers have drained through it while they stopped.
+      rulesProducer.close(atLeast(remaining(deadline), Duration.ofSeconds(1)));
     }
-    producer.flush();
-    producerMetrics.close();
-    producer.close(Duration.ofSeconds(5));
-    admin.close(Duration.ofSeconds(5));
+    admin.close(atLeast(remaining(deadline), Duration.ofMillis(500)));
     metrics.close();
     if (broker != null) {
+      LOG.info("Stopping the embedded Kafka broker");
       broker.stop();
     }
-    LOG.info("hookgate stopped");
+  }
+
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Duration atLeast(Duration d, Duration floor) {
+    return d.compareTo(floor) >= 0 ? d : floor;
   }
 
   private static void sleep(Duration d) {
