@@ -95,14 +95,8 @@ class RulesConsumerTest {
         }
       };
       AtomicInteger maxInFlight = new AtomicInteger();
-      Thread sampler = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          maxInFlight.accumulateAndGet(stats.inFlight(), Math::max);
-          Thread.onSpinWait();
-        }
-      });
-      sampler.setDaemon(true);
-      sampler.start();
+      java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      sampler.scheduleAtFixedRate(() -> maxInFlight.accumulateAndGet(stats.inFlight(), Math::max), 0, 2, TimeUnit.MILLISECONDS);
 
       // 1. One consumer, a few events.
       String a = deploy.get();
@@ -145,7 +139,7 @@ class RulesConsumerTest {
         ActionRecord action = codec.read(r.value());
         assertThat(bodies.putIfAbsent(action.id(), action.body().toString())).isIn(null, action.body().toString());
       }
-      sampler.interrupt();
+      sampler.shutdownNow();
       // Each consumer reads at most maxInFlight records per poll and only polls below maxInFlight: at most
       // 2 * maxInFlight - 1 each, and never more than two consumers hold partitions at once.
       assertThat(maxInFlight.get()).as("events in flight").isLessThanOrEqualTo(2 * (2 * engine.maxInFlight() - 1));
