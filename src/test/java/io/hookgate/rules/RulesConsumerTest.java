@@ -79,6 +79,7 @@ class RulesConsumerTest {
     Vertx vertx = Vertx.vertx();
     AtomicInteger instance = new AtomicInteger();
     List<String> posted = new ArrayList<>();
+    java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     try (Producer<String, byte[]> producer = new KafkaProducer<>(RulesKafkaClients.actionsProducer(clients, "test-actions"));
          EventConsumer actions = new EventConsumer(kafka.bootstrapServers(), gateway.actionsTopic());
          Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
@@ -95,7 +96,6 @@ class RulesConsumerTest {
         }
       };
       AtomicInteger maxInFlight = new AtomicInteger();
-      java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
       sampler.scheduleAtFixedRate(() -> maxInFlight.accumulateAndGet(stats.inFlight(), Math::max), 0, 2, TimeUnit.MILLISECONDS);
 
       // 1. One consumer, a few events.
@@ -145,6 +145,7 @@ class RulesConsumerTest {
       assertThat(maxInFlight.get()).as("events in flight").isLessThanOrEqualTo(2 * (2 * engine.maxInFlight() - 1));
       awaitCommittedToTheEnd(kafka.bootstrapServers(), group, gateway.eventsTopic());
     } finally {
+      sampler.shutdownNow();
       vertx.close().await(30, TimeUnit.SECONDS);
       metrics.close();
     }
