@@ -29,6 +29,9 @@ public final class RuleCompiler {
   public static final Set<String> KINDS = Set.of("http", "graphql", "slack", "forward");
   public static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
   private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,99}";
+  /** Headers that carry credentials: those come from the target's configuration, never from a rule. */
+  private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
+      "x-api-key", "api-key");
   private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*";
 
   private final CelEnvironment cel = new CelEnvironment();
@@ -173,7 +176,7 @@ public final class RuleCompiler {
       if (!h.getKey().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
         throw invalid(key + ".headers", rule, "'" + h.getKey() + "' is not a valid header name");
       }
-      if (h.getKey().equalsIgnoreCase("authorization") || h.getKey().equalsIgnoreCase("proxy-authorization")) {
+      if (CREDENTIAL_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
         throw invalid(key + ".headers." + h.getKey(), rule, "credentials belong to the target's configuration, never to a rule");
       }
       headers.put(h.getKey(), PathTemplate.compile(env, h.getValue() == null ? "" : h.getValue(),

@@ -73,6 +73,7 @@ final class RulesConsumer implements Runnable {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean running = true;
   private volatile boolean paused;
+  private volatile boolean failed;
 
   RulesConsumer(String id, Supplier<Consumer<String, byte[]>> consumerFactory, Producer<String, byte[]> producer, String eventsTopic,
       String actionsTopic, RuleSet rules, ActionRecordJson json, ObjectMapper mapper, GatewayMetrics metrics,
@@ -95,6 +96,16 @@ final class RulesConsumer implements Runnable {
   /** Completes once the consumer has subscribed (it joins the group on its first polls). */
   CompletableFuture<Void> subscribed() {
     return subscribed;
+  }
+
+  /** Completes when the loop has ended, after a {@link #stop()} or on an unexpected error ({@link #failed()}). */
+  CompletableFuture<Void> stopped() {
+    return stopped;
+  }
+
+  /** Whether the loop ended on an unexpected error rather than because it was asked to stop. */
+  boolean failed() {
+    return failed;
   }
 
   /** Asks the loop to drain, commit and close; the future completes when it has. */
@@ -133,6 +144,7 @@ final class RulesConsumer implements Runnable {
       commitSync(progress.keySet());
     } catch (RuntimeException e) {
       LOG.error("Rules consumer {} stopped on an unexpected error; its partitions go to the other consumers", id, e);
+      failed = true;
       subscribed.completeExceptionally(e);
     } finally {
       try {

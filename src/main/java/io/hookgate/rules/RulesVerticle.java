@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RulesVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RulesVerticle.class);
+  private static final long RESTART_DELAY_MS = 5_000;
 
   private final String clientId;
   private final Map<String, Object> consumerConfig;
@@ -33,6 +34,7 @@ public final class RulesVerticle extends VerticleBase {
   private final ObjectMapper mapper;
   private final Clock clock;
   private RulesConsumer consumer;
+  private boolean stopping;
 
   /**
    * @param consumerConfig from {@link RulesKafkaClients#consumer}; its client id names the thread
@@ -56,18 +58,37 @@ public final class RulesVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = new RulesConsumer(clientId, () -> new KafkaConsumer<>(consumerConfig), producer, eventsTopic, actionsTopic,
-        rules, new ActionRecordJson(), mapper, metrics, stats, clock, config.maxInFlight(), config.drainTimeout());
-    Thread thread = new Thread(consumer, clientId);
+    return launch();
+  }
+
+  private Future<Void> launch() {
+    RulesConsumer c = new RulesConsumer(clientId, () -> new KafkaConsumer<>(consumerConfig), producer, eventsTopic,
+        actionsTopic, rules, new ActionRecordJson(), mapper, metrics, stats, clock, config.maxInFlight(),
+        config.drainTimeout());
+    consumer = c;
+    Thread thread = new Thread(c, clientId);
     thread.setDaemon(true);
     thread.start();
     LOG.info("Rules consumer {} started: {} rules on {} -> {} (group {})", clientId, rules.names().size(), eventsTopic,
         actionsTopic, config.groupId());
-    return Future.fromCompletionStage(consumer.subscribed(), context);
+    // A consumer that died on an unexpected error (it has committed what it could) is replaced, so this
+    // replica keeps its share of the partitions.
+    c.stopped().thenRun(() -> context.runOnContext(v -> {
+      if (!stopping && c.failed() && c.subscribed().isDone() && !c.subscribed().isCompletedExceptionally()) {
+        LOG.warn("Rules consumer {} restarts in {}ms", clientId, RESTART_DELAY_MS);
+        vertx.setTimer(RESTART_DELAY_MS, id -> {
+          if (!stopping) {
+            launch();
+          }
+        });
+      }
+    }));
+    return Future.fromCompletionStage(c.subscribed(), context);
   }
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     return consumer == null ? Future.succeededFuture() : Future.fromCompletionStage(consumer.stop(), context);
   }
 }
