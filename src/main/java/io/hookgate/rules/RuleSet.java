@@ -13,6 +13,13 @@ import java.util.List;
  * counting the rule's actions from 0 in emission order.
  */
 public final class RuleSet {
+  /**
+   * Actions one rule may give for one event. A sequential chain nests each action in the previous one's
+   * {@code then}; past a few hundred levels the record no longer fits JSON parsers' nesting limits or
+   * Kafka's record size, so a runaway forEach is an error rather than a record nobody can read.
+   */
+  public static final int MAX_ACTIONS_PER_RULE = 100;
+
   private final List<CompiledRule> rules;
 
   RuleSet(List<CompiledRule> rules) {
@@ -38,6 +45,11 @@ public final class RuleSet {
         List<ActionSpec> specs = rule.evaluate(event);
         if (specs == null) {
           results.add(new RuleResult(rule.name(), RuleResult.NOT_MATCHED, List.of(), 0, null));
+          continue;
+        }
+        if (specs.size() > MAX_ACTIONS_PER_RULE) {
+          results.add(new RuleResult(rule.name(), RuleResult.ERROR, List.of(), 0, "the rule gives " + specs.size()
+              + " actions for this event, more than " + MAX_ACTIONS_PER_RULE));
           continue;
         }
         results.add(new RuleResult(rule.name(), RuleResult.MATCHED, records(rule, event, specs, mapper, now),

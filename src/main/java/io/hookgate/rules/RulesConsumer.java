@@ -26,6 +26,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -200,19 +203,37 @@ final class RulesConsumer implements Runnable {
   private void send(TopicPartition partition, long offset, int generation, List<ActionRecord> actions) {
     AtomicInteger remaining = new AtomicInteger(actions.size());
     AtomicReference<Exception> failure = new AtomicReference<>();
+    Runnable oneDone = () -> {
+      if (remaining.decrementAndGet() == 0) {
+        complete(new Completion(partition, offset, generation, failure.get()));
+      }
+    };
     for (int i = 0; i < actions.size(); i++) {
       ActionRecord action = actions.get(i);
+      byte[] value;
       try {
-        producer.send(new ProducerRecord<>(actionsTopic, action.target(), json.write(action)), (metadata, error) -> {
-          if (error != null) {
+        value = json.write(action);
+      } catch (RuntimeException e) {
+        dropped(action, e);
+        oneDone.run();
+        continue;
+      }
+      try {
+        producer.send(new ProducerRecord<>(actionsTopic, action.target(), value), (metadata, error) -> {
+          if (error != null && unwritable(error)) {
+            dropped(action, error);
+          } else if (error != null) {
             failure.compareAndSet(null, error);
           }
-          if (remaining.decrementAndGet() == 0) {
-            complete(new Completion(partition, offset, generation, failure.get()));
-          }
+          oneDone.run();
         });
       } catch (RuntimeException e) {
-        // Not sent, and neither are the ones after it: they would overtake it.
+        if (unwritable(e)) {
+          dropped(action, e);
+          oneDone.run();
+          continue;
+        }
+        // Not sent, and neither are the ones after it: they would overtake it. The partition is read again.
         failure.compareAndSet(null, e);
         if (remaining.addAndGet(-(actions.size() - i)) == 0) {
           complete(new Completion(partition, offset, generation, failure.get()));
@@ -220,6 +241,22 @@ final class RulesConsumer implements Runnable {
         return;
       }
     }
+  }
+
+  /**
+   * An error that comes from the record itself (too large for the topic, not serializable): writing it again
+   * would fail again, and reading the partition again for it would stop it for good.
+   */
+  private static boolean unwritable(Exception e) {
+    return e instanceof RecordTooLargeException || e instanceof SerializationException
+        || e instanceof InvalidRecordException;
+  }
+
+  private void dropped(ActionRecord action, Exception e) {
+    LOG.error("Rules consumer {}: action {} (rule {}, target {}) cannot be written to {} and is dropped: {}", id,
+        action.id(), action.rule(), action.target(), actionsTopic, e.toString());
+    metrics.counter("hookgate.rules.actions.dropped", "Actions that could not be written to the actions topic",
+        "rule", action.rule(), "reason", e.getClass().getSimpleName()).increment();
   }
 
   private void complete(Completion c) {

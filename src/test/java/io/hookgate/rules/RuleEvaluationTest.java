@@ -190,4 +190,17 @@ class RuleEvaluationTest {
     assertThat(a.body().path("data").path("taskId").asText()).isEqualTo("task_91b0e4");
     assertThat(a.body().path("platform").asText()).isEqualTo("isahit");
   }
+
+  @Test
+  void aRunawayForEachIsAnErrorNotAGiantChain() {
+    RuleSet rules = RuleFixtures.compile("""
+        rules:
+          - { name: runaway, actions: [ { target: t, kind: http, forEach: "lists.range(101)", body: "{'n': item}" } ] }
+          - { name: bounded, actions: [ { target: t, kind: http, forEach: "lists.range(100)", body: "{'n': item}" } ] }
+        """);
+    List<RuleResult> results = RuleFixtures.evaluate(rules, KILI);
+    assertThat(results.get(0).outcome()).isEqualTo("error");
+    assertThat(results.get(0).error()).contains("101 actions");
+    assertThat(results.get(1).emitted()).isEqualTo(100);
+  }
 }

@@ -78,7 +78,7 @@ class RulesConsumerTest {
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx = Vertx.vertx();
     AtomicInteger instance = new AtomicInteger();
-    List<String> posted = new ArrayList<>();
+    List<String> posted = java.util.Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     try (Producer<String, byte[]> producer = new KafkaProducer<>(RulesKafkaClients.actionsProducer(clients, "test-actions"));
          EventConsumer actions = new EventConsumer(kafka.bootstrapServers(), gateway.actionsTopic());
@@ -101,7 +101,7 @@ class RulesConsumerTest {
       // 1. One consumer, a few events.
       String a = deploy.get();
       postAll(posted, 0, 15);
-      actions.pollUntil(rs -> distinct(rs) >= 15, Duration.ofSeconds(60));
+      actions.pollUntil(rs -> distinct(rs, posted) >= 15, Duration.ofSeconds(60));
 
       // 2. No consumer while 100 events arrive: they wait in the topic.
       vertx.undeploy(a).await(30, TimeUnit.SECONDS);
@@ -110,23 +110,27 @@ class RulesConsumerTest {
       // 3. A consumer starts on the backlog and is stopped in the middle of it: it drains what is in flight
       //    and commits what is done, no more.
       String b = deploy.get();
-      actions.pollUntil(rs -> distinct(rs) >= 20, Duration.ofSeconds(60));
+      actions.pollUntil(rs -> distinct(rs, posted) >= 20, Duration.ofSeconds(60));
       vertx.undeploy(b).await(30, TimeUnit.SECONDS);
-      assertThat(committed(admin, group)).as("the stop landed inside the backlog").isLessThan(115);
+      assertThat(committed(admin, group)).as("the stop landed inside the backlog").isLessThan(ends(admin, gateway.eventsTopic()));
 
       // 4. Another consumer takes over; a second one joins while it works through the backlog, and the
       //    rebalance makes the first give up its partitions mid-stream (it drains and commits first).
       deploy.get();
-      actions.pollUntil(rs -> distinct(rs) >= 40, Duration.ofSeconds(60));
+      actions.pollUntil(rs -> distinct(rs, posted) >= 40, Duration.ofSeconds(60));
       CompletableFuture<Void> more = CompletableFuture.runAsync(() -> postAll(posted, 115, 130));
       deploy.get();
       await().atMost(Duration.ofSeconds(30)).until(() -> stats.partitions("rules-test-3") > 0);
-      assertThat(committed(admin, group)).as("the rebalance landed inside the backlog").isLessThan(115);
+      assertThat(committed(admin, group)).as("the rebalance landed inside the backlog")
+          .isLessThan(ends(admin, gateway.eventsTopic()));
       more.get(60, TimeUnit.SECONDS);
 
       Set<String> expected = new LinkedHashSet<>();
-      posted.forEach(id -> expected.add(id + ":isahit-task-finished:0"));
-      List<ConsumerRecord<String, byte[]>> seen = actions.pollUntil(rs -> ids(rs).containsAll(expected), Duration.ofSeconds(60));
+      synchronized (posted) {
+        posted.forEach(id -> expected.add(id + ":isahit-task-finished:0"));
+      }
+      List<ConsumerRecord<String, byte[]>> seen = actions.pollUntil(rs -> ids(rs).containsAll(expected), Duration.ofSeconds(60))
+          .stream().filter(r -> expected.contains(id(r))).toList();
       List<String> ids = ids(seen);
       assertThat(new LinkedHashSet<>(ids)).isEqualTo(expected);
       // Every event is on the same partition (same project) and every action on the same key: the first
@@ -151,14 +155,67 @@ class RulesConsumerTest {
     }
   }
 
+  @Test
+  void anActionTooLargeForTheTopicIsDroppedWithoutStallingThePartition() throws Exception {
+    String group = "rules-large-" + UUID.randomUUID();
+    RulesEngineConfig engine = new RulesEngineConfig(group, 1, 16, Duration.ofSeconds(5), "earliest");
+    // Tasks named "big..." get a body far over the producer's request size; the others a small one.
+    RuleSet rules = RuleFixtures.compile("""
+        rules:
+          - name: sized
+            scope: { sources: [isahit] }
+            actions:
+              - target: sink
+                kind: http
+                body: "{'task': event.data.taskId, 'pad': event.data.taskId.startsWith('big') ? lists.range(2000) : []}"
+        """);
+    KafkaClientFactory clients = new KafkaClientFactory(kafka.bootstrapServers(), gateway.gateway().config().kafka());
+    Map<String, Object> producerConfig = RulesKafkaClients.actionsProducer(clients, "test-small-requests");
+    producerConfig.put("max.request.size", 4096);
+    GatewayMetrics metrics = new GatewayMetrics();
+    Vertx vertx = Vertx.vertx();
+    try (Producer<String, byte[]> producer = new KafkaProducer<>(producerConfig);
+         EventConsumer actions = new EventConsumer(kafka.bootstrapServers(), gateway.actionsTopic())) {
+      vertx.deployVerticle(new RulesVerticle(RulesKafkaClients.consumer(clients, "rules-large", engine), producer,
+          gateway.eventsTopic(), gateway.actionsTopic(), rules, engine, metrics, new RulesStats(), RuleFixtures.MAPPER,
+          Clock.systemUTC())).await(30, TimeUnit.SECONDS);
+      String small1 = post("small-1-" + group);
+      post("big-" + group);
+      String small2 = post("small-2-" + group);
+
+      List<ConsumerRecord<String, byte[]>> seen = actions.pollUntil(
+          rs -> ids(rs).contains(small2 + ":sized:0"), Duration.ofSeconds(60));
+      assertThat(ids(seen)).contains(small1 + ":sized:0", small2 + ":sized:0");
+      assertThat(ids(seen)).noneMatch(id -> id.contains("big-"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> metrics.scrape().contains(
+          "hookgate_rules_actions_dropped_total{reason=\"RecordTooLargeException\",rule=\"sized\"} 1.0"));
+      awaitCommittedToTheEnd(kafka.bootstrapServers(), group, gateway.eventsTopic());
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+      metrics.close();
+    }
+  }
+
   private void postAll(List<String> ids, int from, int to) {
     for (int i = from; i < to; i++) {
       ids.add(post("task_" + i));
     }
   }
 
-  private static long distinct(List<ConsumerRecord<String, byte[]>> records) {
-    return ids(records).stream().distinct().count();
+  /** How many of these actions are of the given events (the other test's rules and events share the topics). */
+  private static long distinct(List<ConsumerRecord<String, byte[]>> records, List<String> events) {
+    Set<String> mine = new java.util.HashSet<>();
+    synchronized (events) {
+      events.forEach(e -> mine.add(e + ":isahit-task-finished:0"));
+    }
+    return ids(records).stream().filter(mine::contains).distinct().count();
+  }
+
+  private static long ends(Admin admin, String topic) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
   }
 
   private static long committed(Admin admin, String group) throws Exception {
@@ -182,16 +239,15 @@ class RulesConsumerTest {
   }
 
   private static List<String> ids(List<ConsumerRecord<String, byte[]>> records) {
-    ActionRecordJson codec = new ActionRecordJson();
-    List<String> ids = new ArrayList<>();
-    for (ConsumerRecord<String, byte[]> r : records) {
-      try {
-        ids.add(codec.read(r.value()).id());
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
+    return records.stream().map(RulesConsumerTest::id).toList();
+  }
+
+  private static String id(ConsumerRecord<String, byte[]> record) {
+    try {
+      return new ActionRecordJson().read(record.value()).id();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    return ids;
   }
 
   /** Waits until the group's committed offsets reach the end of every partition of the topic. */
