@@ -5,6 +5,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.hookgate.actions.ActionRecord;
 import io.hookgate.metrics.GatewayMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +78,7 @@ final class RulesConsumer implements Runnable {
   private volatile boolean running = true;
   private volatile boolean paused;
   private volatile boolean failed;
+  private KafkaClientMetrics clientMetrics;
 
   RulesConsumer(String id, Supplier<Consumer<String, byte[]>> consumerFactory, Producer<String, byte[]> producer, String eventsTopic,
       String actionsTopic, RuleSet rules, ActionRecordJson json, ObjectMapper mapper, GatewayMetrics metrics,
@@ -126,6 +128,10 @@ final class RulesConsumer implements Runnable {
     try {
       // Created here, not on the deploying event loop: the constructor resolves the bootstrap addresses.
       consumer = consumerFactory.get();
+      // The client's own meters (kafka_consumer_fetch_manager_records_lag_max ...): metrics() is safe to read
+      // from the registry's thread, unlike the rest of the consumer.
+      clientMetrics = new KafkaClientMetrics(consumer);
+      clientMetrics.bindTo(metrics.registry());
       consumer.subscribe(List.of(eventsTopic), new Rebalance());
       subscribed.complete(null);
       while (running) {
@@ -150,6 +156,9 @@ final class RulesConsumer implements Runnable {
       failed = true;
       subscribed.completeExceptionally(e);
     } finally {
+      if (clientMetrics != null) {
+        clientMetrics.close();
+      }
       try {
         if (consumer != null) {
           consumer.close(Duration.ofSeconds(5));

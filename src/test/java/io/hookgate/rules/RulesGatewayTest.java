@@ -97,6 +97,7 @@ class RulesGatewayTest {
       assertThat(metrics).contains("hookgate_rules_events_total{outcome=\"matched\",rule=\"kili-box-quality\"} 2.0");
       assertThat(metrics).contains("hookgate_rules_actions_emitted_total{rule=\"kili-box-quality\"} 5.0");
       assertThat(metrics).contains("hookgate_rules_consumer_lag 0.0");
+      assertThat(metrics).contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"hookgate-rules-0\"");
     });
   }
 
