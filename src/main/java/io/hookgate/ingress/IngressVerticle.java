@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -294,16 +295,24 @@ public final class IngressVerticle extends VerticleBase {
       return;
     }
     HttpServerRequest req = ctx.request();
+    // Refused before the whole body was read: stop the client sending rather than read and discard what may
+    // be a huge body. HTTP/1.1 can only do that by closing the connection. An HTTP/2 connection carries other
+    // requests too (and forbids the Connection header), so there only this stream is reset, with NO_ERROR
+    // after the complete response, as RFC 9113 section 8.1 provides.
     boolean bodyPending = !req.isEnded();
-    if (bodyPending) {
-      // Refused before the body was read: close rather than read and discard what may be a huge body.
+    boolean http2 = req.version() == HttpVersion.HTTP_2;
+    if (bodyPending && !http2) {
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
     String sourceName = source == null ? "-" : source.name();
     metrics.request(sourceName, status);
     response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(body).onComplete(ar -> {
-      if (bodyPending) {
-        req.connection().close();
+      if (bodyPending && !req.isEnded()) {
+        if (http2) {
+          response.reset(0);
+        } else {
+          req.connection().close();
+        }
       }
     });
     if (config.accessLog() && ACCESS.isInfoEnabled()) {
