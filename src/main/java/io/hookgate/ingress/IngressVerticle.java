@@ -274,9 +274,8 @@ public final class IngressVerticle extends VerticleBase {
   }
 
   private void reject(RoutingContext ctx, ConfiguredSource source, Problem problem) {
-    if (source != null) {
-      metrics.reject(source.name(), problem.reason());
-    }
+    // An unknown source is counted as "-": a name chosen by the client must not become a label value.
+    metrics.reject(source == null ? "-" : source.name(), problem.reason());
     respond(ctx, source, problem.status(), PROBLEM_JSON, problemJson(problem, ctx), null, null, problem.reason());
   }
 
@@ -297,8 +296,10 @@ public final class IngressVerticle extends VerticleBase {
     HttpServerRequest req = ctx.request();
     // Refused before the whole body was read: stop the client sending rather than read and discard what may
     // be a huge body. HTTP/1.1 can only do that by closing the connection. An HTTP/2 connection carries other
-    // requests too (and forbids the Connection header), so there only this stream is reset, with NO_ERROR
-    // after the complete response, as RFC 9113 section 8.1 provides.
+    // requests too (and forbids the Connection header): there the client sees the complete response and
+    // stops by itself (curl, the JDK client do); one that keeps sending gets its stream reset with NO_ERROR
+    // (RFC 9113 section 8.1) after the body read timeout. Resetting at once would discard the response
+    // still queued behind flow control.
     boolean bodyPending = !req.isEnded();
     boolean http2 = req.version() == HttpVersion.HTTP_2;
     if (bodyPending && !http2) {
@@ -309,7 +310,11 @@ public final class IngressVerticle extends VerticleBase {
     response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(body).onComplete(ar -> {
       if (bodyPending && !req.isEnded()) {
         if (http2) {
-          response.reset(0);
+          vertx.setTimer(config.bodyReadTimeout().toMillis(), t -> {
+            if (!req.isEnded()) {
+              response.reset(0);
+            }
+          });
         } else {
           req.connection().close();
         }
