@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The webhook HTTP server: {@code POST /webhooks/{source}}. For each request, in this order: known source
  * (404), POST (405), static token (401, before reading the body), JSON content type (415), declared length
- * (413), body read within the limit (413) and in time (408), signature (401), JSON (400), the platform's
+ * (413), then {@code 100 Continue} if the client asked for it, body read within the limit (413) and in time
+ * (408), signature (401), JSON (400), the platform's
  * required fields (400), then the CloudEvent is written to Kafka and the answer is 202 only once Kafka has
  * acknowledged it (503 with Retry-After otherwise). Nothing of a refused request reaches Kafka.
  */
@@ -126,6 +127,11 @@ public final class IngressVerticle extends VerticleBase {
     if (declared > source.maxBodyBytes()) {
       reject(ctx, source, tooLarge(source));
       return;
+    }
+    if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
+      // Only now, with the checks that need no body passed: a refused client never sends its body, and an
+      // accepted one does not wait out its continue timeout (curl waits a second on every body over 1 KiB).
+      ctx.response().writeContinue();
     }
     readBody(ctx, source, declared);
   }

@@ -202,6 +202,31 @@ class ErrorStatusIngressTest {
   }
 
   @Test
+  void aClientExpectingContinueIsRefusedWithoutSendingItsBody() throws Exception {
+    try (RawHttp raw = new RawHttp("127.0.0.1", gateway.ingressPort())) {
+      raw.head("POST", "/webhooks/kili", Map.of("Authorization", TOKEN, "Content-Type", "application/json",
+          "Content-Length", Integer.toString(LIMIT + 1), "Expect", "100-continue"));
+      RawHttp.Response r = raw.readResponse();
+      assertThat(r.status()).as("a final answer, not 100 Continue").isEqualTo(413);
+      assertProblemBody(413, "urn:hookgate:problem:body-too-large", r.header("Content-Type"), r.body());
+    }
+  }
+
+  @Test
+  void aClientExpectingContinueGetsItOnceTheHeadersPassAndThenItsAnswer() throws Exception {
+    String body = paddedGenericBody(2048);
+    try (RawHttp raw = new RawHttp("127.0.0.1", gateway.ingressPort())) {
+      raw.head("POST", "/webhooks/roomy", Map.of("Content-Type", "application/json",
+          "Content-Length", Integer.toString(body.length()), "Expect", "100-continue"));
+      assertThat(raw.readResponse().status()).isEqualTo(100);
+      raw.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      RawHttp.Response r = raw.readResponse();
+      assertThat(r.status()).as(r.body()).isEqualTo(202);
+      acceptedHere.add(MAPPER.readTree(r.body()).path("id").asText());
+    }
+  }
+
+  @Test
   void aChunkedBodyOverTheLimitIs413WhileItIsStillBeingSent() throws Exception {
     try (RawHttp raw = new RawHttp("127.0.0.1", gateway.ingressPort())) {
       raw.head("POST", "/webhooks/kili", Map.of("Authorization", TOKEN, "Content-Type", "application/json",
