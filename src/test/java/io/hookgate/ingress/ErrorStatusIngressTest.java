@@ -328,6 +328,9 @@ class ErrorStatusIngressTest {
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(MAPPER.readTree(ready.body()).path("status").asText()).isEqualTo("UP");
 
+    assertProblem(http.send(HttpRequest.newBuilder(URI.create(management("/health/nope"))).build(),
+        HttpResponse.BodyHandlers.ofString()), 404, "urn:hookgate:problem:not-found");
+
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(management("/metrics"))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
