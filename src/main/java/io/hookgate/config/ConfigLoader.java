@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   public static final String ENV_PREFIX = "HOOKGATE_";
+  /** Variables under the prefix that are not configuration keys: the file's location, and logback's own. */
+  private static final Set<String> NOT_CONFIG_KEYS = Set.of("HOOKGATE_CONFIG", "HOOKGATE_LOG_FORMAT", "HOOKGATE_LOG_LEVEL");
   public static final Set<String> KINDS = Set.of("kili", "v7", "aquarium", "isahit", "generic");
   public static final Set<String> AUTH_TYPES = Set.of("header", "hmac", "standard-webhooks", "none");
 
@@ -118,7 +120,8 @@ public final class ConfigLoader {
   }
 
   private HookgateConfig bind(JsonNode tree, String origin) {
-    applyEnvironment((ObjectNode) tree);
+    List<String> applied = new java.util.ArrayList<>();
+    applyEnvironment((ObjectNode) tree, applied);
     tree.path("sources").fields().forEachRemaining(e -> require(e.getValue().isObject(),
         "sources." + e.getKey(), "must be a mapping with at least kind and auth"));
     HookgateConfig config;
@@ -126,7 +129,7 @@ public final class ConfigLoader {
       config = yaml.treeToValue(tree, HookgateConfig.class);
     } catch (JsonMappingException e) {
       String key = path(e);
-      throw new ConfigException("config key '" + key + "' in " + origin + ": " + reason(e, key), e);
+      throw new ConfigException("config key '" + key + "' " + originOf(key, origin, applied) + ": " + reason(e, key), e);
     } catch (ConfigException e) {
       throw new ConfigException(e.getMessage() + " (in " + origin + ")", e);
     } catch (IOException e) {
@@ -182,20 +185,35 @@ public final class ConfigLoader {
     return out;
   }
 
-  private void applyEnvironment(ObjectNode tree) {
+  /** Says where a key's value came from: the environment variable that set it, else the file. */
+  private static String originOf(String key, String file, List<String> appliedEnv) {
+    String wanted = key.replaceAll("[^A-Za-z0-9]", "").toUpperCase(Locale.ROOT);
+    for (String name : appliedEnv) {
+      String n = name.substring(ENV_PREFIX.length()).replace("_", "").toUpperCase(Locale.ROOT);
+      if (n.equals(wanted) || (name.equals("KAFKA_BOOTSTRAP_SERVERS") && key.equals("kafka.bootstrapServers"))) {
+        return "(set by environment variable " + name + ")";
+      }
+    }
+    return "in " + file;
+  }
+
+  private void applyEnvironment(ObjectNode tree, List<String> applied) {
     String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
     if (bootstrap != null) {
       ((ObjectNode) tree.with("kafka")).put("bootstrapServers", bootstrap);
+      applied.add("KAFKA_BOOTSTRAP_SERVERS");
     }
     env.entrySet().stream()
-        .filter(e -> e.getKey().startsWith(ENV_PREFIX) && !e.getKey().equals("HOOKGATE_CONFIG"))
+        .filter(e -> e.getKey().startsWith(ENV_PREFIX) && !NOT_CONFIG_KEYS.contains(e.getKey()))
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> {
           List<String> tokens = Arrays.stream(e.getKey().substring(ENV_PREFIX.length()).split("_"))
               .filter(t -> !t.isEmpty())
               .map(t -> t.toLowerCase(Locale.ROOT))
               .collect(Collectors.toList());
-          if (!override(tree, HookgateConfig.class, tokens, e.getValue())) {
+          if (override(tree, HookgateConfig.class, tokens, e.getValue())) {
+            applied.add(e.getKey());
+          } else {
             // Name only the variable: its value may be a secret. Not an error: platforms inject variables
             // of their own under this prefix (a Kubernetes Service named hookgate adds HOOKGATE_PORT=tcp://...).
             LOG.warn("Environment variable {} matches no configuration key; ignored", e.getKey());

@@ -159,7 +159,11 @@ public final class KafkaReadiness {
       if (next.ready()) {
         LOG.info("Ready: Kafka at {} is reachable and the topics are known", bootstrapServers);
       } else {
-        LOG.warn("Not ready: {}", next.reason());
+        if (shuttingDown) {
+          LOG.info("Not ready: {}", next.reason());
+        } else {
+          LOG.warn("Not ready: {}", next.reason());
+        }
       }
       listeners.forEach(l -> l.accept(next));
     }

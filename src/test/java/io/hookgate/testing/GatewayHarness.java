@@ -26,7 +26,7 @@ public final class GatewayHarness implements AutoCloseable {
    */
   public static GatewayHarness start(KafkaBroker broker, String sourcesYaml, Map<String, String> env) throws Exception {
     String topic = "events-" + UUID.randomUUID().toString().substring(0, 8);
-    String yaml = sourcesYaml + "\n" + """
+    String harness = """
         ingress:
           port: %d
           instances: 1
@@ -43,9 +43,29 @@ public final class GatewayHarness implements AutoCloseable {
         shutdown:
           gracePeriod: 5s
         """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), topic);
+    // The test's own keys win over the harness's (deep merge), so a test can set e.g. ingress.publishTimeout.
+    String yaml = mergeYaml(harness, sourcesYaml);
     Map<String, String> environment = new HashMap<>(env);
     HookgateConfig config = new ConfigLoader(environment).loadYaml(yaml);
     return new GatewayHarness(Hookgate.start(config, environment), topic);
+  }
+
+  private static String mergeYaml(String base, String over) throws java.io.IOException {
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    var b = yaml.readTree(base);
+    var o = yaml.readTree(over);
+    return yaml.writeValueAsString(o == null || !o.isObject() ? b : merge(b, o));
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode merge(com.fasterxml.jackson.databind.JsonNode base,
+      com.fasterxml.jackson.databind.JsonNode over) {
+    if (!(base instanceof com.fasterxml.jackson.databind.node.ObjectNode b) || !over.isObject()) {
+      return over.deepCopy();
+    }
+    var out = b.deepCopy();
+    over.fields().forEachRemaining(e -> out.set(e.getKey(),
+        out.has(e.getKey()) ? merge(out.get(e.getKey()), e.getValue()) : e.getValue().deepCopy()));
+    return out;
   }
 
   public Hookgate gateway() {
