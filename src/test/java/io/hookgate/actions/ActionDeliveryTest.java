@@ -13,6 +13,7 @@ import io.hookgate.testing.RecordingHttpServer.Recorded;
 import io.hookgate.testing.RecordingHttpServer.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,6 +67,19 @@ class ActionDeliveryTest {
             allowedHosts: [ 127.0.0.1 ]
             %2$s
           chain:
+            baseUrl: %1$s
+            allowedHosts: [ 127.0.0.1 ]
+            %2$s
+          waiting:
+            baseUrl: %1$s
+            allowedHosts: [ 127.0.0.1 ]
+            %2$s
+          slow:
+            baseUrl: %1$s
+            allowedHosts: [ 127.0.0.1 ]
+            concurrency: 1
+            %2$s
+          quick:
             baseUrl: %1$s
             allowedHosts: [ 127.0.0.1 ]
             %2$s
@@ -280,6 +294,39 @@ class ActionDeliveryTest {
     await().atMost(WAIT).until(() -> gateway.deadLetters(Duration.ofMillis(300)).stream()
         .anyMatch(r -> "invalid".equals(ActionsGateway.header(r, "hookgate-dlq-reason"))));
     assertThat(gateway.getRaw("/api/v1/targets/nope/status").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aRetryDueLaterDoesNotHoldUpOneDueSoonerInTheSamePartition() throws Exception {
+    Instant now = Instant.now();
+    // Same target, so same key and same partition of the retry topic; the later one is first in line.
+    gateway.sendToRetry(ActionCodec.deferred(action("wait-late", "waiting", "http", "/wait-late", json("{}")),
+        now.plusSeconds(2)));
+    gateway.sendToRetry(ActionCodec.deferred(action("wait-soon", "waiting", "http", "/wait-soon", json("{}")),
+        now.plusMillis(100)));
+
+    Recorded soon = server.await("/wait-soon", 1, WAIT).get(0);
+    assertThat(server.requests("/wait-late")).isEmpty();
+    Recorded late = server.await("/wait-late", 1, WAIT).get(0);
+    assertThat(late.nanos()).isGreaterThan(soon.nanos());
+    assertThat(Instant.now()).isAfterOrEqualTo(now.plusSeconds(2));
+  }
+
+  @Test
+  void aSlowTargetDoesNotHoldUpAnotherTarget() throws Exception {
+    server.script("/slow", Reply.of(200, "finally").after(Duration.ofSeconds(2)));
+    server.script("/quick", Reply.of(200, "ok"));
+    gateway.send(action("slow-1", "slow", "http", "/slow", json("{}")));
+    gateway.send(action("slow-2", "slow", "http", "/slow", json("{}")));
+    server.await("/slow", 1, WAIT);
+    gateway.send(action("quick-1", "quick", "http", "/quick", json("{}")));
+
+    server.await("/quick", 1, WAIT);
+    await().atMost(WAIT).until(() -> gateway.status("quick").path("counts").path("successes").asInt() == 1);
+    assertThat(gateway.status("slow").path("counts").path("successes").asInt())
+        .as("the quick target was served while the slow one still had its first call open").isZero();
+    assertThat(server.requests("/slow")).as("concurrency 1: the second slow call waits for the first").hasSize(1);
+    await().atMost(WAIT).until(() -> gateway.status("slow").path("counts").path("successes").asInt() == 2);
   }
 
   private static JsonNode awaitStatus(String target, java.util.function.Predicate<JsonNode> done) {

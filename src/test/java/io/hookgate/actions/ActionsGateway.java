@@ -121,6 +121,11 @@ final class ActionsGateway implements AutoCloseable {
     producer.send(new ProducerRecord<>(topics.actions(), action.target(), CODEC.write(action))).get(10, TimeUnit.SECONDS);
   }
 
+  /** Writes the action onto the retry topic, as a failed attempt would. */
+  void sendToRetry(ActionRecord action) throws Exception {
+    producer.send(new ProducerRecord<>(topics.retry(), action.target(), CODEC.write(action))).get(10, TimeUnit.SECONDS);
+  }
+
   void sendRaw(String key, byte[] value) throws Exception {
     producer.send(new ProducerRecord<>(topics.actions(), key, value)).get(10, TimeUnit.SECONDS);
   }

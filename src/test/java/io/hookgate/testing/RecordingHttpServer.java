@@ -40,9 +40,14 @@ public final class RecordingHttpServer implements AutoCloseable {
     }
   }
 
-  public record Reply(int status, Map<String, String> headers, String body) {
+  /** @param delayMillis how long to wait before answering (a slow target) */
+  public record Reply(int status, Map<String, String> headers, String body, long delayMillis) {
     public static Reply of(int status, String body) {
-      return new Reply(status, Map.of(), body);
+      return new Reply(status, Map.of(), body, 0);
+    }
+
+    public Reply after(Duration delay) {
+      return new Reply(status, headers, body, delay.toMillis());
     }
 
     public static Reply ok() {
@@ -52,7 +57,7 @@ public final class RecordingHttpServer implements AutoCloseable {
     public Reply header(String name, String value) {
       Map<String, String> h = new LinkedHashMap<>(headers);
       h.put(name, value);
-      return new Reply(status, h, body);
+      return new Reply(status, h, body, delayMillis);
     }
   }
 
@@ -83,9 +88,16 @@ public final class RecordingHttpServer implements AutoCloseable {
           buffer.toString(StandardCharsets.UTF_8), System.nanoTime());
       requests.add(r);
       Reply reply = scripts.getOrDefault(req.path(), x -> Reply.ok()).apply(r);
-      var response = req.response().setStatusCode(reply.status());
-      reply.headers().forEach(response::putHeader);
-      response.end(reply.body() == null ? "" : reply.body());
+      Runnable answer = () -> {
+        var response = req.response().setStatusCode(reply.status());
+        reply.headers().forEach(response::putHeader);
+        response.end(reply.body() == null ? "" : reply.body());
+      };
+      if (reply.delayMillis() > 0) {
+        vertx.setTimer(reply.delayMillis(), t -> answer.run());
+      } else {
+        answer.run();
+      }
     });
   }
 
