@@ -83,6 +83,11 @@ class ActionDeliveryTest {
             baseUrl: %1$s
             allowedHosts: [ 127.0.0.1 ]
             %2$s
+          sluggish:
+            baseUrl: %1$s
+            allowedHosts: [ 127.0.0.1 ]
+            timeout: 300ms
+            retry: { initialBackoff: 10ms, maxBackoff: 20ms, maxAttempts: 2 }
           echo:
             baseUrl: %1$s
             allowedHosts: [ 127.0.0.1 ]
@@ -310,6 +315,26 @@ class ActionDeliveryTest {
     Recorded late = server.await("/wait-late", 1, WAIT).get(0);
     assertThat(late.nanos()).isGreaterThan(soon.nanos());
     assertThat(Instant.now()).isAfterOrEqualTo(now.plusSeconds(2));
+  }
+
+  @Test
+  void timeoutsAreRetriedUntilMaxAttemptsThenDeadLettered() throws Exception {
+    server.script("/sluggish", Reply.of(200, "too late").after(Duration.ofSeconds(2)));
+    gateway.send(action("sluggish-1", "sluggish", "http", "/sluggish", json("{}")));
+
+    ConsumerRecord<String, byte[]> dead = gateway.awaitDeadLetter("sluggish-1");
+    assertThat(ActionsGateway.header(dead, "hookgate-dlq-reason")).isEqualTo("exhausted");
+    ActionRecord record = ActionsGateway.decode(dead);
+    assertThat(record.attempt()).isEqualTo(2);
+    assertThat(record.lastError()).contains("gave up after 2 attempts").contains("timed out after 300ms");
+    assertThat(server.requests("/sluggish")).hasSize(2)
+        .extracting(r -> r.header("Idempotency-Key")).containsOnly("sluggish-1");
+
+    JsonNode status = awaitStatus("sluggish", s -> s.path("counts").path("deadLetters").asInt() == 1);
+    assertThat(status.path("counts").path("attempts").asInt()).isEqualTo(2);
+    assertThat(status.path("counts").path("retries").asInt()).isEqualTo(1);
+    assertThat(status.path("lastCall").path("statusCode").isNull()).isTrue();
+    assertThat(status.path("lastCall").path("message").asText()).isEqualTo("timed out after 300ms");
   }
 
   @Test
