@@ -74,7 +74,9 @@ final class ActionCaller {
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(CallResult.refused(e.getMessage()));
     }
-    return hop(target, client, request, 0);
+    // A bug or an unforeseen input must not leave the action hanging: it becomes a retryable failure.
+    return hop(target, client, request, 0)
+        .otherwise(error -> CallResult.networkError("unexpected error: " + describe(error, target)));
   }
 
   Request prepare(Target target, ActionRecord action) {

@@ -41,6 +41,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
   public static final String HEADER_DLQ_REASON = "hookgate-dlq-reason";
   public static final String HEADER_DLQ_STATUS = "hookgate-dlq-status";
+  public static final String HEADER_DLQ_ERROR = "hookgate-dlq-error";
 
   /**
    * @param actions the topic this verticle consumes and where {@code then} actions go
@@ -100,7 +101,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
       policies.put(name, new RetryPolicy(t.config().retry(), random));
     });
     loop = new ConsumerLoop("hookgate-actions-consumer", consumerProperties, topics.actions(), context, maxInFlight,
-        (tracker, records) -> records.forEach(r -> handle(r).onComplete(ar -> {
+        (tracker, records) -> records.forEach(r -> safely(r).onComplete(ar -> {
           if (ar.succeeded()) {
             tracker.done(r.offset());
           } else {
@@ -133,6 +134,27 @@ public final class ActionConsumerVerticle extends VerticleBase {
           return loop.stop();
         })
         .onComplete(v -> clients.values().forEach(WebClient::close));
+  }
+
+  /**
+   * Handles a record; should anything fail unexpectedly (not a Kafka write, which is retried), the record
+   * goes to the dead-letter topic as it is rather than holding back the partition's commits forever.
+   */
+  private Future<Void> safely(ConsumerRecord<String, byte[]> record) {
+    Future<Void> handled;
+    try {
+      handled = handle(record);
+    } catch (RuntimeException e) {
+      handled = Future.failedFuture(e);
+    }
+    return handled.recover(error -> {
+      if (stopping) {
+        return Future.failedFuture(error);
+      }
+      LOG.error("Action at {}-{}@{} failed unexpectedly; dead-lettered as it is", record.topic(), record.partition(),
+          record.offset(), error);
+      return toDeadLetter(record, "internal-error", String.valueOf(error));
+    });
   }
 
   Future<Void> handle(ConsumerRecord<String, byte[]> record) {
@@ -257,14 +279,19 @@ public final class ActionConsumerVerticle extends VerticleBase {
   }
 
   private Future<Void> unreadable(ConsumerRecord<String, byte[]> record, String why) {
-    String key = record.key() == null ? "unknown" : record.key();
-    metrics.deadLetter(key, "invalid");
     LOG.warn("Record {}-{}@{} on {} is not an action, dead-lettered: {}", record.topic(), record.partition(),
         record.offset(), topics.actions(), why);
+    return toDeadLetter(record, "invalid", why);
+  }
+
+  /** Copies a record as it is to the dead-letter topic. */
+  private Future<Void> toDeadLetter(ConsumerRecord<String, byte[]> record, String reason, String why) {
+    metrics.deadLetter(record.key() == null ? "unknown" : record.key(), reason);
     RecordHeaders headers = new RecordHeaders();
-    headers.add(HEADER_DLQ_REASON, "invalid".getBytes(StandardCharsets.UTF_8));
-    headers.add("hookgate-dlq-error", why.getBytes(StandardCharsets.UTF_8));
-    return Durably.write(vertx, "an unreadable action", () -> stopping,
+    headers.add(HEADER_DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));
+    headers.add(HEADER_DLQ_ERROR, why.getBytes(StandardCharsets.UTF_8));
+    return Durably.write(vertx, "the record " + record.topic() + "-" + record.partition() + "@" + record.offset(),
+        () -> stopping,
         () -> publisher.publish(context, new ProducerRecord<>(topics.deadLetter(), null, record.key(), record.value(),
             headers))).mapEmpty();
   }

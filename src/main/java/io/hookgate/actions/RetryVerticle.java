@@ -115,7 +115,7 @@ public final class RetryVerticle extends VerticleBase {
     LOG.warn("Record {}-{}@{} is not an action, dead-lettered: {}", record.topic(), record.partition(), record.offset(), why);
     RecordHeaders headers = new RecordHeaders();
     headers.add(ActionConsumerVerticle.HEADER_DLQ_REASON, "invalid".getBytes(StandardCharsets.UTF_8));
-    headers.add("hookgate-dlq-error", why.getBytes(StandardCharsets.UTF_8));
+    headers.add(ActionConsumerVerticle.HEADER_DLQ_ERROR, why.getBytes(StandardCharsets.UTF_8));
     Durably.write(vertx, "an unreadable retry record", () -> stopping,
             () -> publisher.publish(context, new ProducerRecord<>(topics.deadLetter(), null, record.key(),
                 record.value(), headers)))
