@@ -1,6 +1,7 @@
 package io.hookgate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.actions.ActionsModule;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.config.SourceConfig;
@@ -57,6 +58,7 @@ public final class Hookgate {
   private final List<IngressVerticle> ingress = new CopyOnWriteArrayList<>();
   private final String bootstrapServers;
   private ManagementVerticle management;
+  private ActionsModule actions;
 
   private Hookgate(HookgateConfig config, EmbeddedKafkaBroker broker, String bootstrapServers, Vertx vertx,
       Producer<String, byte[]> producer, Admin admin, GatewayMetrics metrics, KafkaReadiness readiness,
@@ -110,8 +112,20 @@ public final class Hookgate {
       }
       EventPublisher publisher = new EventPublisher(producer);
       CloudEventFactory cloudEvents = new CloudEventFactory(mapper, clock);
-      gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper, List.of());
+      if (!config.targets().isEmpty()) {
+        gateway.actions = ActionsModule.create(vertx, config, env, clients, metrics, clock);
+      }
+      gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper,
+          gateway.actions == null ? List.of() : gateway.actions.adminRoutes());
       vertx.deployVerticle(gateway.management).await(30, TimeUnit.SECONDS);
+      if (gateway.actions != null) {
+        // With Kafka down at start, actions begin once it is reachable, like the ingress.
+        Future<Void> actionsStarted = gateway.actions.start()
+            .onFailure(e -> LOG.error("Actions could not start: {}", e.toString()));
+        if (first.ready()) {
+          actionsStarted.await(60, TimeUnit.SECONDS);
+        }
+      }
       vertx.deployVerticle(() -> {
         IngressVerticle v = new IngressVerticle(config.ingress(), sources, publisher, cloudEvents,
             config.kafka().topics().events().name(), metrics, mapper, clock);
@@ -220,6 +234,9 @@ public final class Hookgate {
       vertx.close().await(atLeast(remaining(deadline), Duration.ofSeconds(1)).toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+    if (actions != null) {
+      actions.close();
     }
     admin.close(atLeast(remaining(deadline), Duration.ofMillis(500)));
     metrics.close();

@@ -8,9 +8,11 @@ public record HookgateConfig(
     ManagementConfig management,
     KafkaSettings kafka,
     ShutdownConfig shutdown,
-    Map<String, SourceConfig> sources) {
+    Map<String, SourceConfig> sources,
+    Map<String, TargetConfig> targets) {
 
   public HookgateConfig {
     sources = sources == null ? Map.of() : Map.copyOf(sources);
+    targets = targets == null ? Map.of() : Map.copyOf(targets);
   }
 }
