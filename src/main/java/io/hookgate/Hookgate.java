@@ -1,6 +1,7 @@
 package io.hookgate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.actions.ActionsModule;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.config.SourceConfig;
@@ -63,6 +64,7 @@ public final class Hookgate {
   private final String bootstrapServers;
   private ManagementVerticle management;
   private Producer<String, byte[]> rulesProducer;
+  private ActionsModule actions;
 
   private Hookgate(HookgateConfig config, EmbeddedKafkaBroker broker, String bootstrapServers, Vertx vertx,
       Producer<String, byte[]> producer, Admin admin, GatewayMetrics metrics, KafkaReadiness readiness,
@@ -118,8 +120,20 @@ public final class Hookgate {
       }
       EventPublisher publisher = new EventPublisher(producer);
       CloudEventFactory cloudEvents = new CloudEventFactory(mapper, clock);
-      gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper, List.of());
+      if (!config.targets().isEmpty()) {
+        gateway.actions = ActionsModule.create(vertx, config, env, clients, metrics, clock);
+      }
+      gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper,
+          gateway.actions == null ? List.of() : gateway.actions.adminRoutes());
       vertx.deployVerticle(gateway.management).await(30, TimeUnit.SECONDS);
+      if (gateway.actions != null) {
+        // With Kafka down at start, actions begin once it is reachable, like the ingress.
+        Future<Void> actionsStarted = gateway.actions.start()
+            .onFailure(e -> LOG.error("Actions could not start: {}", e.toString()));
+        if (first.ready()) {
+          actionsStarted.await(60, TimeUnit.SECONDS);
+        }
+      }
       vertx.deployVerticle(() -> {
         IngressVerticle v = new IngressVerticle(config.ingress(), sources, publisher, cloudEvents,
             config.kafka().topics().events().name(), metrics, mapper, clock);
@@ -151,11 +165,12 @@ public final class Hookgate {
     java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
     String events = config.kafka().topics().events().name();
     String actions = config.kafka().topics().actions().name();
+    String group = engine.groupId(events);
     vertx.deployVerticle(() -> new RulesVerticle(
-        RulesKafkaClients.consumer(clients, "hookgate-rules-" + n.getAndIncrement(), engine), rulesProducer, events,
-        actions, rules, engine, metrics, stats, mapper, clock),
+        RulesKafkaClients.consumer(clients, "hookgate-rules-" + n.getAndIncrement(), group, engine), rulesProducer,
+        events, actions, rules, engine, metrics, stats, mapper, clock),
         new DeploymentOptions().setInstances(engine.instances())).await(30, TimeUnit.SECONDS);
-    LOG.info("Rules {} running in {} consumer(s) of group {}", rules.names(), engine.instances(), engine.groupId());
+    LOG.info("Rules {} running in {} consumer(s) of group {}", rules.names(), engine.instances(), group);
   }
 
   static Map<String, ConfiguredSource> sources(HookgateConfig config, Map<String, String> env, ObjectMapper mapper) {
@@ -254,6 +269,9 @@ public final class Hookgate {
     if (rulesProducer != null) {
       // After Vert.x: the rules consumers have drained through it while they stopped.
       rulesProducer.close(atLeast(remaining(deadline), Duration.ofSeconds(1)));
+    }
+    if (actions != null) {
+      actions.close();
     }
     admin.close(atLeast(remaining(deadline), Duration.ofMillis(500)));
     metrics.close();

@@ -10,11 +10,13 @@ public record HookgateConfig(
     KafkaSettings kafka,
     ShutdownConfig shutdown,
     Map<String, SourceConfig> sources,
+    Map<String, TargetConfig> targets,
     List<RuleConfig> rules,
     RulesEngineConfig rulesEngine) {
 
   public HookgateConfig {
     sources = sources == null ? Map.of() : Map.copyOf(sources);
+    targets = targets == null ? Map.of() : Map.copyOf(targets);
     rules = rules == null ? List.of() : List.copyOf(rules);
     rulesEngine = rulesEngine == null ? RulesEngineConfig.defaults() : rulesEngine;
   }

@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * How the rules consumers run (the rules themselves are the top-level {@code rules:} list).
  *
- * @param groupId Kafka consumer group shared by every rules consumer of every replica
+ * @param groupId Kafka consumer group shared by every rules consumer of every replica; empty: named after
+ *     the events topic, {@code <events topic>.rules} (as the action consumers' groups are named after theirs)
  * @param instances rules consumers (verticles, each with its own thread and Kafka consumer) per replica
  * @param maxInFlight events read but whose actions are not yet acknowledged, per consumer; above it the
  *     consumer pauses
@@ -23,11 +24,16 @@ public record RulesEngineConfig(
     String autoOffsetReset) {
 
   public RulesEngineConfig {
-    groupId = groupId == null || groupId.isBlank() ? "hookgate-rules" : groupId;
+    groupId = groupId == null ? "" : groupId.trim();
     instances = instances <= 0 ? 1 : instances;
     maxInFlight = maxInFlight <= 0 ? 256 : maxInFlight;
     drainTimeout = drainTimeout == null ? Duration.ofSeconds(5) : drainTimeout;
     autoOffsetReset = autoOffsetReset == null ? "earliest" : autoOffsetReset;
+  }
+
+  /** The group to use for this events topic. */
+  public String groupId(String eventsTopic) {
+    return groupId.isEmpty() ? eventsTopic + ".rules" : groupId;
   }
 
   public static RulesEngineConfig defaults() {

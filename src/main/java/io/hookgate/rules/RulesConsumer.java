@@ -3,6 +3,7 @@ package io.hookgate.rules;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
+import io.hookgate.actions.ActionCodec;
 import io.hookgate.actions.ActionRecord;
 import io.hookgate.metrics.GatewayMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -26,8 +27,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -63,7 +64,7 @@ final class RulesConsumer implements Runnable {
   private final String eventsTopic;
   private final String actionsTopic;
   private final RuleSet rules;
-  private final ActionRecordJson json;
+  private final ActionCodec json;
   private final ObjectMapper mapper;
   private final GatewayMetrics metrics;
   private final RulesStats stats;
@@ -81,7 +82,7 @@ final class RulesConsumer implements Runnable {
   private KafkaClientMetrics clientMetrics;
 
   RulesConsumer(String id, Supplier<Consumer<String, byte[]>> consumerFactory, Producer<String, byte[]> producer, String eventsTopic,
-      String actionsTopic, RuleSet rules, ActionRecordJson json, ObjectMapper mapper, GatewayMetrics metrics,
+      String actionsTopic, RuleSet rules, ActionCodec json, ObjectMapper mapper, GatewayMetrics metrics,
       RulesStats stats, Clock clock, int maxInFlight, Duration drainTimeout) {
     this.id = id;
     this.consumerFactory = consumerFactory;

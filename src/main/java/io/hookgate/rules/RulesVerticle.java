@@ -1,6 +1,7 @@
 package io.hookgate.rules;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.actions.ActionCodec;
 import io.hookgate.config.RulesEngineConfig;
 import io.hookgate.metrics.GatewayMetrics;
 import io.vertx.core.Future;
@@ -63,14 +64,14 @@ public final class RulesVerticle extends VerticleBase {
 
   private Future<Void> launch() {
     RulesConsumer c = new RulesConsumer(clientId, () -> new KafkaConsumer<>(consumerConfig), producer, eventsTopic,
-        actionsTopic, rules, new ActionRecordJson(), mapper, metrics, stats, clock, config.maxInFlight(),
+        actionsTopic, rules, new ActionCodec(), mapper, metrics, stats, clock, config.maxInFlight(),
         config.drainTimeout());
     consumer = c;
     Thread thread = new Thread(c, clientId);
     thread.setDaemon(true);
     thread.start();
     LOG.info("Rules consumer {} started: {} rules on {} -> {} (group {})", clientId, rules.names().size(), eventsTopic,
-        actionsTopic, config.groupId());
+        actionsTopic, consumerConfig.get("group.id"));
     // A consumer that died on an unexpected error (it has committed what it could) is replaced, so this
     // replica keeps its share of the partitions.
     c.stopped().thenRun(() -> context.runOnContext(v -> {

@@ -3,6 +3,7 @@ package io.hookgate.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
+import io.hookgate.actions.ActionCodec;
 import io.hookgate.config.ConfigLoader;
 import io.hookgate.config.GenericMapping;
 import io.hookgate.config.RuleConfig;
@@ -88,7 +89,7 @@ final class RuleFixtures {
   /** The records as they are written to the actions topic. */
   static JsonNode json(Object records) {
     try {
-      ActionRecordJson codec = new ActionRecordJson();
+      ActionCodec codec = new ActionCodec();
       if (records instanceof List<?> list) {
         var array = MAPPER.createArrayNode();
         for (Object r : list) {

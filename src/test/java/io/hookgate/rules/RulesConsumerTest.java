@@ -3,6 +3,7 @@ package io.hookgate.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hookgate.actions.ActionCodec;
 import io.hookgate.actions.ActionRecord;
 import io.hookgate.config.RulesEngineConfig;
 import io.hookgate.kafka.KafkaClientFactory;
@@ -85,7 +86,7 @@ class RulesConsumerTest {
          Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       java.util.function.Supplier<String> deploy = () -> {
         try {
-          Map<String, Object> consumer = RulesKafkaClients.consumer(clients, "rules-test-" + instance.getAndIncrement(), engine);
+          Map<String, Object> consumer = RulesKafkaClients.consumer(clients, "rules-test-" + instance.getAndIncrement(), group, engine);
           // Rebalances complete within a heartbeat: quick ones keep this test short.
           consumer.put("heartbeat.interval.ms", 100);
           return vertx.deployVerticle(new RulesVerticle(consumer, producer,
@@ -137,7 +138,7 @@ class RulesConsumerTest {
       // time each action appears follows the order the webhooks were posted in.
       assertThat(new ArrayList<>(new LinkedHashSet<>(ids))).containsExactlyElementsOf(expected);
       // A duplicate, if a rebalance ever makes one, is the very same action.
-      ActionRecordJson codec = new ActionRecordJson();
+      ActionCodec codec = new ActionCodec();
       Map<String, String> bodies = new HashMap<>();
       for (ConsumerRecord<String, byte[]> r : seen) {
         ActionRecord action = codec.read(r.value());
@@ -176,7 +177,7 @@ class RulesConsumerTest {
     Vertx vertx = Vertx.vertx();
     try (Producer<String, byte[]> producer = new KafkaProducer<>(producerConfig);
          EventConsumer actions = new EventConsumer(kafka.bootstrapServers(), gateway.actionsTopic())) {
-      vertx.deployVerticle(new RulesVerticle(RulesKafkaClients.consumer(clients, "rules-large", engine), producer,
+      vertx.deployVerticle(new RulesVerticle(RulesKafkaClients.consumer(clients, "rules-large", group, engine), producer,
           gateway.eventsTopic(), gateway.actionsTopic(), rules, engine, metrics, new RulesStats(), RuleFixtures.MAPPER,
           Clock.systemUTC())).await(30, TimeUnit.SECONDS);
       String small1 = post("small-1-" + group);
@@ -243,11 +244,7 @@ class RulesConsumerTest {
   }
 
   private static String id(ConsumerRecord<String, byte[]> record) {
-    try {
-      return new ActionRecordJson().read(record.value()).id();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return new ActionCodec().read(record.value()).id();
   }
 
   /** Waits until the group's committed offsets reach the end of every partition of the topic. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hookgate.actions.ActionCodec;
 import io.hookgate.actions.ActionRecord;
 import io.hookgate.testing.EventConsumer;
 import io.hookgate.testing.GatewayHarness;
@@ -62,7 +63,7 @@ class RulesGatewayTest {
     assertThat(records).hasSize(2);
     assertThat(records).extracting(ConsumerRecord::key).containsOnly("kili");
 
-    ActionRecordJson codec = new ActionRecordJson();
+    ActionCodec codec = new ActionCodec();
     ActionRecord first = codec.read(records.get(0).value());
     ActionRecord second = codec.read(records.get(1).value());
     assertThat(first.createdAt()).isBetween(Instant.now().minusSeconds(120), Instant.now());

@@ -14,14 +14,24 @@ import java.util.UUID;
 public final class GatewayHarness implements AutoCloseable {
   private final Hookgate gateway;
   private final String eventsTopic;
-  private final String actionsTopic;
-  private final String rulesGroup;
 
-  private GatewayHarness(Hookgate gateway, String eventsTopic, String actionsTopic, String rulesGroup) {
+  private GatewayHarness(Hookgate gateway, String eventsTopic) {
     this.gateway = gateway;
     this.eventsTopic = eventsTopic;
-    this.actionsTopic = actionsTopic;
-    this.rulesGroup = rulesGroup;
+  }
+
+  /** Where rules write their actions (key = target, JSON {@code ActionRecord}); fresh per gateway. */
+  public String actionsTopic() {
+    return gateway.config().kafka().topics().actions().name();
+  }
+
+  public String deadLetterTopic() {
+    return gateway.config().kafka().topics().deadLetter().name();
+  }
+
+  /** The rules consumers' group (by default named after the events topic, so fresh per gateway too). */
+  public String rulesGroup() {
+    return gateway.config().rulesEngine().groupId(gateway.config().kafka().topics().events().name());
   }
 
   /**
@@ -31,8 +41,7 @@ public final class GatewayHarness implements AutoCloseable {
   public static GatewayHarness start(KafkaBroker broker, String sourcesYaml, Map<String, String> env) throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     String topic = "events-" + run;
-    String actions = "actions-" + run;
-    String yaml = sourcesYaml + "\n" + """
+    String harness = """
         ingress:
           port: %d
           instances: 1
@@ -46,19 +55,37 @@ public final class GatewayHarness implements AutoCloseable {
               name: %s
               partitions: 3
               replicationFactor: 1
-            actions:
-              name: %s
-              partitions: 3
-              replicationFactor: 1
+            actions: { name: actions-%s, partitions: 3, replicationFactor: 1 }
+            actionsRetry: { name: actions-retry-%s, partitions: 1, replicationFactor: 1 }
+            deadLetter: { name: actions-dlq-%s, partitions: 1, replicationFactor: 1 }
+            deliveryStatus: { name: delivery-status-%s, partitions: 1, replicationFactor: 1, compacted: true }
         shutdown:
           gracePeriod: 5s
-        """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), topic, actions);
+        """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), topic, run, run, run,
+        run);
+    // The test's own keys win over the harness's (deep merge), so a test can set e.g. ingress.publishTimeout.
+    String yaml = mergeYaml(harness, sourcesYaml);
     Map<String, String> environment = new HashMap<>(env);
-    // A consumer group of its own, so that tests sharing a broker never share rules consumers.
-    environment.putIfAbsent("HOOKGATE_RULESENGINE_GROUPID", "rules-" + run);
     HookgateConfig config = new ConfigLoader(environment).loadYaml(yaml);
-    return new GatewayHarness(Hookgate.start(config, environment), topic, actions,
-        environment.get("HOOKGATE_RULESENGINE_GROUPID"));
+    return new GatewayHarness(Hookgate.start(config, environment), topic);
+  }
+
+  private static String mergeYaml(String base, String over) throws java.io.IOException {
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    var b = yaml.readTree(base);
+    var o = yaml.readTree(over);
+    return yaml.writeValueAsString(o == null || !o.isObject() ? b : merge(b, o));
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode merge(com.fasterxml.jackson.databind.JsonNode base,
+      com.fasterxml.jackson.databind.JsonNode over) {
+    if (!(base instanceof com.fasterxml.jackson.databind.node.ObjectNode b) || !over.isObject()) {
+      return over.deepCopy();
+    }
+    var out = b.deepCopy();
+    over.fields().forEachRemaining(e -> out.set(e.getKey(),
+        out.has(e.getKey()) ? merge(out.get(e.getKey()), e.getValue()) : e.getValue().deepCopy()));
+    return out;
   }
 
   public Hookgate gateway() {
@@ -67,16 +94,6 @@ public final class GatewayHarness implements AutoCloseable {
 
   public String eventsTopic() {
     return eventsTopic;
-  }
-
-  /** Where rules write their actions (key = target, JSON {@code ActionRecord}). */
-  public String actionsTopic() {
-    return actionsTopic;
-  }
-
-  /** The rules consumers' group. */
-  public String rulesGroup() {
-    return rulesGroup;
   }
 
   public int ingressPort() {
