@@ -86,6 +86,12 @@ public final class Hookgate {
     Map<String, ConfiguredSource> sources = sources(config, env, mapper);
     // Every rule expression compiles now or start-up stops, before anything is started.
     RuleSet rules = new RuleCompiler().compile(config.rules());
+    if (!config.targets().isEmpty()) {
+      rules.requireTargets(config.targets().keySet());
+    } else if (!rules.isEmpty()) {
+      LOG.warn("Rules are configured but no targets: their actions are written to {} and nothing here executes them",
+          config.kafka().topics().actions() == null ? "the actions topic" : config.kafka().topics().actions().name());
+    }
     EmbeddedKafkaBroker broker = null;
     String bootstrap = config.kafka().bootstrapServers();
     if (config.kafka().useEmbedded()) {

@@ -48,6 +48,7 @@ public final class RuleCompiler {
 
   public RuleSet compile(List<RuleConfig> rules) {
     List<CompiledRule> out = new ArrayList<>();
+    List<RuleSet.TargetReference> targets = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < rules.size(); i++) {
       RuleConfig rule = rules.get(i);
@@ -64,12 +65,16 @@ public final class RuleCompiler {
       }
       if (rule.enabled()) {
         out.add(compile(rule, key));
+        for (int j = 0; j < rule.actions().size(); j++) {
+          targets.add(new RuleSet.TargetReference(rule.name(), key + ".actions[" + j + "].target",
+              rule.actions().get(j).target()));
+        }
       } else {
         // Still checked, so that enabling it later cannot fail start-up by surprise.
         compile(rule, key);
       }
     }
-    return new RuleSet(out);
+    return new RuleSet(out, targets);
   }
 
   private CompiledRule compile(RuleConfig rule, String key) {

@@ -20,10 +20,30 @@ public final class RuleSet {
    */
   public static final int MAX_ACTIONS_PER_RULE = 100;
 
-  private final List<CompiledRule> rules;
+  /** Where a rule names a target, for checking it against the configured targets. */
+  record TargetReference(String rule, String key, String target) {
+  }
 
-  RuleSet(List<CompiledRule> rules) {
+  private final List<CompiledRule> rules;
+  private final List<TargetReference> targets;
+
+  RuleSet(List<CompiledRule> rules, List<TargetReference> targets) {
     this.rules = List.copyOf(rules);
+    this.targets = List.copyOf(targets);
+  }
+
+  /**
+   * Stops start-up when a rule's action names a target that is not configured: its actions could only ever
+   * be dead letters. (A plugin's targets are only known per event; the action consumers dead-letter those.)
+   */
+  public void requireTargets(java.util.Set<String> configured) {
+    for (TargetReference t : targets) {
+      if (!configured.contains(t.target())) {
+        throw new io.hookgate.config.ConfigException("config key '" + t.key() + "' (rule '" + t.rule()
+            + "'): no target named '" + t.target() + "' under targets:" + (configured.isEmpty() ? " (none configured)"
+            : " (configured: " + String.join(", ", new java.util.TreeSet<>(configured)) + ")"));
+      }
+    }
   }
 
   public boolean isEmpty() {

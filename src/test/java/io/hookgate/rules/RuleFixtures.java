@@ -73,6 +73,18 @@ final class RuleFixtures {
     return new ConfigLoader(Map.of()).load(Path.of("conf", "examples", name)).rules();
   }
 
+  /** An example config's YAML after {@code edit} changed its tree (e.g. targets pointed at a local server). */
+  static String exampleYaml(String name, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) {
+    try {
+      var yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+      var tree = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(Path.of("conf", "examples", name).toFile());
+      edit.accept(tree);
+      return yaml.writeValueAsString(tree);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Rules from a YAML {@code rules:} block. */
   static List<RuleConfig> rules(String yaml) {
     return new ConfigLoader(Map.of()).loadYaml(yaml).rules();

@@ -187,6 +187,32 @@ class SeedRulesTest {
     assertThat(RuleFixtures.json(actions(RuleFixtures.evaluate(rules, event)))).isEqualTo(RuleFixtures.json(List.of(forward)));
   }
 
+  @Test
+  void everyExampleIsACompleteConfigWhoseRulesNameConfiguredTargets() {
+    for (String example : List.of("kili.yaml", "v7.yaml", "aquarium.yaml", "isahit.yaml", "generic.yaml")) {
+      io.hookgate.config.HookgateConfig config = new io.hookgate.config.ConfigLoader(Map.of())
+          .load(java.nio.file.Path.of("conf", "examples", example));
+      assertThat(config.sources()).as(example).isNotEmpty();
+      assertThat(config.targets()).as(example).isNotEmpty();
+      new RuleCompiler().compile(config.rules()).requireTargets(config.targets().keySet());
+    }
+  }
+
+  @Test
+  void aRuleNamingAnUnconfiguredTargetStopsStartUp() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.hookgate.Hookgate.start(
+        new io.hookgate.config.ConfigLoader(Map.of()).loadYaml("""
+            kafka: { bootstrapServers: "127.0.0.1:1" }
+            targets:
+              kili: { baseUrl: "https://cloud.kili-technology.com/api/label/v2/graphql" }
+            rules:
+              - { name: typo, actions: [ { target: kili, kind: http }, { target: klii, kind: http } ] }
+            """), Map.of()))
+        .isInstanceOf(io.hookgate.config.ConfigException.class)
+        .hasMessageContaining("rules[0].actions[1].target").hasMessageContaining("rule 'typo'")
+        .hasMessageContaining("no target named 'klii'").hasMessageContaining("configured: kili");
+  }
+
   // --- helpers ---------------------------------------------------------------------------------------
 
   private static ActionRecord kili(String eventId, String rule, int index, String body, ActionRecord... then) {
