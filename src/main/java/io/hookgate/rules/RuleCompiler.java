@@ -34,8 +34,9 @@ public final class RuleCompiler {
       "x-api-key", "api-key");
   private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*";
 
-  private final CelEnvironment cel = new CelEnvironment();
   private final ClassLoader plugins;
+  /** Built on first use: a gateway without rules does not pay for CEL's start-up. */
+  private CelEnvironment cel;
 
   /** Finds plugins with the class loader that loaded hookgate. */
   public RuleCompiler() {
@@ -89,6 +90,9 @@ public final class RuleCompiler {
       if (s == null || s.isBlank()) {
         throw invalid(key + ".scope.sources", name, "has an empty entry");
       }
+    }
+    if (cel == null) {
+      cel = new CelEnvironment();
     }
     Cel env = cel.base();
     CelRuntime.Program match = null;
