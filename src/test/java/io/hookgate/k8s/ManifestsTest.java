@@ -439,14 +439,17 @@ class ManifestsTest {
     render(EXAMPLE);
     return rendered.computeIfAbsent("servicemonitor", k -> {
       try {
-        Path dir = Files.createDirectories(Path.of("target", "k8s-test", "example-with-servicemonitor"));
+        // Absolute on both sides: createDirectories returns an absolute path when it creates the directory.
+        Path dir = Path.of("target", "k8s-test", "example-with-servicemonitor").toAbsolutePath();
+        Files.createDirectories(dir);
         Files.writeString(dir.resolve("kustomization.yaml"), """
             apiVersion: kustomize.config.k8s.io/v1beta1
             kind: Kustomization
             namespace: hookgate
             resources: [%s]
             components: [%s]
-            """.formatted(dir.relativize(Path.of(EXAMPLE)), dir.relativize(Path.of("k8s/components/servicemonitor"))));
+            """.formatted(dir.relativize(Path.of(EXAMPLE).toAbsolutePath()),
+                dir.relativize(Path.of("k8s/components/servicemonitor").toAbsolutePath())));
         return kustomize(dir.toString());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
