@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # hookgate benchmark: one command, one run, every scenario against the same broker. See bench/README.md.
 #
-#   bench/run.sh [--quick] [--rounds N] [--warmup S] [--duration S] [--connections N]
+#   bench/run.sh [--quick] [--rounds N] [--warmup S] [--warmup-max S] [--duration S] [--connections N]
 #                [--only A,B,Bv,C,Clog] [--producer key=value]... [--profile] [--no-build]
 #
 # Scenarios: A bare Vert.x (204), B Vert.x + plain Kafka producer (202 after acks=all), Bv (B') the same
@@ -15,7 +15,9 @@ usage() {
 Options:
   --quick              1 round, 3 s warm-up, 5 s measured (a smoke run, not figures)
   --rounds N           run every scenario N times, interleaved, and report medians (default 3)
-  --warmup S           warm-up seconds per scenario, discarded (default 10)
+  --warmup S           least warm-up seconds per scenario, discarded (default 20); the warm-up then goes
+                       on in 5 s steps while the JIT compilers still use more than 10% of the server's core
+  --warmup-max S       longest warm-up (default 90)
   --duration S         measured seconds per scenario (default 20)
   --connections N      concurrent connections held by wrk (default 64)
   --only LIST          comma-separated scenarios among A,B,Bv,C,Clog (default all)
@@ -30,8 +32,10 @@ EOF
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
 ROUNDS=3
-WARMUP=10
+WARMUP=20
+WARMUP_MAX=90
 DURATION=20
+JIT_QUIET=10 # percent of one core: below this the JIT has compiled the hot path and the server is warm
 CONNECTIONS=64
 ONLY="A,B,Bv,C,Clog"
 PROFILE=0
@@ -40,9 +44,10 @@ PRODUCER=()
 ARGS="$*"
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --quick) ROUNDS=1; WARMUP=3; DURATION=5 ;;
+    --quick) ROUNDS=1; WARMUP=3; WARMUP_MAX=3; DURATION=5 ;;
     --rounds) ROUNDS=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
+    --warmup-max) WARMUP_MAX=$2; shift ;;
     --duration) DURATION=$2; shift ;;
     --connections) CONNECTIONS=$2; shift ;;
     --only) ONLY=$2; shift ;;
@@ -158,6 +163,20 @@ proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; 
 cpu_ticks() { awk -v c="$1" '$1 == c { busy = $2 + $3 + $4 + $7 + $8 + $9; total = busy + $5 + $6; print busy, total }' /proc/stat; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else print "?" }'; }
 FIRST_SERVER_CPU=${SERVER_CPUS%%[,-]*}
+# "tid<TAB>name<TAB>ticks" for every thread of a process (names as the kernel keeps them, 15 characters)
+thread_ticks() {
+  local t name
+  for t in /proc/"$1"/task/*; do
+    name=$(cat "$t/comm" 2>/dev/null) || continue
+    printf '%s\t%s\t%s\n' "${t##*/}" "$name" "$(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null || echo 0)"
+  done
+}
+# CPU per thread group between two thread_ticks snapshots, in percent of one core, busiest first
+thread_cpu() { # before after wall-ticks
+  awk -F'\t' -v wall="$3" 'NR == FNR { before[$1] = $3; next }
+    { name = $2; gsub(/[#-]?[0-9]+$/, "", name); used[name] += $3 - before[$1] }
+    END { for (n in used) if (used[n] > 0) printf "%s\t%.1f\n", n, 100 * used[n] / wall }' "$1" "$2" | sort -t$'\t' -k2,2nr
+}
 
 run_wrk() { # label seconds out-file
   BENCH_BODY=$BODY BENCH_AUTH=$AUTH BENCH_LABEL=$1 BENCH_OUT=$3 \
@@ -173,16 +192,38 @@ stop_server() {
   SERVER_PID=""
 }
 
+# Someone else's process may take the server down (a shared machine): the phase is then run again, once.
 scenario() { # round id expected-status command...
-  local round=$1 id=$2 expected=$3
-  shift 3
-  local port
+  local attempt
+  for attempt in 1 2; do
+    if attempt_scenario "$attempt" "$@"; then
+      return 0
+    fi
+  done
+  echo "scenario $2: the server died twice; giving up (logs in $RUN)" >&2
+  exit 1
+}
+
+server_gone() { # attempt id what: true (and logs why) when the server under test is no longer running
+  kill -0 "$SERVER_PID" 2>/dev/null && return 1
+  local status=0
+  wait "$SERVER_PID" 2>/dev/null || status=$?
+  log "scenario $2: the server process ended during the $3 (exit status $status, attempt $1; see its log)"
+  SERVER_PID=""
+  return 0
+}
+
+attempt_scenario() { # attempt round id expected-status command...
+  local attempt=$1 round=$2 id=$3 expected=$4
+  shift 4
+  local port log_file="$RUN/$id.$round.server.log"
+  ((attempt == 1)) || log_file="$RUN/$id.$round.attempt$attempt.server.log"
   port=$(java_ports 2)
   MGMT_PORT=${port#* }
   port=${port%% *}
   URL=http://127.0.0.1:$port/webhooks/kili
   log "round $round/$ROUNDS, scenario $id: starting the server on core(s) $SERVER_CPUS, port $port"
-  PORT=$port "$@" >"$RUN/$id.server.log" 2>&1 &
+  PORT=$port "$@" >"$log_file" 2>&1 &
   SERVER_PID=$!
   local code=""
   for _ in $(seq 1 240); do
@@ -193,32 +234,54 @@ scenario() { # round id expected-status command...
     sleep 0.5
   done
   if [[ $code != "$expected" ]]; then
-    tail -30 "$RUN/$id.server.log" >&2
+    tail -30 "$log_file" >&2
     echo "scenario $id: the server never answered $expected (last: $code)" >&2
     exit 1
   fi
   log "scenario $id: warm-up ${WARMUP}s"
-  run_wrk "$id" "$WARMUP" "$RUN/warmup.tsv" >"$RUN/$id.warmup.txt"
+  run_wrk "$id" "$WARMUP" "$RUN/warmup.tsv" >"$RUN/$id.$round.warmup.txt" || true
+  if server_gone "$attempt" "$id" warm-up; then return 1; fi
+  # On one shared core the JIT needs far longer than on a laptop to compile hookgate's path (C2 alone took
+  # a third of the core 10 s into a warm-up): measuring before it is done would charge compilation to C.
+  local warmed=$WARMUP jit w0 w1
+  while ((warmed < WARMUP_MAX)); do
+    thread_ticks "$SERVER_PID" >"$RUN/threads.before"
+    w0=$(date +%s.%N)
+    run_wrk "$id" 5 "$RUN/warmup.tsv" >>"$RUN/$id.$round.warmup.txt" || true
+    w1=$(date +%s.%N)
+    if server_gone "$attempt" "$id" warm-up; then return 1; fi
+    thread_ticks "$SERVER_PID" >"$RUN/threads.after"
+    warmed=$((warmed + 5))
+    jit=$(thread_cpu "$RUN/threads.before" "$RUN/threads.after" \
+      "$(awk -v a="$w0" -v b="$w1" -v hz="$CLK_TCK" 'BEGIN { print (b - a) * hz }')" |
+      awk -F'\t' '/Compiler/ { s += $2 } END { printf "%.0f", s }')
+    log "scenario $id: JIT compilers used ${jit}% of a core in the last 5 s of warm-up"
+    ((jit > JIT_QUIET)) || break
+  done
   if ((PROFILE)); then
     taskset -c "$LOAD_CPUS" jcmd "$SERVER_PID" JFR.start name=bench settings=profile filename="$RUN/$id.$round.jfr" >/dev/null
   fi
   log "scenario $id: measuring ${DURATION}s"
   local s0 b0 c0 m0 s1 b1 c1 m1 t0 t1
+  thread_ticks "$SERVER_PID" >"$RUN/threads.before"
   s0=$(proc_ticks "$SERVER_PID")
   b0=$(proc_ticks "$BROKER_PID")
   c0=$(cpu_ticks "cpu$FIRST_SERVER_CPU")
   m0=$(cpu_ticks cpu)
   t0=$(date +%s.%N)
   rm -f "$RUN/$id.line"
-  run_wrk "$id" "$DURATION" "$RUN/$id.line" >"$RUN/$id.$round.wrk.txt"
+  run_wrk "$id" "$DURATION" "$RUN/$id.line" >"$RUN/$id.$round.wrk.txt" || true
   t1=$(date +%s.%N)
+  if server_gone "$attempt" "$id" "measured phase"; then return 1; fi
   s1=$(proc_ticks "$SERVER_PID")
+  thread_ticks "$SERVER_PID" >"$RUN/threads.after"
   b1=$(proc_ticks "$BROKER_PID")
   c1=$(cpu_ticks "cpu$FIRST_SERVER_CPU")
   m1=$(cpu_ticks cpu)
   local wall_ticks server_pct broker_pct core_pct machine_pct
   wall_ticks=$(awk -v a="$t0" -v b="$t1" -v hz="$CLK_TCK" 'BEGIN { print (b - a) * hz }')
   server_pct=$(pct $((s1 - s0)) "$wall_ticks")
+  thread_cpu "$RUN/threads.before" "$RUN/threads.after" "$wall_ticks" >"$RUN/$id.$round.threads.tsv"
   broker_pct=$(pct $((b1 - b0)) "$wall_ticks")
   core_pct=$(pct $((${c1% *} - ${c0% *})) $((${c1#* } - ${c0#* })))
   machine_pct=$(pct $((${m1% *} - ${m0% *})) $((${m1#* } - ${m0#* })))
@@ -226,8 +289,8 @@ scenario() { # round id expected-status command...
     taskset -c "$LOAD_CPUS" jcmd "$SERVER_PID" JFR.stop name=bench >/dev/null
   fi
   [[ -s $RUN/$id.line ]] || { echo "scenario $id: wrk wrote no result" >&2; cat "$RUN/$id.$round.wrk.txt" >&2; exit 1; }
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(cat "$RUN/$id.line")" "$(cut -d' ' -f1 /proc/loadavg)" \
-    "$server_pct" "$broker_pct" "$core_pct" "$machine_pct" "$round" >>"$RUN/results.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(cat "$RUN/$id.line")" "$(cut -d' ' -f1 /proc/loadavg)" \
+    "$server_pct" "$broker_pct" "$core_pct" "$machine_pct" "$round" "$warmed" >>"$RUN/results.tsv"
   log "scenario $id: $(awk -F'\t' '{ printf "%.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d", $4, $5/1000, $7/1000, $12 }' "$RUN/$id.line")"
   stop_server
 }
@@ -267,6 +330,13 @@ for ((round = 1; round <= ROUNDS; round++)); do
   done
 done
 UPTIME_END=$(uptime)
+
+# --- what each step of C's path costs, outside HTTP and Kafka, on the server's core ----------------------
+if wants C || wants Clog; then
+  if ((WARMUP_MAX <= 3)); then STEP_ARGS=(0.5 3); else STEP_ARGS=(2 15); fi
+  log "timing each step of hookgate's Kili path (PipelineCost) on core(s) $SERVER_CPUS"
+  STEPS=$(taskset -c "$SERVER_CPUS" java "${SERVER_JVM[@]}" -cp "$CP" io.hookgate.bench.PipelineCost "$BODY" "${STEP_ARGS[@]}")
+fi
 
 # --- check: every 2xx of B, B', C stands for a record in Kafka -----------------------------------------
 answered() { # 2xx answers counted by wrk (warm-up + measured) + per round the readiness probe that got its 202
@@ -322,8 +392,9 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
     "wrk ($WRK_THREADS thread(s)) on core(s) $LOAD_CPUS; the broker (own JVM) on core(s) $BROKER_CPUS"
   echo "- Load: $CONNECTIONS connections, POST of a ${BODY_BYTES}-byte Kili onSubmit webhook with Authorization and" \
     "Content-Type headers, closed loop (each connection sends its next request when the answer arrives)"
-  echo "- $ROUNDS round(s), scenarios interleaved; per scenario and round a fresh server JVM, ${WARMUP} s warm-up" \
-    "(discarded), then ${DURATION} s measured. The table gives the median over the rounds of each column."
+  echo "- $ROUNDS round(s), scenarios interleaved; per scenario and round a fresh server JVM, a warm-up (discarded) of" \
+    "${WARMUP} s and then 5 s more at a time while the JIT compilers use more than ${JIT_QUIET}% of the core (at most" \
+    "${WARMUP_MAX} s), then ${DURATION} s measured. The table gives the median over the rounds of each column."
   echo "- Producer (B, B' and C alike, from hookgate's KafkaClientFactory): acks=all, idempotent, max.block.ms=0," \
     "linger.ms=2 unless overridden; overrides: ${PRODUCER[*]:-none}"
   echo
@@ -335,6 +406,29 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
     "processes on core $FIRST_SERVER_CPU; the part above the server's share is other processes (other developers' builds)" \
     "taking the server's core. Machine busy: all cores, all processes (100% = every core)."
   echo
+  echo "## Server CPU by thread (percent of one core, measured phase, last round)"
+  echo
+  echo "Where each server's CPU went: its event loop, Kafka's producer thread, the JIT compilers, GC, and so on."
+  echo
+  echo "| thread | $(for id in "${ORDER[@]}"; do printf '%s | ' "$id"; done)"
+  echo "|---|$(for _ in "${ORDER[@]}"; do printf -- '---:|'; done)"
+  cut -f1 "$RUN"/*."$ROUNDS".threads.tsv | sort -u | while read -r thread; do
+    line="| $thread |"
+    for id in "${ORDER[@]}"; do
+      line+=" $(awk -F'\t' -v t="$thread" '$1 == t { v = $2 } END { print (v == "" ? "-" : v) }' "$RUN/$id.$ROUNDS.threads.tsv" 2>/dev/null) |"
+    done
+    echo "$line"
+  done
+  echo
+  if [[ -n ${STEPS:-} ]]; then
+    echo "## What each step of C's path costs"
+    echo
+    echo "$STEPS"
+    echo
+    echo "CPU time of the calling thread per call, in a loop outside HTTP and Kafka (PipelineCost); the steps are" \
+      "the calls IngressVerticle makes for a Kili webhook."
+    echo
+  fi
   if [[ -n $CHECK ]]; then
     echo "## Every 202 is in Kafka"
     echo
@@ -348,7 +442,7 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
   fi
   echo "## Raw"
   echo
-  echo "results.tsv: id, requests, seconds, req/s, p50, p90, p99, p99.9, max, mean (us), socket errors, non-2xx, load1, server CPU %, broker CPU %, core $FIRST_SERVER_CPU busy %, machine busy %, round"
+  echo "results.tsv: id, requests, seconds, req/s, p50, p90, p99, p99.9, max, mean (us), socket errors, non-2xx, load1, server CPU %, broker CPU %, core $FIRST_SERVER_CPU busy %, machine busy %, round, warm-up s"
   echo
   echo '```'
   cat "$RUN/results.tsv"

@@ -49,6 +49,13 @@ public final class JfrHotspots {
       new String[] {"java.security.", "jdk crypto"},
       new String[] {"com.sun.crypto.", "jdk crypto"});
 
+  /** Calls worth seeing inclusive of their callees on the event loop, matched on "class.method" suffixes. */
+  private static final List<String> WATCHED = List.of(
+      "KafkaProducer.send", "KafkaProducer.doSend", ".setTimer", ".cancelTimer", "UUID.randomUUID",
+      "RouterImpl.handle", "ObjectMapper.readTree", "ObjectMapper.writeValueAsBytes", "ObjectMapper.writeValueAsString",
+      "EventIds.fromBody", "GatewayMetrics.request", "GatewayMetrics.publishLatency", "Logger.info",
+      "LoggingEventBuilder.log", "HttpServerResponse.end", "Http1xServerResponse.end", "runOnContext");
+
   private JfrHotspots() {
   }
 
@@ -62,6 +69,8 @@ public final class JfrHotspots {
     Map<String, Long> loopByLibrary = new HashMap<>();
     Map<String, Long> loopSelf = new HashMap<>();
     Map<String, Long> hookgateInclusive = new HashMap<>();
+    Map<String, Long> libraryInclusive = new HashMap<>();
+    Map<String, Long> watched = new HashMap<>();
     Map<String, Long> allocByLibrary = new HashMap<>();
     Map<String, Long> allocByClass = new HashMap<>();
     long samples = 0;
@@ -92,8 +101,20 @@ public final class JfrHotspots {
             Set<String> seen = new HashSet<>();
             for (RecordedFrame f : st.getFrames()) {
               String n = name(f);
-              if (n.startsWith("io.hookgate.") && seen.add(n)) {
+              if (!seen.add(n)) {
+                continue;
+              }
+              if (n.startsWith("io.hookgate.")) {
                 hookgateInclusive.merge(n, 1L, Long::sum);
+              }
+              String lib = libraryOf(f.getMethod().getType().getName());
+              if (lib != null && seen.add("lib:" + lib)) {
+                libraryInclusive.merge(lib, 1L, Long::sum);
+              }
+              for (String w : WATCHED) {
+                if (n.endsWith(w) && seen.add("watch:" + w)) {
+                  watched.merge(w.startsWith(".") ? w.substring(1) : w, 1L, Long::sum);
+                }
               }
             }
           }
@@ -120,7 +141,9 @@ public final class JfrHotspots {
     table(out, "CPU samples by thread", byThread, samples, TOP);
     table(out, "CPU samples by library (all threads; nearest non-JDK frame)", byLibrary, samples, TOP);
     table(out, "Event loop: CPU samples by library", loopByLibrary, loopSamples, TOP);
+    table(out, "Event loop: samples with the library anywhere on the stack (inclusive)", libraryInclusive, loopSamples, TOP);
     table(out, "Event loop: hottest methods (self)", loopSelf, loopSamples, TOP);
+    table(out, "Event loop: selected calls, inclusive of their callees", watched, loopSamples, TOP);
     if (!hookgateInclusive.isEmpty()) {
       table(out, "Event loop: hookgate methods, inclusive of their callees", hookgateInclusive, loopSamples, TOP);
     }
@@ -141,13 +164,21 @@ public final class JfrHotspots {
     return t.getJavaName().replaceAll("-\\d+$", "").replaceAll("-thread$", "");
   }
 
+  private static String libraryOf(String cls) {
+    for (String[] lib : LIBRARIES) {
+      if (cls.startsWith(lib[0])) {
+        return lib[1];
+      }
+    }
+    return null;
+  }
+
   private static String library(List<RecordedFrame> frames) {
     for (RecordedFrame f : frames) {
       String cls = f.getMethod().getType().getName();
-      for (String[] lib : LIBRARIES) {
-        if (cls.startsWith(lib[0])) {
-          return lib[1];
-        }
+      String lib = libraryOf(cls);
+      if (lib != null) {
+        return lib;
       }
       if (!(cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun."))) {
         return "other: " + cls.replaceAll("\\.[^.]*$", "");

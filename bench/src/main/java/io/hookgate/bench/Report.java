@@ -19,8 +19,8 @@ import java.util.function.ToDoubleFunction;
  * <p>Columns of results.tsv: id, requests, seconds, req/s, p50, p90, p99, p99.9, max, mean (latencies in
  * microseconds, from wrk), socket errors, non-2xx answers, then from run.sh: 1-minute load average at the
  * end of the phase, CPU used by the server process and by the broker process (percent of one core), how
- * busy the server's core was (all processes), how busy the whole machine was (percent of all cores), and
- * the round.
+ * busy the server's core was (all processes), how busy the whole machine was (percent of all cores), the
+ * round and the seconds of warm-up it took.
  *
  * <p>Besides req/s it reports requests per second of server CPU: on a machine shared with other people's
  * builds the server does not always get its whole core, and this figure is what it would do with a core
@@ -39,12 +39,12 @@ public final class Report {
 
   record Row(String id, long requests, double seconds, double rps, double p50, double p90, double p99,
       double p999, double max, double mean, long socketErrors, long non2xx, double load, double serverCpu,
-      double brokerCpu, double serverCoreBusy, double machineBusy, int round) {
+      double brokerCpu, double serverCoreBusy, double machineBusy, int round, double warmup) {
     static Row parse(String line) {
       String[] f = line.split("\t");
       return new Row(f[0], Long.parseLong(f[1]), num(f, 2), num(f, 3), num(f, 4), num(f, 5), num(f, 6), num(f, 7),
           num(f, 8), num(f, 9), Long.parseLong(f[10]), Long.parseLong(f[11]), num(f, 12), num(f, 13), num(f, 14),
-          num(f, 15), num(f, 16), f.length > 17 ? Integer.parseInt(f[17]) : 1);
+          num(f, 15), num(f, 16), f.length > 17 ? Integer.parseInt(f[17]) : 1, num(f, 18));
     }
 
     /** Requests per second of CPU time the server process got. */
@@ -79,17 +79,18 @@ public final class Report {
     byId.values().removeIf(List::isEmpty);
     StringBuilder out = new StringBuilder();
     out.append("| scenario | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | non-2xx | socket errors |"
-        + " server CPU | req per server CPU-s | server core busy | broker CPU | machine busy | load (1 min) |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + " server CPU | req per server CPU-s | server core busy | broker CPU | machine busy | load (1 min) | warm-up s |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (var e : byId.entrySet()) {
       List<Row> rows = e.getValue();
       out.append(String.format(Locale.ROOT,
-          "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %.0f%% | %.0f | %.0f%% | %.0f%% | %.0f%% | %.2f |%n",
+          "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %.0f%% | %.0f | %.0f%% | %.0f%% | %.0f%% | %.2f | %.0f |%n",
           SCENARIOS.getOrDefault(e.getKey(), e.getKey()), median(rows, Row::rps), ms(median(rows, Row::p50)),
           ms(median(rows, Row::p90)), ms(median(rows, Row::p99)), ms(median(rows, Row::p999)), ms(median(rows, Row::max)),
           rows.stream().mapToLong(Row::non2xx).sum(), rows.stream().mapToLong(Row::socketErrors).sum(),
           median(rows, Row::serverCpu), median(rows, Row::perCpuSecond), median(rows, Row::serverCoreBusy),
-          median(rows, Row::brokerCpu), median(rows, Row::machineBusy), median(rows, Row::load)));
+          median(rows, Row::brokerCpu), median(rows, Row::machineBusy), median(rows, Row::load),
+          median(rows, Row::warmup)));
     }
     out.append('\n');
     TreeSet<Integer> rounds = new TreeSet<>();
