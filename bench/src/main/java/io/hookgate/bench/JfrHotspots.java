@@ -1,8 +1,10 @@
 package io.hookgate.bench;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +23,9 @@ import jdk.jfr.consumer.RecordingFile;
  * inside Jackson counts as Jackson), the hottest methods of the event loop, hookgate's own methods
  * inclusive of what they call, allocated bytes per request and GC pauses. Prints Markdown.
  *
- * <p>Arguments: recording file, scenario label, number of requests served while recording.
+ * <p>Arguments: recording file, scenario label, number of requests served in the measured phase, and the
+ * phase's start and end (epoch seconds, decimals allowed): the recording covers the JVM's whole life, and
+ * only events inside the phase count.
  */
 public final class JfrHotspots {
   private static final int TOP = 20;
@@ -63,6 +67,8 @@ public final class JfrHotspots {
     Path file = Path.of(args[0]);
     String label = args.length > 1 ? args[1] : file.getFileName().toString();
     long requests = args.length > 2 ? Long.parseLong(args[2]) : 0;
+    Instant from = args.length > 4 ? epoch(args[3]) : Instant.MIN;
+    Instant to = args.length > 4 ? epoch(args[4]) : Instant.MAX;
 
     Map<String, Long> byThread = new HashMap<>();
     Map<String, Long> byLibrary = new HashMap<>();
@@ -80,6 +86,9 @@ public final class JfrHotspots {
     Duration gcPauses = Duration.ZERO;
 
     for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+      if (e.getStartTime().isBefore(from) || e.getStartTime().isAfter(to)) {
+        continue;
+      }
       String type = e.getEventType().getName();
       switch (type) {
         case "jdk.ExecutionSample" -> {
@@ -154,6 +163,11 @@ public final class JfrHotspots {
     table(out, "Allocation by library (bytes, sampled)", allocByLibrary, allocated, 12);
     table(out, "Allocation by class (bytes, sampled)", allocByClass, allocated, 12);
     System.out.print(out);
+  }
+
+  private static Instant epoch(String seconds) {
+    BigDecimal s = new BigDecimal(seconds);
+    return Instant.ofEpochSecond(s.longValue(), s.remainder(BigDecimal.ONE).movePointRight(9).longValue());
   }
 
   private static String threadGroup(RecordedThread t) {
