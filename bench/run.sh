@@ -74,6 +74,7 @@ if ((NCPU == 2)); then DEFAULT_LOAD=1; else DEFAULT_LOAD="1-$((NCPU - 1))"; fi
 LOAD_CPUS=${BENCH_LOAD_CPUS:-$DEFAULT_LOAD}
 BROKER_CPUS=${BENCH_BROKER_CPUS:-$LOAD_CPUS}
 WRK_THREADS=${BENCH_WRK_THREADS:-$((NCPU - 1))}
+# shellcheck disable=SC2206 # BENCH_SERVER_JVM_OPTS is split into options on purpose
 SERVER_JVM=(-XX:ActiveProcessorCount=1 -Xms512m -Xmx512m ${BENCH_SERVER_JVM_OPTS:-})
 BODY=$BENCH/payloads/kili-onsubmit-2k.json
 LUA=$BENCH/lua/webhook.lua
@@ -226,6 +227,7 @@ attempt_scenario() { # attempt round id expected-status command...
   # JFR starts with the JVM: started later with jcmd, it made C2 recompile through the measured phase.
   EXTRA_JVM=()
   if ((PROFILE)); then
+    # shellcheck disable=SC2054 # the commas belong to the option
     EXTRA_JVM=(-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="$RUN/$id.$round.jfr")
   fi
   PORT=$port "$@" >"$log_file" 2>&1 &
