@@ -39,11 +39,18 @@ public final class KafkaClientFactory {
    * The ingress producer: idempotent, {@code acks=all}, and {@code max.block.ms=0} so that {@code send()}
    * never blocks the event loop (with no topic metadata or a full buffer it fails at once, and the request
    * gets a 503). A record not acknowledged within the publish timeout is failed by the producer itself.
+   *
+   * <p>{@code batch.size} is 128 KiB, not Kafka's 16 KiB: events are keyed by project, so a busy project
+   * writes to one partition, where at most 5 batches are in flight. A CloudEvent of a 2 KB webhook is about
+   * 4 KB, so 16 KiB batches held 4 events and the producer thread spent ~17 us of CPU per event; with
+   * 128 KiB one batch takes what arrives during the linger, and bench/ measured ~5 us per event and 40%
+   * more webhooks per second on one core. An operator can still override both in {@code kafka.producer}.
    */
   public Map<String, Object> eventProducer(String clientId, Duration publishTimeout) {
     Map<String, Object> p = common(clientId);
     long timeout = Math.max(1000, publishTimeout.toMillis());
     p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, timeout - 100));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout);
     settings.producer().forEach((k, v) -> {
