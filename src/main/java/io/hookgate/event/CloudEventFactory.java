@@ -1,7 +1,9 @@
 package io.hookgate.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
@@ -26,18 +28,39 @@ public final class CloudEventFactory {
   public static final String EXT_PLATFORM_EVENT = "platformevent";
   public static final String EXT_PARTITION_KEY = "partitionkey";
 
-  private final ObjectMapper mapper;
+  private static final byte[] ORIGINAL_FIELD = ",\"original\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  private final ObjectWriter dataWriter;
+  private final ObjectWriter dataWithoutOriginal;
   private final Clock clock;
 
   public CloudEventFactory(ObjectMapper mapper, Clock clock) {
-    this.mapper = mapper;
+    this.dataWriter = mapper.writerFor(LabelingEvent.class);
+    this.dataWithoutOriginal = mapper.copy().addMixIn(LabelingEvent.class, WithoutOriginal.class)
+        .writerFor(LabelingEvent.class);
     this.clock = clock;
   }
 
+  @JsonIgnoreProperties("original")
+  private abstract static class WithoutOriginal {
+  }
+
+  /** Builds the event with {@code data.original} re-serialized from the parsed payload. */
   public CloudEvent toCloudEvent(String id, String sourceName, NormalizedEvent normalized) {
+    return toCloudEvent(id, sourceName, normalized, null);
+  }
+
+  /**
+   * Builds the event; when the sender's raw JSON body is given, {@code data.original} is those very bytes
+   * (byte-identical to what was sent, and the costliest part of serializing {@code data} is skipped). The
+   * body must be one complete JSON value, as the ingress's parser guarantees.
+   */
+  public CloudEvent toCloudEvent(String id, String sourceName, NormalizedEvent normalized, byte[] rawBody) {
     byte[] data;
     try {
-      data = mapper.writeValueAsBytes(normalized.data());
+      data = rawBody != null && isPlainUtf8(rawBody)
+          ? withRawOriginal(dataWithoutOriginal.writeValueAsBytes(normalized.data()), rawBody)
+          : dataWriter.writeValueAsBytes(normalized.data());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("could not serialize event data", e);
     }
@@ -57,6 +80,32 @@ public final class CloudEventFactory {
       builder.withExtension(EXT_PLATFORM_EVENT, normalized.data().platformEventType());
     }
     return builder.build();
+  }
+
+  /** {@code original} is the last property: replace the closing brace of the rest with it. */
+  private static byte[] withRawOriginal(byte[] rest, byte[] raw) {
+    byte[] out = new byte[rest.length - 1 + ORIGINAL_FIELD.length + raw.length + 1];
+    System.arraycopy(rest, 0, out, 0, rest.length - 1);
+    System.arraycopy(ORIGINAL_FIELD, 0, out, rest.length - 1, ORIGINAL_FIELD.length);
+    System.arraycopy(raw, 0, out, rest.length - 1 + ORIGINAL_FIELD.length, raw.length);
+    out[out.length - 1] = '}';
+    return out;
+  }
+
+  /**
+   * UTF-8 without a byte-order mark: the only encoding that can be embedded as is. Jackson also reads
+   * UTF-16/32 and a BOM; such rare bodies are re-serialized instead.
+   */
+  private static boolean isPlainUtf8(byte[] raw) {
+    if (raw.length >= 3 && raw[0] == (byte) 0xEF && raw[1] == (byte) 0xBB && raw[2] == (byte) 0xBF) {
+      return false;
+    }
+    for (int i = 0; i < Math.min(4, raw.length); i++) {
+      if (raw[i] == 0 || raw[i] == (byte) 0xFE || raw[i] == (byte) 0xFF) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public ProducerRecord<String, byte[]> toRecord(String topic, CloudEvent event) {

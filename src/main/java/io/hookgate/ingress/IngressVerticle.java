@@ -2,7 +2,9 @@ package io.hookgate.ingress;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.cloudevents.CloudEvent;
 import io.hookgate.config.IngressConfig;
 import io.hookgate.event.CloudEventFactory;
@@ -21,14 +23,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +45,7 @@ public final class IngressVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(IngressVerticle.class);
   private static final Logger ACCESS = LoggerFactory.getLogger("hookgate.access");
   private static final String PROBLEM_JSON = "application/problem+json";
+  private static final String PREFIX = "/webhooks/";
 
   private final IngressConfig config;
   private final Map<String, ConfiguredSource> sources;
@@ -54,6 +55,8 @@ public final class IngressVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private final ObjectMapper mapper;
   private final Clock clock;
+  /** Refuses trailing content after the JSON value, so the raw body can be embedded as data.original. */
+  private final ObjectReader jsonReader;
   private HttpServer server;
 
   public IngressVerticle(IngressConfig config, Map<String, ConfiguredSource> sources, EventPublisher publisher,
@@ -66,23 +69,37 @@ public final class IngressVerticle extends VerticleBase {
     this.metrics = metrics;
     this.mapper = mapper;
     this.clock = clock;
+    this.jsonReader = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
-    router.route("/webhooks/:source").handler(this::receive);
-    router.route().last().handler(ctx -> reject(ctx, null, Problem.of(404, "not_found", "Not Found",
-        "no endpoint at " + ctx.request().path() + "; webhooks are posted to /webhooks/{source}")));
-    router.errorHandler(500, ctx -> {
-      LOG.error("Unexpected failure handling {}", ctx.request().path(), ctx.failure());
-      reject(ctx, null, Problem.of(500, "internal_error", "Internal Server Error", "the request could not be handled"));
-    });
     HttpServerOptions options = new HttpServerOptions()
         .setIdleTimeout((int) Math.max(1, config.idleTimeout().toSeconds()))
         .setTcpNoDelay(true);
     server = vertx.createHttpServer(options);
-    return server.requestHandler(router).listen(config.port(), config.host());
+    return server.requestHandler(this::route).listen(config.port(), config.host());
+  }
+
+  /**
+   * One route, matched by hand: vertx-web's Router costs a routing context and a regular expression per
+   * request on the hot path, for nothing this endpoint needs (bench/ measures the path).
+   */
+  private void route(HttpServerRequest req) {
+    String path = req.path();
+    int end = path.endsWith("/") ? path.length() - 1 : path.length();
+    int slash = path.indexOf('/', PREFIX.length());
+    if (path.startsWith(PREFIX) && end > PREFIX.length() && (slash < 0 || slash == end)) {
+      try {
+        receive(req, path.substring(PREFIX.length(), end));
+      } catch (RuntimeException e) {
+        LOG.error("Unexpected failure handling {}", path, e);
+        reject(req, null, Problem.of(500, "internal_error", "Internal Server Error", "the request could not be handled"));
+      }
+      return;
+    }
+    reject(req, null, Problem.of(404, "not_found", "Not Found",
+        "no endpoint at " + path + "; webhooks are posted to /webhooks/{source}"));
   }
 
   /** Stops taking connections and lets requests in flight get their Kafka acknowledgement and answer. */
@@ -94,18 +111,16 @@ public final class IngressVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private void receive(RoutingContext ctx) {
-    HttpServerRequest req = ctx.request();
-    String name = ctx.pathParam("source");
+  private void receive(HttpServerRequest req, String name) {
     ConfiguredSource source = sources.get(name);
     if (source == null) {
-      reject(ctx, null, Problem.of(404, "unknown_source", "Unknown Source",
+      reject(req, null, Problem.of(404, "unknown_source", "Unknown Source",
           "no webhook source named '" + name + "' is configured"));
       return;
     }
     if (req.method() != HttpMethod.POST) {
-      ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
-      reject(ctx, source, Problem.of(405, "method_not_allowed", "Method Not Allowed",
+      req.response().putHeader(HttpHeaders.ALLOW, "POST");
+      reject(req, source, Problem.of(405, "method_not_allowed", "Method Not Allowed",
           "webhooks are sent with POST, not " + req.method().name()));
       return;
     }
@@ -113,38 +128,37 @@ public final class IngressVerticle extends VerticleBase {
     if (!source.authenticator().needsBody()) {
       AuthOutcome outcome = source.authenticator().verify(req.headers(), null, clock.instant().getEpochSecond());
       if (outcome != AuthOutcome.OK) {
-        unauthorized(ctx, source, outcome);
+        unauthorized(req, source, outcome);
         return;
       }
     }
     String contentType = req.getHeader(HttpHeaders.CONTENT_TYPE);
     if (contentType != null && !isJson(contentType)) {
-      reject(ctx, source, Problem.of(415, "unsupported_media_type", "Unsupported Media Type",
+      reject(req, source, Problem.of(415, "unsupported_media_type", "Unsupported Media Type",
           "the body must be JSON (Content-Type: application/json), not " + contentType));
       return;
     }
     long declared = declaredLength(req);
     if (declared > source.maxBodyBytes()) {
-      reject(ctx, source, tooLarge(source));
+      reject(req, source, tooLarge(source));
       return;
     }
     if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
       // Only now, with the checks that need no body passed: a refused client never sends its body, and an
       // accepted one does not wait out its continue timeout (curl waits a second on every body over 1 KiB).
-      ctx.response().writeContinue();
+      req.response().writeContinue();
     }
-    readBody(ctx, source, declared);
+    readBody(req, source, declared);
   }
 
   /** Reads the body without ever holding more than the limit, and gives up on a client that stalls. */
-  private void readBody(RoutingContext ctx, ConfiguredSource source, long declared) {
-    HttpServerRequest req = ctx.request();
+  private void readBody(HttpServerRequest req, ConfiguredSource source, long declared) {
     Buffer body = Buffer.buffer(declared > 0 ? (int) declared : 1024);
     boolean[] done = {false};
     long timer = vertx.setTimer(config.bodyReadTimeout().toMillis(), id -> {
       if (!done[0]) {
         done[0] = true;
-        reject(ctx, source, Problem.of(408, "request_timeout", "Request Timeout",
+        reject(req, source, Problem.of(408, "request_timeout", "Request Timeout",
             "the body was not received within " + config.bodyReadTimeout().toSeconds() + "s"));
       }
     });
@@ -155,7 +169,7 @@ public final class IngressVerticle extends VerticleBase {
       if (body.length() + chunk.length() > source.maxBodyBytes()) {
         done[0] = true;
         vertx.cancelTimer(timer);
-        reject(ctx, source, tooLarge(source));
+        reject(req, source, tooLarge(source));
         return;
       }
       body.appendBuffer(chunk);
@@ -168,83 +182,73 @@ public final class IngressVerticle extends VerticleBase {
       vertx.cancelTimer(timer);
       if (!done[0]) {
         done[0] = true;
-        accept(ctx, source, body);
+        accept(req, source, body);
       }
     });
   }
 
-  private void accept(RoutingContext ctx, ConfiguredSource source, Buffer body) {
-    HttpServerRequest req = ctx.request();
+  private void accept(HttpServerRequest req, ConfiguredSource source, Buffer body) {
     if (source.authenticator().needsBody()) {
       AuthOutcome outcome = source.authenticator().verify(req.headers(), body, clock.instant().getEpochSecond());
       if (outcome != AuthOutcome.OK) {
-        unauthorized(ctx, source, outcome);
+        unauthorized(req, source, outcome);
         return;
       }
     }
     if (body.length() == 0) {
-      reject(ctx, source, Problem.of(400, "malformed_json", "Bad Request", "the body is empty; a JSON object was expected"));
+      reject(req, source, Problem.of(400, "malformed_json", "Bad Request", "the body is empty; a JSON object was expected"));
       return;
     }
     byte[] bytes = body.getBytes();
     JsonNode json;
     try {
-      json = mapper.readTree(bytes);
+      json = jsonReader.readTree(bytes);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      reject(ctx, source, Problem.of(400, "malformed_json", "Bad Request",
+      reject(req, source, Problem.of(400, "malformed_json", "Bad Request",
           "the body is not valid JSON" + where + ": " + parserMessage(e)));
       return;
     } catch (java.io.IOException e) {
-      reject(ctx, source, Problem.of(400, "malformed_json", "Bad Request", "the body is not valid JSON"));
+      reject(req, source, Problem.of(400, "malformed_json", "Bad Request", "the body is not valid JSON"));
       return;
     }
     NormalizedEvent normalized;
     try {
       normalized = source.webhookSource().normalize(source.name(), json);
     } catch (InvalidPayloadException e) {
-      reject(ctx, source, Problem.of(400, "invalid_payload", "Bad Request",
+      reject(req, source, Problem.of(400, "invalid_payload", "Bad Request",
           e.getMessage() + " (a " + source.kind() + " webhook)").withField(e.field().isEmpty() ? null : e.field()));
       return;
     }
     String id = eventId(req, source, normalized, bytes);
-    CloudEvent event = cloudEvents.toCloudEvent(id, source.name(), normalized);
+    CloudEvent event = cloudEvents.toCloudEvent(id, source.name(), normalized, bytes);
     ProducerRecord<String, byte[]> record = cloudEvents.toRecord(topic, event);
     String traceparent = req.getHeader("traceparent");
     if (traceparent != null) {
       record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
     }
-    publish(ctx, source, id, normalized.type(), record);
+    publish(req, source, id, normalized.type(), record);
   }
 
-  private void publish(RoutingContext ctx, ConfiguredSource source, String id, String type,
+  private void publish(HttpServerRequest req, ConfiguredSource source, String id, String type,
       ProducerRecord<String, byte[]> record) {
     long started = System.nanoTime();
-    boolean[] answered = {false};
-    long timer = vertx.setTimer(config.publishTimeout().toMillis(), t -> {
-      if (!answered[0]) {
-        answered[0] = true;
-        metrics.kafkaError("PublishTimeout");
-        metrics.publishLatency(source.name(), "timeout", System.nanoTime() - started);
-        unavailable(ctx, source, "Kafka did not acknowledge the event within " + config.publishTimeout().toMillis() + "ms");
-      }
-    });
+    // No timer of our own: the producer fails a record it could not get acknowledged within
+    // delivery.timeout.ms, which KafkaClientFactory sets to ingress.publishTimeout, and send() never blocks.
     publisher.publish(context, record).onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (answered[0]) {
-        return;
-      }
-      answered[0] = true;
       if (ar.succeeded()) {
         metrics.publishLatency(source.name(), "ok", System.nanoTime() - started);
-        respond(ctx, source, 202, "application/json", "{\"id\":" + jsonString(id) + "}", id, type, null);
+        respond(req, source, 202, "application/json", "{\"id\":" + jsonString(id) + "}", id, type, null);
       } else {
         Throwable err = ar.cause();
+        boolean timedOut = err instanceof org.apache.kafka.common.errors.TimeoutException;
         metrics.kafkaError(err.getClass().getSimpleName());
-        metrics.publishLatency(source.name(), "error", System.nanoTime() - started);
+        metrics.publishLatency(source.name(), timedOut ? "timeout" : "error", System.nanoTime() - started);
         LOG.warn("Kafka write failed for event {} from source {}: {}", id, source.name(), err.toString());
-        unavailable(ctx, source, "the event could not be stored in Kafka; retry later");
+        unavailable(req, source, timedOut
+            ? "Kafka did not acknowledge the event within " + config.publishTimeout().toMillis() + "ms; retry later"
+            : "the event could not be stored in Kafka; retry later");
       }
     });
   }
@@ -261,17 +265,17 @@ public final class IngressVerticle extends VerticleBase {
     return id == null || id.isBlank() ? EventIds.fromBody(source.name(), body) : id;
   }
 
-  private void unauthorized(RoutingContext ctx, ConfiguredSource source, AuthOutcome outcome) {
+  private void unauthorized(HttpServerRequest req, ConfiguredSource source, AuthOutcome outcome) {
     // One answer for every failure: the client must not learn which part of its credentials is wrong.
     metrics.reject(source.name(), outcome.reason());
-    ctx.response().putHeader("WWW-Authenticate", "Webhook realm=\"" + source.name() + "\"");
-    respond(ctx, source, 401, PROBLEM_JSON, problemJson(Problem.of(401, "unauthorized", "Unauthorized",
-        "missing or invalid credentials for source '" + source.name() + "'"), ctx), null, null, outcome.reason());
+    req.response().putHeader("WWW-Authenticate", "Webhook realm=\"" + source.name() + "\"");
+    respond(req, source, 401, PROBLEM_JSON, problemJson(Problem.of(401, "unauthorized", "Unauthorized",
+        "missing or invalid credentials for source '" + source.name() + "'"), req), null, null, outcome.reason());
   }
 
-  private void unavailable(RoutingContext ctx, ConfiguredSource source, String detail) {
-    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, config.retryAfter().toSeconds())));
-    reject(ctx, source, Problem.of(503, "kafka_unavailable", "Service Unavailable", detail));
+  private void unavailable(HttpServerRequest req, ConfiguredSource source, String detail) {
+    req.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, config.retryAfter().toSeconds())));
+    reject(req, source, Problem.of(503, "kafka_unavailable", "Service Unavailable", detail));
   }
 
   private Problem tooLarge(ConfiguredSource source) {
@@ -279,27 +283,26 @@ public final class IngressVerticle extends VerticleBase {
         "the body exceeds the limit of " + source.maxBodyBytes() + " bytes for source '" + source.name() + "'");
   }
 
-  private void reject(RoutingContext ctx, ConfiguredSource source, Problem problem) {
+  private void reject(HttpServerRequest req, ConfiguredSource source, Problem problem) {
     // An unknown source is counted as "-": a name chosen by the client must not become a label value.
     metrics.reject(source == null ? "-" : source.name(), problem.reason());
-    respond(ctx, source, problem.status(), PROBLEM_JSON, problemJson(problem, ctx), null, null, problem.reason());
+    respond(req, source, problem.status(), PROBLEM_JSON, problemJson(problem, req), null, null, problem.reason());
   }
 
-  private String problemJson(Problem problem, RoutingContext ctx) {
+  private String problemJson(Problem problem, HttpServerRequest req) {
     try {
-      return mapper.writeValueAsString(problem.withInstance(ctx.request().path()));
+      return mapper.writeValueAsString(problem.withInstance(req.path()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private void respond(RoutingContext ctx, ConfiguredSource source, int status, String contentType, String body,
+  private void respond(HttpServerRequest req, ConfiguredSource source, int status, String contentType, String body,
       String eventId, String type, String reason) {
-    HttpServerResponse response = ctx.response();
+    HttpServerResponse response = req.response();
     if (response.ended() || response.closed()) {
       return;
     }
-    HttpServerRequest req = ctx.request();
     // Refused before the whole body was read: stop the client sending rather than read and discard what may
     // be a huge body. HTTP/1.1 can only do that by closing the connection. An HTTP/2 connection carries other
     // requests too (and forbids the Connection header): there the client sees the complete response and
@@ -329,7 +332,7 @@ public final class IngressVerticle extends VerticleBase {
     if (config.accessLog() && ACCESS.isInfoEnabled()) {
       String requestId = req.getHeader("X-Request-Id");
       var line = ACCESS.atInfo()
-          .addKeyValue("requestId", requestId != null ? requestId : UUID.randomUUID().toString())
+          .addKeyValue("requestId", requestId != null ? requestId : Long.toHexString(ThreadLocalRandom.current().nextLong()))
           .addKeyValue("source", sourceName)
           .addKeyValue("status", status);
       if (eventId != null) {

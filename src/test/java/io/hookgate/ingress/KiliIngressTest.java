@@ -202,4 +202,24 @@ class KiliIngressTest {
           .noneMatch(value -> value.contains("not-published-label"));
     }
   }
+
+  @Test
+  void theOriginalPayloadIsEmbeddedByteForByte() throws Exception {
+    // Odd but valid formatting: spaces, escapes, a duplicate-free key order the sender chose.
+    String body = "{ \"logPayload\" : {\"projectId\":\"p-raw\"},\n  \"eventType\":\"onSubmit\", "
+        + "\"payload\": {\"asset_id\": \"a\\u00e9\", \"label\": {\"id\": \"l-raw\", \"x\": 1.50}} }";
+    String id = acceptedId(send(body));
+    try (EventConsumer consumer = gateway.consumer()) {
+      String value = new String(consumer.awaitId(id, Duration.ofSeconds(20)).value(), StandardCharsets.UTF_8);
+      assertThat(value).endsWith(",\"original\":" + body + "}");
+      assertThat(json(value).path("itemId").asText()).isEqualTo("a\u00e9");
+    }
+  }
+
+  @Test
+  void contentAfterTheJsonValueIsMalformedAndNotPublished() throws Exception {
+    HttpResponse<String> refused = send(fixture("kili-onsubmit-one-box.json") + " trailing");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(json(refused.body()).path("reason").asText()).isEqualTo("malformed_json");
+  }
 }
