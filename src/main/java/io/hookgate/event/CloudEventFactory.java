@@ -35,6 +35,15 @@ public final class CloudEventFactory {
   }
 
   public CloudEvent toCloudEvent(String id, String sourceName, NormalizedEvent normalized) {
+    return toCloudEvent(id, sourceName, normalized, null);
+  }
+
+  /**
+   * @param trace the webhook request's trace context, or null: set as the CloudEvents distributed-tracing
+   *     extension ({@code traceparent}, {@code tracestate}), whose meaning is the context in which the event
+   *     was created, so that it stays with the event in structured mode too (forwards, stored copies)
+   */
+  public CloudEvent toCloudEvent(String id, String sourceName, NormalizedEvent normalized, TraceContext trace) {
     byte[] data;
     try {
       data = mapper.writeValueAsBytes(normalized.data());
@@ -56,11 +65,26 @@ public final class CloudEventFactory {
     if (normalized.data().platformEventType() != null) {
       builder.withExtension(EXT_PLATFORM_EVENT, normalized.data().platformEventType());
     }
+    if (trace != null) {
+      builder.withExtension(TraceContext.TRACEPARENT, trace.traceparent());
+      if (trace.tracestate() != null) {
+        builder.withExtension(TraceContext.TRACESTATE, trace.tracestate());
+      }
+    }
     return builder.build();
   }
 
+  /**
+   * The record in the binary binding. When the event carries a trace context, it is also set as the plain
+   * {@code traceparent}/{@code tracestate} headers, where OpenTelemetry's Kafka instrumentation looks for it.
+   */
   public ProducerRecord<String, byte[]> toRecord(String topic, CloudEvent event) {
     String key = (String) event.getExtension(EXT_PARTITION_KEY);
-    return KafkaMessageFactory.createWriter(topic, key).writeBinary(event);
+    ProducerRecord<String, byte[]> record = KafkaMessageFactory.createWriter(topic, key).writeBinary(event);
+    TraceContext trace = TraceContext.fromExtensions(event);
+    if (trace != null) {
+      trace.addTo(record.headers());
+    }
+    return record;
   }
 }

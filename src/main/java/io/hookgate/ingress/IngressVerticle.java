@@ -9,6 +9,7 @@ import io.hookgate.event.CloudEventFactory;
 import io.hookgate.event.EventIds;
 import io.hookgate.event.EventPublisher;
 import io.hookgate.event.NormalizedEvent;
+import io.hookgate.event.TraceContext;
 import io.hookgate.ingress.auth.AuthOutcome;
 import io.hookgate.metrics.GatewayMetrics;
 import io.vertx.core.Future;
@@ -23,7 +24,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -209,12 +209,8 @@ public final class IngressVerticle extends VerticleBase {
       return;
     }
     String id = eventId(req, source, normalized, bytes);
-    CloudEvent event = cloudEvents.toCloudEvent(id, source.name(), normalized);
+    CloudEvent event = cloudEvents.toCloudEvent(id, source.name(), normalized, trace(req));
     ProducerRecord<String, byte[]> record = cloudEvents.toRecord(topic, event);
-    String traceparent = req.getHeader("traceparent");
-    if (traceparent != null) {
-      record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
-    }
     publish(ctx, source, id, normalized.type(), record);
   }
 
@@ -247,6 +243,12 @@ public final class IngressVerticle extends VerticleBase {
         unavailable(ctx, source, "the event could not be stored in Kafka; retry later");
       }
     });
+  }
+
+  /** The request's W3C trace context, checked; null when it has none or an invalid one. */
+  private static TraceContext trace(HttpServerRequest req) {
+    return TraceContext.fromHeaders(req.headers().getAll(TraceContext.TRACEPARENT),
+        req.headers().getAll(TraceContext.TRACESTATE));
   }
 
   /** The sender's delivery id where it has one, so a re-sent webhook keeps its id; else a hash of the body. */
@@ -337,6 +339,10 @@ public final class IngressVerticle extends VerticleBase {
       }
       if (reason != null) {
         line = line.addKeyValue("reason", reason);
+      }
+      TraceContext trace = trace(req);
+      if (trace != null) {
+        line = line.addKeyValue("traceId", trace.traceId());
       }
       line.log("{} {} {}", req.method(), req.path(), status);
     }
