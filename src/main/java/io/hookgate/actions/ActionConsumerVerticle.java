@@ -108,7 +108,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
             LOG.warn("Action at {}@{} not finished (it will be done again): {}", tracker.partition(), r.offset(),
                 ar.cause().toString());
           }
-        })));
+        })), metrics.registry());
     loop.start();
     return Future.succeededFuture();
   }
