@@ -146,6 +146,7 @@ public final class Hookgate {
         gateway.ingress.add(v);
         return v;
       }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
+      readiness.markListening();
       if (!rules.isEmpty()) {
         gateway.deployRules(clients, rules, mapper, clock);
       }
