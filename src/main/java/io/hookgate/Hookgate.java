@@ -146,6 +146,7 @@ public final class Hookgate {
         gateway.ingress.add(v);
         return v;
       }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
+      readiness.markListening();
       if (!rules.isEmpty()) {
         gateway.deployRules(clients, rules, mapper, clock);
       }
@@ -166,12 +167,13 @@ public final class Hookgate {
       throw new ConfigException("config key 'kafka.topics.actions': is required when rules are configured");
     }
     rulesProducer = new KafkaProducer<>(RulesKafkaClients.actionsProducer(clients, "hookgate-rules-actions"));
-    RulesStats stats = new RulesStats();
-    stats.bindTo(metrics);
     java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
     String events = config.kafka().topics().events().name();
     String actions = config.kafka().topics().actions().name();
     String group = engine.groupId(events);
+    RulesStats stats = new RulesStats();
+    stats.bindTo(metrics, group);
+    rules.names().forEach(metrics::ruleConfigured);
     vertx.deployVerticle(() -> new RulesVerticle(
         RulesKafkaClients.consumer(clients, "hookgate-rules-" + n.getAndIncrement(), group, engine), rulesProducer,
         events, actions, rules, engine, metrics, stats, mapper, clock),

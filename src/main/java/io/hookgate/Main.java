@@ -17,6 +17,14 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    String logFormat = System.getenv("HOOKGATE_LOG_FORMAT");
+    if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+      // logback.xml would route every line to an appender that does not exist: say so where it is seen.
+      System.err.println("Configuration error: HOOKGATE_LOG_FORMAT must be text or json (got '" + logFormat
+          + "'); with any other value nothing at all would be logged");
+      System.exit(2);
+      return;
+    }
     HookgateConfig config;
     try {
       config = new ConfigLoader(System.getenv()).load();

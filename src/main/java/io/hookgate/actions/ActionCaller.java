@@ -2,6 +2,7 @@ package io.hookgate.actions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.event.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -36,7 +37,8 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code forward}: POST the CloudEvent in structured mode ({@code application/cloudevents+json}),
  *       signed with Standard Webhooks headers.</li>
  * </ul>
- * Every request carries {@code Idempotency-Key: <action id>}. Redirects are followed here, not by the
+ * Every request carries {@code Idempotency-Key: <action id>}, and the event's W3C trace context
+ * ({@code traceparent}, {@code tracestate}) when it has one. Redirects are followed here, not by the
  * client, so that each hop goes through the SSRF check; the credential is dropped when a redirect leaves
  * the target's origin. The response body is read up to {@link #MAX_BODY} bytes and the rest discarded.
  */
@@ -44,9 +46,13 @@ final class ActionCaller {
   static final int MAX_BODY = 64 * 1024;
   static final int MAX_REDIRECTS = 5;
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-  /** Headers an action may not set: the transport's, and those hookgate owns. */
+  /**
+   * Headers an action may not set: the transport's, and those hookgate owns (the trace context is the
+   * event's, from {@link ActionRecord#trace()}).
+   */
   private static final Set<String> RESERVED = Set.of("host", "content-length", "transfer-encoding", "connection",
-      "idempotency-key", "webhook-id", "webhook-timestamp", "webhook-signature", "upgrade", "te", "trailer");
+      "idempotency-key", "webhook-id", "webhook-timestamp", "webhook-signature", "upgrade", "te", "trailer",
+      TraceContext.TRACEPARENT, TraceContext.TRACESTATE);
   /** GraphQL error codes (Apollo conventions) that no retry can fix. */
   private static final Set<String> PERMANENT_GRAPHQL_CODES = Set.of("GRAPHQL_PARSE_FAILED",
       "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN",
@@ -137,6 +143,14 @@ final class ActionCaller {
           + "' (http, graphql, slack or forward)");
     }
     headers.set("Idempotency-Key", action.id());
+    // Checked again: the record may come from another writer of the topic, or a replay.
+    TraceContext trace = action.trace() == null ? null : action.trace().validated();
+    if (trace != null) {
+      headers.set(TraceContext.TRACEPARENT, trace.traceparent());
+      if (trace.tracestate() != null) {
+        headers.set(TraceContext.TRACESTATE, trace.tracestate());
+      }
+    }
     target.authValue().ifPresent(secret -> headers.set(authHeader, secret.reveal()));
     return new Request(kind, method, uri, headers, body);
   }

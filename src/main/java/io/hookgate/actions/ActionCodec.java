@@ -64,20 +64,20 @@ public final class ActionCodec {
   public static ActionRecord deferred(ActionRecord a, Instant notBefore) {
     return new ActionRecord(a.id(), a.eventId(), a.eventType(), a.source(), a.projectId(), a.rule(), a.target(),
         a.kind(), a.method(), a.path(), a.headers(), a.body(), a.then(), a.attempt(), a.createdAt(), notBefore,
-        a.lastError());
+        a.lastError(), a.trace());
   }
 
   /** The same action with its last error set (for the dead-letter topic). */
   public static ActionRecord failed(ActionRecord a, String lastError) {
     return new ActionRecord(a.id(), a.eventId(), a.eventType(), a.source(), a.projectId(), a.rule(), a.target(),
         a.kind(), a.method(), a.path(), a.headers(), a.body(), a.then(), a.attempt(), a.createdAt(), null,
-        lastError);
+        lastError, a.trace());
   }
 
   /** A {@code then} action as emitted: first attempt, created now unless the rule said when. */
   public static ActionRecord fresh(ActionRecord a, Instant now) {
     return new ActionRecord(a.id(), a.eventId(), a.eventType(), a.source(), a.projectId(), a.rule(), a.target(),
         a.kind(), a.method(), a.path(), a.headers(), a.body(), a.then(), Math.max(1, a.attempt()),
-        a.createdAt() == null ? now : a.createdAt(), null, null);
+        a.createdAt() == null ? now : a.createdAt(), null, null, a.trace());
   }
 }

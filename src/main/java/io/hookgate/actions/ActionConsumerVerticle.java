@@ -3,6 +3,7 @@ package io.hookgate.actions;
 import io.hookgate.delivery.DeliveryOutcome;
 import io.hookgate.delivery.DeliveryRecorder;
 import io.hookgate.event.EventPublisher;
+import io.hookgate.event.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActionConsumerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ActionConsumerVerticle.class);
+  /** One line per call made to a target, like {@code hookgate.access} for webhooks. */
+  private static final Logger ATTEMPTS = LoggerFactory.getLogger("hookgate.attempt");
   /** An action due this soon is run now; more than that and it goes back to wait (clock skew between replicas). */
   static final Duration EARLY_TOLERANCE = Duration.ofMillis(500);
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
@@ -108,7 +112,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
             LOG.warn("Action at {}@{} not finished (it will be done again): {}", tracker.partition(), r.offset(),
                 ar.cause().toString());
           }
-        })));
+        })), metrics.registry());
     loop.start();
     return Future.succeededFuture();
   }
@@ -217,7 +221,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
     int attempt = Math.max(1, action.attempt());
     if (result.success()) {
       metrics.attempt(target.name(), "success", nanos);
-      LOG.debug("Action {} to target {} succeeded (attempt {}): {}", action.id(), target.name(), attempt, summary);
+      logAttempt(target, action, "success", result, message, nanos, null);
       return Durably.write(vertx, "the then-actions of " + action.id(), () -> stopping, () -> emitThen(action))
           .compose(v -> status(target, action, true, DeliveryOutcome.Result.SUCCESS, result.statusCode(), message,
               null));
@@ -229,20 +233,58 @@ public final class ActionConsumerVerticle extends VerticleBase {
         metrics.attempt(target.name(), "retry", nanos);
         metrics.retry(target.name());
         ActionRecord next = action.retry(decision.retryAt(), summary);
-        LOG.info("Action {} to target {} failed (attempt {}), retrying at {}: {}", action.id(), target.name(),
-            attempt, decision.retryAt(), summary);
+        logAttempt(target, action, "retry", result, message, nanos, decision.retryAt().toString());
         return Durably.write(vertx, "the retry of " + action.id(), () -> stopping,
                 () -> publisher.publish(context, new ProducerRecord<>(topics.retry(), target.name(), codec.write(next))))
             .compose(v -> status(target, action, true, DeliveryOutcome.Result.RETRY, result.statusCode(), message,
                 body));
       }
       metrics.attempt(target.name(), "dead_letter", nanos);
+      logAttempt(target, action, "dead_letter", result, message, nanos, decision.reason());
       return giveUp(target, action, decision.reason(), result.statusCode(), decision.detail() + "; last error: "
           + summary, new Called(message, body));
     }
     metrics.attempt(target.name(), "dead_letter", nanos);
     String reason = result.verdict() == CallResult.Verdict.REFUSED ? "refused" : "permanent";
+    logAttempt(target, action, "dead_letter", result, message, nanos, reason);
     return giveUp(target, action, reason, result.statusCode(), summary, new Called(message, body));
+  }
+
+  /**
+   * One {@code hookgate.attempt} line per call, with its facts as key-value pairs (separate JSON fields with
+   * {@code HOOKGATE_LOG_FORMAT=json}). {@code message} is the status line or what went wrong without an
+   * answer, already redacted; the response body is not logged (it is in the delivery status API).
+   *
+   * @param detail for a retry, when it is due; for a dead letter, the reason
+   */
+  private static void logAttempt(Target target, ActionRecord action, String outcome, CallResult result,
+      String message, long nanos, String detail) {
+    if (!ATTEMPTS.isInfoEnabled()) {
+      return;
+    }
+    var line = ATTEMPTS.atInfo()
+        .addKeyValue("target", target.name())
+        .addKeyValue("actionId", action.id())
+        .addKeyValue("eventId", action.eventId())
+        .addKeyValue("rule", action.rule())
+        .addKeyValue("attempt", Math.max(1, action.attempt()))
+        .addKeyValue("outcome", outcome)
+        .addKeyValue("durationMs", TimeUnit.NANOSECONDS.toMillis(nanos));
+    if (result.statusCode() != null) {
+      line = line.addKeyValue("statusCode", result.statusCode());
+    }
+    if (!result.success() && message != null) {
+      line = line.addKeyValue("error", message);
+    }
+    if (detail != null) {
+      line = line.addKeyValue(outcome.equals("retry") ? "retryAt" : "reason", detail);
+    }
+    TraceContext trace = action.trace() == null ? null : action.trace().validated();
+    if (trace != null) {
+      line = line.addKeyValue("traceId", trace.traceId());
+    }
+    line.log("Action {} to target {}: attempt {} {}{}", action.id(), target.name(), Math.max(1, action.attempt()),
+        outcome, result.statusCode() == null ? "" : " (HTTP " + result.statusCode() + ")");
   }
 
   /** The call that led to a dead letter, for the delivery log; null when no call was made. */

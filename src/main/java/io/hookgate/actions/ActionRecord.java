@@ -1,7 +1,9 @@
 package io.hookgate.actions;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hookgate.event.TraceContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,10 @@ import java.util.Map;
  * @param createdAt when the rule emitted it (for the max-age retry limit)
  * @param notBefore for retries: not to be executed before this instant
  * @param lastError the previous attempt's failure, for retries and dead letters
+ * @param trace the W3C trace context of the webhook that caused the event, or null; sent as the
+ *     {@code traceparent} and {@code tracestate} headers of every attempt. It is part of the record, not of
+ *     the Kafka headers, so that it survives the retry topic, the {@code then} chain and a replay from the
+ *     dead-letter topic
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ActionRecord(
@@ -48,16 +54,26 @@ public record ActionRecord(
     int attempt,
     Instant createdAt,
     Instant notBefore,
-    String lastError) {
+    String lastError,
+    TraceContext trace) {
 
+  @JsonCreator
   public ActionRecord {
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     then = then == null ? List.of() : List.copyOf(then);
   }
 
+  /** An action without a trace context. */
+  public ActionRecord(String id, String eventId, String eventType, String source, String projectId, String rule,
+      String target, String kind, String method, String path, Map<String, String> headers, JsonNode body,
+      List<ActionRecord> then, int attempt, Instant createdAt, Instant notBefore, String lastError) {
+    this(id, eventId, eventType, source, projectId, rule, target, kind, method, path, headers, body, then, attempt,
+        createdAt, notBefore, lastError, null);
+  }
+
   /** The next attempt of this action, due at {@code notBefore}. */
   public ActionRecord retry(Instant notBefore, String lastError) {
     return new ActionRecord(id, eventId, eventType, source, projectId, rule, target, kind, method, path, headers,
-        body, then, attempt + 1, createdAt, notBefore, lastError);
+        body, then, attempt + 1, createdAt, notBefore, lastError, trace);
   }
 }

@@ -104,6 +104,7 @@ public final class ActionsModule implements AutoCloseable {
       CircuitBreaker breaker = new CircuitBreaker(name, b.failureThreshold(), b.openDuration(), clock);
       breakers.put(name, breaker);
       metrics.breaker(name, breaker);
+      metrics.target(name);
     });
     Map<String, Object> producerProperties = clients.eventProducer("hookgate-actions", Duration.ofSeconds(30));
     // max.block.ms is 0 (send never blocks the event loop), so keep the few topics we write in the metadata cache.
@@ -139,7 +140,7 @@ public final class ActionsModule implements AutoCloseable {
     return vertx.executeBlocking(this::warmProducer, false)
         .compose(v -> store.start())
         .compose(v -> vertx.deployVerticle(new RetryVerticle(consumer(topics.retry(), "schedulers", "hookgate-retry"),
-            topics, publisher, codec, clock, MAX_PENDING_RETRIES)))
+            topics, publisher, codec, clock, MAX_PENDING_RETRIES, metrics.registry())))
         .compose(v -> vertx.deployVerticle(new ActionConsumerVerticle(
             consumer(topics.actions(), "executors", "hookgate-actions"), topics, targets, breakers, publisher,
             recorder, codec, metrics, clock, random, MAX_IN_FLIGHT)))

@@ -1,5 +1,8 @@
 package io.hookgate.actions;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On a rebalance, finished offsets of the partitions going away are committed synchronously before they
  * are released; the verticle is told so that it drops their pending work (timers).
+ *
+ * <p>Meters, while the consumer is open: its Kafka client metrics ({@code kafka_consumer_*}, tagged with its
+ * client id) and {@code hookgate_consumer_lag{group}}, the records not yet read in its assigned partitions,
+ * summed after every poll.
  */
 public final class ConsumerLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
@@ -56,6 +64,8 @@ public final class ConsumerLoop {
   private final Context context;
   private final int maxOutstanding;
   private final Listener listener;
+  private final MeterRegistry meters;
+  private final AtomicLong lag = new AtomicLong();
   private final AtomicInteger outstanding = new AtomicInteger();
   private final Map<TopicPartition, OffsetTracker> trackers = new ConcurrentHashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
@@ -69,10 +79,12 @@ public final class ConsumerLoop {
   /**
    * @param properties consumer properties with bootstrap servers, client id and group id; hookgate sets
    *     manual commits, reading from the earliest offset and the deserializers
+   * @param meters where the consumer's meters go
    */
   public ConsumerLoop(String name, Map<String, Object> properties, String topic, Context context,
-      int maxOutstanding, Listener listener) {
+      int maxOutstanding, Listener listener, MeterRegistry meters) {
     this.name = name;
+    this.meters = meters;
     this.properties = new HashMap<>(properties);
     this.topic = topic;
     this.context = context;
@@ -115,8 +127,18 @@ public final class ConsumerLoop {
   }
 
   private void run() {
+    KafkaClientMetrics clientMetrics = null;
+    Gauge lagGauge = null;
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties)) {
       consumer = c;
+      // Bound here, on the thread that owns the consumer; metrics() may then be read from the scraping thread.
+      clientMetrics = new KafkaClientMetrics(c);
+      clientMetrics.bindTo(meters);
+      lagGauge = Gauge.builder("hookgate.consumer.lag", lag, AtomicLong::get)
+          .description("Records not yet read in the partitions assigned to this replica's consumers, by consumer group")
+          .tags("group", String.valueOf(properties.get(ConsumerConfig.GROUP_ID_CONFIG)))
+          .strongReference(true)
+          .register(meters);
       c.subscribe(List.of(topic), new Rebalance(c));
       while (running) {
         try {
@@ -133,6 +155,12 @@ public final class ConsumerLoop {
     } catch (RuntimeException e) {
       LOG.error("{}: consumer of {} stopped unexpectedly", name, topic, e);
     } finally {
+      if (clientMetrics != null) {
+        clientMetrics.close();
+      }
+      if (lagGauge != null) {
+        meters.remove(lagGauge);
+      }
       trackers.values().forEach(OffsetTracker::revoke);
       stopped.tryComplete();
     }
@@ -150,6 +178,7 @@ public final class ConsumerLoop {
     }
     commit(c, false);
     ConsumerRecords<String, byte[]> records = c.poll(POLL);
+    updateLag(c);
     for (TopicPartition tp : records.partitions()) {
       OffsetTracker tracker = trackers.get(tp);
       if (tracker == null) {
@@ -169,6 +198,15 @@ public final class ConsumerLoop {
         });
       }
     }
+  }
+
+  /** The lag the consumer knows from its last fetches, without asking the broker. */
+  private void updateLag(KafkaConsumer<String, byte[]> c) {
+    long total = 0;
+    for (TopicPartition tp : c.assignment()) {
+      total += c.currentLag(tp).orElse(0);
+    }
+    lag.set(total);
   }
 
   private void commit(KafkaConsumer<String, byte[]> c, boolean sync) {

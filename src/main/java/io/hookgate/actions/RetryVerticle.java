@@ -1,6 +1,7 @@
 package io.hookgate.actions;
 
 import io.hookgate.event.EventPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.nio.charset.StandardCharsets;
@@ -36,12 +37,14 @@ public final class RetryVerticle extends VerticleBase {
   private final ActionCodec codec;
   private final Clock clock;
   private final int maxPending;
+  private final MeterRegistry meters;
   private final Map<TopicPartition, Map<Long, Long>> timers = new HashMap<>();
   private ConsumerLoop loop;
   private volatile boolean stopping;
 
   RetryVerticle(Map<String, Object> consumerProperties, ActionConsumerVerticle.Topics topics, EventPublisher publisher,
-      ActionCodec codec, Clock clock, int maxPending) {
+      ActionCodec codec, Clock clock, int maxPending, MeterRegistry meters) {
+    this.meters = meters;
     this.consumerProperties = consumerProperties;
     this.topics = topics;
     this.publisher = publisher;
@@ -63,7 +66,7 @@ public final class RetryVerticle extends VerticleBase {
           public void revoked(Collection<TopicPartition> partitions) {
             partitions.forEach(tp -> cancel(timers.remove(tp)));
           }
-        });
+        }, meters);
     loop.start();
     return Future.succeededFuture();
   }

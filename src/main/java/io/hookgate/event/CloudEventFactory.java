@@ -47,15 +47,25 @@ public final class CloudEventFactory {
 
   /** Builds the event with {@code data.original} re-serialized from the parsed payload. */
   public CloudEvent toCloudEvent(String id, String sourceName, NormalizedEvent normalized) {
-    return toCloudEvent(id, sourceName, normalized, null);
+    return toCloudEvent(id, sourceName, normalized, null, null);
+  }
+
+  /** Builds the event with a trace context and {@code data.original} re-serialized. */
+  public CloudEvent toCloudEvent(String id, String sourceName, NormalizedEvent normalized, TraceContext trace) {
+    return toCloudEvent(id, sourceName, normalized, trace, null);
   }
 
   /**
    * Builds the event; when the sender's raw JSON body is given, {@code data.original} is those very bytes
    * (byte-identical to what was sent, and the costliest part of serializing {@code data} is skipped). The
    * body must be one complete JSON value, as the ingress's parser guarantees.
+   *
+   * @param trace the webhook request's trace context, or null: set as the CloudEvents distributed-tracing
+   *     extension ({@code traceparent}, {@code tracestate}), whose meaning is the context in which the event
+   *     was created, so that it stays with the event in structured mode too (forwards, stored copies)
    */
-  public CloudEvent toCloudEvent(String id, String sourceName, NormalizedEvent normalized, byte[] rawBody) {
+  public CloudEvent toCloudEvent(String id, String sourceName, NormalizedEvent normalized, TraceContext trace,
+      byte[] rawBody) {
     byte[] data;
     try {
       data = rawBody != null && isPlainUtf8(rawBody)
@@ -78,6 +88,12 @@ public final class CloudEventFactory {
     }
     if (normalized.data().platformEventType() != null) {
       builder.withExtension(EXT_PLATFORM_EVENT, normalized.data().platformEventType());
+    }
+    if (trace != null) {
+      builder.withExtension(TraceContext.TRACEPARENT, trace.traceparent());
+      if (trace.tracestate() != null) {
+        builder.withExtension(TraceContext.TRACESTATE, trace.tracestate());
+      }
     }
     return builder.build();
   }
@@ -108,8 +124,17 @@ public final class CloudEventFactory {
     return true;
   }
 
+  /**
+   * The record in the binary binding. When the event carries a trace context, it is also set as the plain
+   * {@code traceparent}/{@code tracestate} headers, where OpenTelemetry's Kafka instrumentation looks for it.
+   */
   public ProducerRecord<String, byte[]> toRecord(String topic, CloudEvent event) {
     String key = (String) event.getExtension(EXT_PARTITION_KEY);
-    return KafkaMessageFactory.createWriter(topic, key).writeBinary(event);
+    ProducerRecord<String, byte[]> record = KafkaMessageFactory.createWriter(topic, key).writeBinary(event);
+    TraceContext trace = TraceContext.fromExtensions(event);
+    if (trace != null) {
+      trace.addTo(record.headers());
+    }
+    return record;
   }
 }

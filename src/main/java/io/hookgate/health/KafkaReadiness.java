@@ -40,6 +40,8 @@ public final class KafkaReadiness {
   private volatile Status status;
   private volatile boolean topicsEnsured;
   private volatile boolean shuttingDown;
+  private volatile boolean listening;
+  private volatile Status kafkaVerdict;
   private volatile long timerId = -1;
   private volatile boolean stopped;
 
@@ -90,6 +92,19 @@ public final class KafkaReadiness {
     }
   }
 
+  /**
+   * The webhook listener is open. Until then hookgate is not ready whatever Kafka says: at start-up the
+   * management port (and so the probe) opens first, and the listener only after the actions have started,
+   * which takes seconds; a pod reported ready meanwhile would be sent webhooks on a port that refuses them.
+   */
+  public synchronized void markListening() {
+    listening = true;
+    Status verdict = kafkaVerdict;
+    if (!shuttingDown && verdict != null) {
+      update(verdict);
+    }
+  }
+
   /** Turns readiness false for good: the first step of a graceful shutdown. */
   public void markShuttingDown() {
     shuttingDown = true;
@@ -97,7 +112,7 @@ public final class KafkaReadiness {
   }
 
   /**
-   * Blocking check.
+   * Blocking check. Returns Kafka's verdict, which {@link #status()} reports once the listener is open.
    *
    * @param warmUp how long to keep asking for topic metadata before giving up (start-up only)
    */
@@ -125,10 +140,14 @@ public final class KafkaReadiness {
           + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()),
           clock.instant());
     }
-    if (!shuttingDown) {
-      update(next);
+    synchronized (this) {
+      kafkaVerdict = next;
+      if (!shuttingDown) {
+        update(listening || !next.ready() ? next
+            : new Status(false, "starting: the webhook listener is not open yet", next.checkedAt()));
+      }
     }
-    return status;
+    return next;
   }
 
   private String awaitMetadata(Duration warmUp) throws InterruptedException {

@@ -11,6 +11,7 @@ import io.hookgate.event.CloudEventFactory;
 import io.hookgate.event.EventIds;
 import io.hookgate.event.EventPublisher;
 import io.hookgate.event.NormalizedEvent;
+import io.hookgate.event.TraceContext;
 import io.hookgate.ingress.auth.AuthOutcome;
 import io.hookgate.metrics.GatewayMetrics;
 import io.vertx.core.Future;
@@ -23,7 +24,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -222,12 +222,8 @@ public final class IngressVerticle extends VerticleBase {
       return;
     }
     String id = eventId(req, source, normalized, bytes);
-    CloudEvent event = cloudEvents.toCloudEvent(id, source.name(), normalized, bytes);
+    CloudEvent event = cloudEvents.toCloudEvent(id, source.name(), normalized, trace(req), bytes);
     ProducerRecord<String, byte[]> record = cloudEvents.toRecord(topic, event);
-    String traceparent = req.getHeader("traceparent");
-    if (traceparent != null) {
-      record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
-    }
     publish(req, source, id, normalized.type(), record);
   }
 
@@ -251,6 +247,12 @@ public final class IngressVerticle extends VerticleBase {
             : "the event could not be stored in Kafka; retry later");
       }
     });
+  }
+
+  /** The request's W3C trace context, checked; null when it has none or an invalid one. */
+  private static TraceContext trace(HttpServerRequest req) {
+    return TraceContext.fromHeaders(req.headers().getAll(TraceContext.TRACEPARENT),
+        req.headers().getAll(TraceContext.TRACESTATE));
   }
 
   /** The sender's delivery id where it has one, so a re-sent webhook keeps its id; else a hash of the body. */
@@ -340,6 +342,10 @@ public final class IngressVerticle extends VerticleBase {
       }
       if (reason != null) {
         line = line.addKeyValue("reason", reason);
+      }
+      TraceContext trace = trace(req);
+      if (trace != null) {
+        line = line.addKeyValue("traceId", trace.traceId());
       }
       line.log("{} {} {}", req.method(), req.path(), status);
     }

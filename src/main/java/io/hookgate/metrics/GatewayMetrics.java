@@ -71,14 +71,32 @@ public final class GatewayMetrics implements AutoCloseable {
 
   /** One rule evaluated on one event: {@code hookgate_rules_events_total{rule,outcome}}. */
   public void ruleEvaluated(String rule, String outcome) {
-    counter("hookgate.rules.events", "Events evaluated by a rule, by rule and outcome (matched, not_matched, error)",
-        "rule", rule, "outcome", outcome).increment();
+    ruleEvents(rule, outcome).increment();
   }
 
   /** Actions a rule emitted, chained ones included: {@code hookgate_rules_actions_emitted_total{rule}}. */
   public void actionsEmitted(String rule, int count) {
-    counter("hookgate.rules.actions.emitted", "Actions emitted by a rule to the actions topic", "rule", rule)
-        .increment(count);
+    actionsEmitted(rule).increment(count);
+  }
+
+  /**
+   * Registers a configured rule's counters at zero, every outcome, so that dashboards show 0 for a rule that
+   * has not seen an event yet rather than no data.
+   */
+  public void ruleConfigured(String rule) {
+    for (String outcome : new String[] {"matched", "not_matched", "error"}) {
+      ruleEvents(rule, outcome);
+    }
+    actionsEmitted(rule);
+  }
+
+  private Counter ruleEvents(String rule, String outcome) {
+    return counter("hookgate.rules.events", "Events evaluated by a rule, by rule and outcome (matched, not_matched, error)",
+        "rule", rule, "outcome", outcome);
+  }
+
+  private Counter actionsEmitted(String rule) {
+    return counter("hookgate.rules.actions.emitted", "Actions emitted by a rule to the actions topic", "rule", rule);
   }
 
   public void gauge(String name, String description, Supplier<Number> value) {

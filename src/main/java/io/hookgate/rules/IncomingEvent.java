@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
+import io.hookgate.event.TraceContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -22,15 +23,26 @@ final class IncomingEvent {
   private final CloudEvent cloudEvent;
   private final RuleEvent event;
   private final Map<String, Object> celEvent;
+  private final TraceContext trace;
   private JsonNode structured;
 
-  private IncomingEvent(CloudEvent cloudEvent, RuleEvent event, Map<String, Object> celEvent) {
+  private IncomingEvent(CloudEvent cloudEvent, RuleEvent event, Map<String, Object> celEvent, TraceContext trace) {
     this.cloudEvent = cloudEvent;
     this.event = event;
     this.celEvent = celEvent;
+    this.trace = trace;
   }
 
+  /** An event whose trace context is its distributed-tracing extension, if any. */
   static IncomingEvent of(CloudEvent ce, ObjectMapper mapper) {
+    return of(ce, mapper, null);
+  }
+
+  /**
+   * @param transportTrace the trace context of the record's {@code traceparent}/{@code tracestate} headers,
+   *     which win over the event's extension (they are the latest hop), or null
+   */
+  static IncomingEvent of(CloudEvent ce, ObjectMapper mapper, TraceContext transportTrace) {
     JsonNode data = data(ce, mapper);
     Map<String, Object> extensions = new LinkedHashMap<>();
     for (String name : ce.getExtensionNames()) {
@@ -56,7 +68,8 @@ final class IncomingEvent {
     extensions.forEach((k, v) -> ext.put(k, CelValues.fromJava(v)));
     cel.put("extensions", Collections.unmodifiableMap(ext));
     cel.put("data", CelValues.fromJson(data));
-    return new IncomingEvent(ce, event, Collections.unmodifiableMap(cel));
+    TraceContext trace = transportTrace != null ? transportTrace : TraceContext.fromExtensions(ce);
+    return new IncomingEvent(ce, event, Collections.unmodifiableMap(cel), trace);
   }
 
   private static JsonNode data(CloudEvent ce, ObjectMapper mapper) {
@@ -81,6 +94,11 @@ final class IncomingEvent {
 
   Map<String, Object> cel() {
     return celEvent;
+  }
+
+  /** The trace context the event's actions carry to their calls, or null. */
+  TraceContext trace() {
+    return trace;
   }
 
   /** The event in CloudEvents structured JSON mode, as a forward action's body. */

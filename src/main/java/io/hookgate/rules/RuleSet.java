@@ -112,13 +112,13 @@ public final class RuleSet {
     RuleEvent e = event.event();
     return new ActionRecord(e.id() + ":" + rule + ":" + index, e.id(), e.type(), e.sourceName(), e.projectId(), rule,
         spec.target(), kind, spec.method() == null ? "POST" : spec.method(), spec.path() == null ? "" : spec.path(),
-        spec.headers(), body, then, 1, now, null, null);
+        spec.headers(), body, then, 1, now, null, null, event.trace());
   }
 
   private static ActionRecord withThen(ActionRecord r, List<ActionRecord> then) {
     return new ActionRecord(r.id(), r.eventId(), r.eventType(), r.source(), r.projectId(), r.rule(), r.target(),
         r.kind(), r.method(), r.path(), r.headers(), r.body(), then, r.attempt(), r.createdAt(), r.notBefore(),
-        r.lastError());
+        r.lastError(), r.trace());
   }
 
   static boolean isTrue(Object value, String what) {

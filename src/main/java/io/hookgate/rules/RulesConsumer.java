@@ -5,6 +5,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.hookgate.actions.ActionCodec;
 import io.hookgate.actions.ActionRecord;
+import io.hookgate.event.TraceContext;
 import io.hookgate.metrics.GatewayMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
@@ -183,7 +184,7 @@ final class RulesConsumer implements Runnable {
     IncomingEvent event;
     try {
       CloudEvent ce = KafkaMessageFactory.createReader(record).toEvent();
-      event = IncomingEvent.of(ce, mapper);
+      event = IncomingEvent.of(ce, mapper, TraceContext.fromKafka(record.headers()));
     } catch (RuntimeException e) {
       // Not a CloudEvent: nothing any rule could do with it, now or later. Skip it, visibly.
       LOG.warn("Rules consumer {} skipped {}@{}: not a CloudEvent ({})", id, partition, offset, e.getMessage());

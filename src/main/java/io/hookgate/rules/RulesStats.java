@@ -1,6 +1,7 @@
 package io.hookgate.rules;
 
 import io.hookgate.metrics.GatewayMetrics;
+import io.micrometer.core.instrument.Gauge;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,13 +9,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * The rules consumers' progress, summed over the consumers of this replica, as gauges:
  * {@code hookgate_rules_consumer_lag} (events in the assigned partitions not yet read) and
  * {@code hookgate_rules_events_in_flight} (read, actions not yet acknowledged) and
- * {@code hookgate_rules_partitions} (partitions of the events topic assigned to them).
+ * {@code hookgate_rules_partitions} (partitions of the events topic assigned to them), and the lag again as
+ * {@code hookgate_consumer_lag{group="<rules group>"}}.
  */
 public final class RulesStats {
   private record Snapshot(long lag, int inFlight, int partitions) {
   }
 
   private final Map<String, Snapshot> byConsumer = new ConcurrentHashMap<>();
+
+  /**
+   * Also registers {@code hookgate_consumer_lag{group}}, the metric that gives every consumer group's lag
+   * (the action and retry consumers report theirs there too).
+   */
+  public void bindTo(GatewayMetrics metrics, String group) {
+    bindTo(metrics);
+    Gauge.builder("hookgate.consumer.lag", this, RulesStats::lag)
+        .description("Records not yet read in the partitions assigned to this replica's consumers, by consumer group")
+        .tags("group", group)
+        .register(metrics.registry());
+  }
 
   public void bindTo(GatewayMetrics metrics) {
     metrics.gauge("hookgate.rules.consumer.lag", "Events in the rules consumers' partitions not yet read", this::lag);
