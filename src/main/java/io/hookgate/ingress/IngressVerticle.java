@@ -318,19 +318,22 @@ public final class IngressVerticle extends VerticleBase {
     }
     String sourceName = source == null ? "-" : source.name();
     metrics.request(sourceName, status);
-    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(body).onComplete(ar -> {
-      if (bodyPending && !req.isEnded()) {
-        if (http2) {
-          vertx.setTimer(config.bodyReadTimeout().toMillis(), t -> {
-            if (!req.isEnded()) {
-              response.reset(0);
-            }
-          });
-        } else {
-          req.connection().close();
+    Future<Void> written = response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(body);
+    if (bodyPending) {
+      written.onComplete(ar -> {
+        if (!req.isEnded()) {
+          if (http2) {
+            vertx.setTimer(config.bodyReadTimeout().toMillis(), t -> {
+              if (!req.isEnded()) {
+                response.reset(0);
+              }
+            });
+          } else {
+            req.connection().close();
+          }
         }
-      }
-    });
+      });
+    }
     if (config.accessLog() && ACCESS.isInfoEnabled()) {
       String requestId = req.getHeader("X-Request-Id");
       var line = ACCESS.atInfo()

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 public final class GatewayMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, Counter[]> requestCounters = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Timer>> publishTimers = new ConcurrentHashMap<>();
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
   public GatewayMetrics() {
@@ -42,8 +43,17 @@ public final class GatewayMetrics implements AutoCloseable {
 
   /** One request answered: {@code hookgate_ingress_requests_total{source,status}}. */
   public void request(String source, int status) {
-    counter("hookgate.ingress.requests", "Webhook requests answered, by source and HTTP status",
-        "source", source, "status", Integer.toString(status)).increment();
+    // Called for every webhook: looked up by source, then by status in an array, without building keys.
+    Counter[] byStatus = requestCounters.computeIfAbsent(source, k -> new Counter[600]);
+    int slot = status >= 100 && status < 600 ? status : 0;
+    Counter c = byStatus[slot];
+    if (c == null) {
+      // A race registers the same meter twice; the registry hands back the one it has.
+      c = Counter.builder("hookgate.ingress.requests").description("Webhook requests answered, by source and HTTP status")
+          .tags("source", source, "status", Integer.toString(status)).register(registry);
+      byStatus[slot] = c;
+    }
+    c.increment();
   }
 
   /** One request refused: {@code hookgate_ingress_rejects_total{source,reason}}. */
@@ -54,7 +64,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
   /** Time from the body being read to Kafka's acknowledgement: {@code hookgate_ingress_publish_seconds}. */
   public void publishLatency(String source, String outcome, long nanos) {
-    timers.computeIfAbsent("publish|" + source + "|" + outcome, k -> Timer.builder("hookgate.ingress.publish")
+    publishTimers.computeIfAbsent(source, k -> new ConcurrentHashMap<>()).computeIfAbsent(outcome, k -> Timer.builder("hookgate.ingress.publish")
         .description("Time to get Kafka's acknowledgement for an accepted webhook")
         .tags("source", source, "outcome", outcome)
         .publishPercentileHistogram()
