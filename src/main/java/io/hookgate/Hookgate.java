@@ -1,6 +1,7 @@
 package io.hookgate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.actions.ActionsModule;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.config.SourceConfig;
@@ -20,6 +21,11 @@ import io.hookgate.ingress.source.WebhookSource;
 import io.hookgate.kafka.EmbeddedKafkaBroker;
 import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.metrics.GatewayMetrics;
+import io.hookgate.rules.RuleCompiler;
+import io.hookgate.rules.RuleSet;
+import io.hookgate.rules.RulesKafkaClients;
+import io.hookgate.rules.RulesStats;
+import io.hookgate.rules.RulesVerticle;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -57,6 +63,8 @@ public final class Hookgate {
   private final List<IngressVerticle> ingress = new CopyOnWriteArrayList<>();
   private final String bootstrapServers;
   private ManagementVerticle management;
+  private Producer<String, byte[]> rulesProducer;
+  private ActionsModule actions;
 
   private Hookgate(HookgateConfig config, EmbeddedKafkaBroker broker, String bootstrapServers, Vertx vertx,
       Producer<String, byte[]> producer, Admin admin, GatewayMetrics metrics, KafkaReadiness readiness,
@@ -76,6 +84,14 @@ public final class Hookgate {
   public static Hookgate start(HookgateConfig config, Map<String, String> env) throws Exception {
     ObjectMapper mapper = new ObjectMapper();
     Map<String, ConfiguredSource> sources = sources(config, env, mapper);
+    // Every rule expression compiles now or start-up stops, before anything is started.
+    RuleSet rules = new RuleCompiler().compile(config.rules());
+    if (!config.targets().isEmpty()) {
+      rules.requireTargets(config.targets().keySet());
+    } else if (!rules.isEmpty()) {
+      LOG.warn("Rules are configured but no targets: their actions are written to {} and nothing here executes them",
+          config.kafka().topics().actions() == null ? "the actions topic" : config.kafka().topics().actions().name());
+    }
     EmbeddedKafkaBroker broker = null;
     String bootstrap = config.kafka().bootstrapServers();
     if (config.kafka().useEmbedded()) {
@@ -110,14 +126,29 @@ public final class Hookgate {
       }
       EventPublisher publisher = new EventPublisher(producer);
       CloudEventFactory cloudEvents = new CloudEventFactory(mapper, clock);
-      gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper, List.of());
+      if (!config.targets().isEmpty()) {
+        gateway.actions = ActionsModule.create(vertx, config, env, clients, metrics, clock);
+      }
+      gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper,
+          gateway.actions == null ? List.of() : gateway.actions.adminRoutes());
       vertx.deployVerticle(gateway.management).await(30, TimeUnit.SECONDS);
+      if (gateway.actions != null) {
+        // With Kafka down at start, actions begin once it is reachable, like the ingress.
+        Future<Void> actionsStarted = gateway.actions.start()
+            .onFailure(e -> LOG.error("Actions could not start: {}", e.toString()));
+        if (first.ready()) {
+          actionsStarted.await(60, TimeUnit.SECONDS);
+        }
+      }
       vertx.deployVerticle(() -> {
         IngressVerticle v = new IngressVerticle(config.ingress(), sources, publisher, cloudEvents,
             config.kafka().topics().events().name(), metrics, mapper, clock);
         gateway.ingress.add(v);
         return v;
       }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
+      if (!rules.isEmpty()) {
+        gateway.deployRules(clients, rules, mapper, clock);
+      }
     } catch (Exception e) {
       gateway.close();
       throw e;
@@ -126,6 +157,26 @@ public final class Hookgate {
         config.ingress().host(), config.ingress().port(), new TreeMap<>(sources).keySet(),
         config.management().port(), bootstrap, broker != null ? " (embedded)" : "");
     return gateway;
+  }
+
+  /** The rules consumers: {@code rulesEngine.instances} of them, sharing one idempotent actions producer. */
+  private void deployRules(KafkaClientFactory clients, RuleSet rules, ObjectMapper mapper, Clock clock) throws Exception {
+    var engine = config.rulesEngine();
+    if (config.kafka().topics().actions() == null) {
+      throw new ConfigException("config key 'kafka.topics.actions': is required when rules are configured");
+    }
+    rulesProducer = new KafkaProducer<>(RulesKafkaClients.actionsProducer(clients, "hookgate-rules-actions"));
+    RulesStats stats = new RulesStats();
+    stats.bindTo(metrics);
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    String events = config.kafka().topics().events().name();
+    String actions = config.kafka().topics().actions().name();
+    String group = engine.groupId(events);
+    vertx.deployVerticle(() -> new RulesVerticle(
+        RulesKafkaClients.consumer(clients, "hookgate-rules-" + n.getAndIncrement(), group, engine), rulesProducer,
+        events, actions, rules, engine, metrics, stats, mapper, clock),
+        new DeploymentOptions().setInstances(engine.instances())).await(30, TimeUnit.SECONDS);
+    LOG.info("Rules {} running in {} consumer(s) of group {}", rules.names(), engine.instances(), group);
   }
 
   static Map<String, ConfiguredSource> sources(HookgateConfig config, Map<String, String> env, ObjectMapper mapper) {
@@ -168,43 +219,84 @@ public final class Hookgate {
   }
 
   /**
-   * Graceful shutdown: unready first, wait the drain delay so load balancers notice, stop taking requests
-   * and let those in flight get their Kafka acknowledgement and answer, flush the producer, then close.
+   * Graceful shutdown, all within {@code shutdown.gracePeriod}: readiness turns false first, then the drain
+   * delay lets load balancers stop sending; then the webhook listener closes and the requests in flight
+   * get their Kafka acknowledgement and their answer; then the producer flushes what it still holds,
+   * consumers leave their groups, Vert.x closes (the management port last, so probes see "not ready" until
+   * the end) and the embedded broker, if any, stops cleanly.
    */
   public void shutdownGracefully() {
+    long started = System.nanoTime();
     Duration grace = config.shutdown().gracePeriod();
-    long deadline = System.nanoTime() + grace.toNanos();
-    LOG.info("Shutting down: readiness off, draining for {}ms, grace period {}ms",
-        config.shutdown().drainDelay().toMillis(), grace.toMillis());
+    long deadline = started + grace.toNanos();
+    Duration drain = min(config.shutdown().drainDelay(), grace);
+    LOG.info("Shutting down within {}ms: readiness off, then {}ms for load balancers to stop sending",
+        grace.toMillis(), drain.toMillis());
     readiness.markShuttingDown();
-    sleep(config.shutdown().drainDelay());
-    Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    sleep(drain);
+    // Keep part of the grace period for flushing the producer and stopping Kafka after the listener.
+    Duration reserve = min(grace.dividedBy(4), Duration.ofSeconds(5));
+    Duration httpGrace = atLeast(remaining(deadline).minus(reserve), Duration.ZERO);
+    LOG.info("Closing the webhook listener; requests in flight have {}ms to finish", httpGrace.toMillis());
     try {
-      Future.all(ingress.stream().map(v -> v.shutdown(left)).toList())
-          .await(left.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      Future.all(ingress.stream().map(v -> v.shutdown(httpGrace)).toList())
+          .await(httpGrace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      LOG.info("Webhook listener closed: every request in flight has been answered");
     } catch (Exception e) {
-      LOG.warn("Ingress did not drain within the grace period: {}", e.toString());
+      LOG.warn("Requests still in flight after {}ms were cut off: {}", httpGrace.toMillis(), e.toString());
     }
-    close();
+    release(deadline);
+    LOG.info("hookgate stopped in {}ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
   }
 
-  /** Closes everything at once; use {@link #shutdownGracefully()} to drain first. */
+  /** Closes everything at once, without draining; use {@link #shutdownGracefully()} for that. */
   public void close() {
+    release(System.nanoTime() + Duration.ofSeconds(20).toNanos());
+    LOG.info("hookgate stopped");
+  }
+
+  /** Releases the clients, Vert.x and the broker, in the order that loses nothing, by {@code deadline}. */
+  private void release(long deadline) {
+    readiness.stop(vertx);
+    // No request can publish any more: close() sends what the producer still holds and waits for the acks.
     try {
-      readiness.stop(vertx);
-      vertx.close().await(10, TimeUnit.SECONDS);
+      producerMetrics.close();
+      producer.close(atLeast(remaining(deadline), Duration.ofSeconds(1)));
+      LOG.info("Kafka producer flushed and closed");
+    } catch (RuntimeException e) {
+      LOG.warn("Kafka producer did not close cleanly: {}", e.toString());
+    }
+    // Consumers (rules, actions) commit their offsets and leave their groups here, before Vert.x closes.
+    try {
+      vertx.close().await(atLeast(remaining(deadline), Duration.ofSeconds(1)).toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
-    producer.flush();
-    producerMetrics.close();
-    producer.close(Duration.ofSeconds(5));
-    admin.close(Duration.ofSeconds(5));
+    if (rulesProducer != null) {
+      // After Vert.x: the rules consumers have drained through it while they stopped.
+      rulesProducer.close(atLeast(remaining(deadline), Duration.ofSeconds(1)));
+    }
+    if (actions != null) {
+      actions.close();
+    }
+    admin.close(atLeast(remaining(deadline), Duration.ofMillis(500)));
     metrics.close();
     if (broker != null) {
+      LOG.info("Stopping the embedded Kafka broker");
       broker.stop();
     }
-    LOG.info("hookgate stopped");
+  }
+
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Duration atLeast(Duration d, Duration floor) {
+    return d.compareTo(floor) >= 0 ? d : floor;
   }
 
   private static void sleep(Duration d) {

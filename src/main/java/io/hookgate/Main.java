@@ -1,8 +1,10 @@
 package io.hookgate;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.ConfigLoader;
 import io.hookgate.config.HookgateConfig;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,14 +38,46 @@ public final class Main {
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    Duration grace = config.shutdown().gracePeriod();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      gateway.shutdownGracefully();
+      shutdown(gateway, grace);
       stopped.countDown();
     }, "hookgate-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Runs in the JVM's shutdown hook (SIGTERM, SIGINT). The graceful shutdown runs on a thread of its own
+   * so that this hook can enforce the grace period: a step that hangs (a broker that does not stop) ends
+   * in {@link Runtime#halt}, never in a process that outlives the pod's grace period and gets a SIGKILL.
+   * Nothing here calls {@code System.exit}, which would block forever inside a shutdown hook. Logback is
+   * stopped last, by this hook: logback.xml installs no shutdown hook of its own, so no concurrent hook
+   * can stop logging while the shutdown is still reporting what it does.
+   */
+  private static void shutdown(Hookgate gateway, Duration grace) {
+    Thread worker = new Thread(gateway::shutdownGracefully, "hookgate-graceful-shutdown");
+    worker.setDaemon(true);
+    worker.start();
+    try {
+      worker.join(grace.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (worker.isAlive()) {
+      LOG.error("Shutdown did not finish within the grace period of {}ms; halting", grace.toMillis());
+      stopLogging();
+      Runtime.getRuntime().halt(1);
+    }
+    stopLogging();
+  }
+
+  private static void stopLogging() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+      logback.stop();
     }
   }
 }

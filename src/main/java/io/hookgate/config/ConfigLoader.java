@@ -4,15 +4,17 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   public static final String ENV_PREFIX = "HOOKGATE_";
+  /** Variables under the prefix that are not configuration keys: the file's location, and logback's own. */
+  private static final Set<String> NOT_CONFIG_KEYS = Set.of("HOOKGATE_CONFIG", "HOOKGATE_LOG_FORMAT", "HOOKGATE_LOG_LEVEL");
   public static final Set<String> KINDS = Set.of("kili", "v7", "aquarium", "isahit", "generic");
   public static final Set<String> AUTH_TYPES = Set.of("header", "hmac", "standard-webhooks", "none");
 
@@ -116,12 +120,16 @@ public final class ConfigLoader {
   }
 
   private HookgateConfig bind(JsonNode tree, String origin) {
-    applyEnvironment((ObjectNode) tree);
+    List<String> applied = new java.util.ArrayList<>();
+    applyEnvironment((ObjectNode) tree, applied);
+    tree.path("sources").fields().forEachRemaining(e -> require(e.getValue().isObject(),
+        "sources." + e.getKey(), "must be a mapping with at least kind and auth"));
     HookgateConfig config;
     try {
       config = yaml.treeToValue(tree, HookgateConfig.class);
     } catch (JsonMappingException e) {
-      throw new ConfigException("config key '" + path(e) + "' in " + origin + ": " + reason(e), e);
+      String key = path(e);
+      throw new ConfigException("config key '" + key + "' " + originOf(key, origin, applied) + ": " + reason(e, key), e);
     } catch (ConfigException e) {
       throw new ConfigException(e.getMessage() + " (in " + origin + ")", e);
     } catch (IOException e) {
@@ -131,13 +139,19 @@ public final class ConfigLoader {
     return config;
   }
 
-  private static String reason(JsonMappingException e) {
+  private static String reason(JsonMappingException e, String key) {
+    if (e instanceof UnrecognizedPropertyException u && u.getKnownPropertyIds() != null) {
+      return "unknown key; the keys here are " + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
+          .collect(Collectors.joining(", "));
+    }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
     if (root instanceof ConfigException || root instanceof IllegalArgumentException) {
-      return root.getMessage();
+      // Sizes and durations name their key themselves; say it once.
+      String msg = root.getMessage();
+      return msg.startsWith(key + ": ") ? msg.substring(key.length() + 2) : msg;
     }
     String msg = e.getOriginalMessage();
     int cut = msg.indexOf(" (class ");
@@ -171,52 +185,119 @@ public final class ConfigLoader {
     return out;
   }
 
-  private void applyEnvironment(ObjectNode tree) {
+  /** Says where a key's value came from: the environment variable that set it, else the file. */
+  private static String originOf(String key, String file, List<String> appliedEnv) {
+    String wanted = key.replaceAll("[^A-Za-z0-9]", "").toUpperCase(Locale.ROOT);
+    for (String name : appliedEnv) {
+      String n = name.substring(ENV_PREFIX.length()).replace("_", "").toUpperCase(Locale.ROOT);
+      if (n.equals(wanted) || (name.equals("KAFKA_BOOTSTRAP_SERVERS") && key.equals("kafka.bootstrapServers"))) {
+        return "(set by environment variable " + name + ")";
+      }
+    }
+    return "in " + file;
+  }
+
+  private void applyEnvironment(ObjectNode tree, List<String> applied) {
     String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
     if (bootstrap != null) {
       ((ObjectNode) tree.with("kafka")).put("bootstrapServers", bootstrap);
+      applied.add("KAFKA_BOOTSTRAP_SERVERS");
     }
     env.entrySet().stream()
-        .filter(e -> e.getKey().startsWith(ENV_PREFIX) && !e.getKey().equals("HOOKGATE_CONFIG"))
+        .filter(e -> e.getKey().startsWith(ENV_PREFIX) && !NOT_CONFIG_KEYS.contains(e.getKey()))
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> {
           List<String> tokens = Arrays.stream(e.getKey().substring(ENV_PREFIX.length()).split("_"))
               .filter(t -> !t.isEmpty())
               .map(t -> t.toLowerCase(Locale.ROOT))
               .collect(Collectors.toList());
-          if (!override(tree, tokens, e.getValue())) {
-            // Name only the variable: its value may be a secret.
+          if (override(tree, HookgateConfig.class, tokens, e.getValue())) {
+            applied.add(e.getKey());
+          } else {
+            // Name only the variable: its value may be a secret. Not an error: platforms inject variables
+            // of their own under this prefix (a Kubernetes Service named hookgate adds HOOKGATE_PORT=tcp://...).
             LOG.warn("Environment variable {} matches no configuration key; ignored", e.getKey());
           }
         });
   }
 
-  /** Walks the tree consuming tokens; a key matches one or more tokens joined, ignoring case. */
-  private boolean override(ObjectNode node, List<String> tokens, String value) {
+  /**
+   * Walks the tree consuming tokens; a key matches one or more tokens joined, ignoring case. The walk
+   * follows the configuration's record types, so a variable can set a key the file does not mention (its
+   * parent mappings are created as needed); map entries (sources) must exist already, except in the free-form
+   * Kafka property maps, where the remaining tokens joined with dots are the property name.
+   */
+  private boolean override(ObjectNode node, Type type, List<String> tokens, String value) {
+    Map<String, Type> children = childTypes(node, type);
     for (int take = tokens.size(); take >= 1; take--) {
       String joined = String.join("", tokens.subList(0, take));
-      Iterator<String> names = node.fieldNames();
-      List<String> keys = new ArrayList<>();
-      names.forEachRemaining(keys::add);
-      for (String key : keys) {
-        if (!normalize(key).equals(joined)) {
-          continue;
-        }
-        List<String> rest = tokens.subList(take, tokens.size());
-        JsonNode child = node.get(key);
-        if (rest.isEmpty()) {
-          if (child != null && child.isContainerNode()) {
-            return false;
-          }
-          node.set(key, scalar(value));
-          return true;
-        }
-        if (child instanceof ObjectNode obj && override(obj, rest, value)) {
+      List<String> rest = tokens.subList(take, tokens.size());
+      for (Map.Entry<String, Type> child : children.entrySet()) {
+        if (normalize(child.getKey()).equals(joined) && set(node, child.getKey(), child.getValue(), rest, value)) {
           return true;
         }
       }
     }
+    if (isStringMap(type)) {
+      // A Kafka client property: HOOKGATE_KAFKA_CLIENT_SECURITY_PROTOCOL sets client."security.protocol".
+      node.put(String.join(".", tokens), value);
+      return true;
+    }
     return false;
+  }
+
+  private boolean set(ObjectNode node, String key, Type type, List<String> rest, String value) {
+    JsonNode child = node.get(key);
+    if (rest.isEmpty()) {
+      if ((child != null && child.isContainerNode()) || isStructured(type)) {
+        return false;
+      }
+      node.set(key, scalar(value));
+      return true;
+    }
+    if (child != null && !(child instanceof ObjectNode)) {
+      return false;
+    }
+    if (child == null && !isStructured(type)) {
+      return false;
+    }
+    ObjectNode obj = child == null ? yaml.createObjectNode() : (ObjectNode) child;
+    if (!override(obj, type, rest, value)) {
+      return false;
+    }
+    node.set(key, obj);
+    return true;
+  }
+
+  /** The keys that may appear under a node, with their types: record components, or a map's entries. */
+  private static Map<String, Type> childTypes(ObjectNode node, Type type) {
+    Map<String, Type> out = new java.util.LinkedHashMap<>();
+    Class<?> raw = raw(type);
+    if (raw != null && raw.isRecord()) {
+      for (RecordComponent c : raw.getRecordComponents()) {
+        out.put(c.getName(), c.getGenericType());
+      }
+    } else if (raw != null && Map.class.isAssignableFrom(raw) && type instanceof ParameterizedType p) {
+      node.fieldNames().forEachRemaining(name -> out.put(name, p.getActualTypeArguments()[1]));
+    }
+    return out;
+  }
+
+  private static boolean isStructured(Type type) {
+    Class<?> raw = raw(type);
+    return raw != null && (raw.isRecord() || Map.class.isAssignableFrom(raw) || List.class.isAssignableFrom(raw));
+  }
+
+  private static boolean isStringMap(Type type) {
+    return type instanceof ParameterizedType p && Map.class.isAssignableFrom(raw(p))
+        && p.getActualTypeArguments()[1] == String.class;
+  }
+
+  private static Class<?> raw(Type type) {
+    if (type instanceof Class<?> c) {
+      return c;
+    }
+    return type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> c ? c : null;
   }
 
   private JsonNode scalar(String value) {

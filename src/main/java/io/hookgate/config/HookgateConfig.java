@@ -1,5 +1,6 @@
 package io.hookgate.config;
 
+import java.util.List;
 import java.util.Map;
 
 /** The whole gateway configuration, bound from {@code conf/hookgate.yaml} plus environment overrides. */
@@ -8,9 +9,15 @@ public record HookgateConfig(
     ManagementConfig management,
     KafkaSettings kafka,
     ShutdownConfig shutdown,
-    Map<String, SourceConfig> sources) {
+    Map<String, SourceConfig> sources,
+    Map<String, TargetConfig> targets,
+    List<RuleConfig> rules,
+    RulesEngineConfig rulesEngine) {
 
   public HookgateConfig {
     sources = sources == null ? Map.of() : Map.copyOf(sources);
+    targets = targets == null ? Map.of() : Map.copyOf(targets);
+    rules = rules == null ? List.of() : List.copyOf(rules);
+    rulesEngine = rulesEngine == null ? RulesEngineConfig.defaults() : rulesEngine;
   }
 }

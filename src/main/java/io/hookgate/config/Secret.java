@@ -1,5 +1,6 @@
 package io.hookgate.config;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -29,7 +30,8 @@ public final class Secret {
     return new String(value, StandardCharsets.UTF_8);
   }
 
-  /** A masked rendering such as {@code ****(env:KILI_WEBHOOK_SECRET)}. */
+  /** A masked rendering such as {@code ****(env:KILI_WEBHOOK_SECRET)}; also its JSON form. */
+  @JsonValue
   @Override
   public String toString() {
     return "****(" + origin + ")";

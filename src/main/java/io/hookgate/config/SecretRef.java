@@ -2,6 +2,7 @@ package io.hookgate.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,8 @@ public record SecretRef(String env, String file, String value) {
     return value.isEmpty() ? Optional.empty() : Optional.of(new Secret(value, "inline value"));
   }
 
-  /** Describes the reference without its value. */
+  /** Describes the reference without its value; also its JSON form, so a serialized config stays masked. */
+  @JsonValue
   @Override
   public String toString() {
     return env != null ? "env:" + env : file != null ? "file:" + file : "value:****";

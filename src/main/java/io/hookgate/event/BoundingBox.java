@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * An axis-aligned box in normalized image coordinates: origin top-left, every value a fraction of the
- * image's width or height, so {@code width * height} is the share of the image the box covers.
+ * image's width or height, so {@code width * height} is the share of the image the box covers. Boxes are
+ * clipped to the image: a box drawn past an edge covers only the part inside it, and every value is in 0..1.
  */
 public record BoundingBox(double x, double y, double width, double height) {
 
@@ -12,8 +13,19 @@ public record BoundingBox(double x, double y, double width, double height) {
     return width * height;
   }
 
-  /** The box enclosing the given normalized points, as Kili's {@code normalizedVertices}. */
+  /** The box enclosing the given normalized points, as Kili's {@code normalizedVertices}; null for none. */
   public static BoundingBox enclosing(List<double[]> points) {
+    return enclosing(points, 1, 1);
+  }
+
+  /**
+   * The box enclosing the given points in pixels (V7's polygon paths), made relative to an image of the
+   * given size; null for no points or an image without a size.
+   */
+  public static BoundingBox enclosing(List<double[]> points, double imageWidth, double imageHeight) {
+    if (points.isEmpty()) {
+      return null;
+    }
     double minX = Double.POSITIVE_INFINITY;
     double minY = Double.POSITIVE_INFINITY;
     double maxX = Double.NEGATIVE_INFINITY;
@@ -24,12 +36,23 @@ public record BoundingBox(double x, double y, double width, double height) {
       minY = Math.min(minY, p[1]);
       maxY = Math.max(maxY, p[1]);
     }
-    return new BoundingBox(round(minX), round(minY), round(maxX - minX), round(maxY - minY));
+    return ofPixels(minX, minY, maxX - minX, maxY - minY, imageWidth, imageHeight);
   }
 
-  /** A box in pixels made relative to an image of the given size. */
+  /** A box in pixels (left, top, width, height) made relative to an image of the given size; null without a size. */
   public static BoundingBox ofPixels(double x, double y, double w, double h, double imageWidth, double imageHeight) {
-    return new BoundingBox(round(x / imageWidth), round(y / imageHeight), round(w / imageWidth), round(h / imageHeight));
+    if (!(imageWidth > 0) || !(imageHeight > 0) || !Double.isFinite(x + y + w + h)) {
+      return null;
+    }
+    double left = clip(x / imageWidth);
+    double top = clip(y / imageHeight);
+    double right = clip((x + w) / imageWidth);
+    double bottom = clip((y + h) / imageHeight);
+    return new BoundingBox(round(left), round(top), round(Math.max(0, right - left)), round(Math.max(0, bottom - top)));
+  }
+
+  private static double clip(double v) {
+    return Math.min(1, Math.max(0, v));
   }
 
   /** Rounds away binary noise (0.82 - 0.15 = 0.6699999999999999) so that consumers see the numbers they sent. */

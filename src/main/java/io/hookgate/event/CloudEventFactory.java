@@ -17,7 +17,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * key = the partition key (the project).
  */
 public final class CloudEventFactory {
-  /** The schema of {@code data}; the file is {@code schema/labeling-event.v1.json} in the repo. */
+  /**
+   * The schema of {@code data}, also its {@code $id}: src/main/resources/schema/labeling-event.v1.json, in the jar
+   * as {@code schema/labeling-event.v1.json}.
+   */
   public static final URI DATA_SCHEMA = URI.create("urn:hookgate:schema:labeling-event:v1");
   public static final String EXT_PLATFORM = "platform";
   public static final String EXT_PLATFORM_EVENT = "platformevent";

@@ -3,6 +3,8 @@ package io.hookgate.event;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,7 +43,8 @@ public record LabelingEvent(
   public LabelingEvent {
     tags = tags == null ? List.of() : List.copyOf(tags);
     annotations = annotations == null ? List.of() : List.copyOf(annotations);
-    annotationCounts = annotationCounts == null ? Map.of() : annotationCounts;
+    annotationCounts = annotationCounts == null ? Map.of()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(annotationCounts));
   }
 
   public static Builder builder(String platform, String source, JsonNode original) {

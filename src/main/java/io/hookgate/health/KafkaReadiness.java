@@ -41,6 +41,7 @@ public final class KafkaReadiness {
   private volatile boolean topicsEnsured;
   private volatile boolean shuttingDown;
   private volatile long timerId = -1;
+  private volatile boolean stopped;
 
   public KafkaReadiness(Admin admin, Producer<?, ?> producer, List<TopicSpec> topics, boolean createTopics,
       int singleNodeReplication, String bootstrapServers, Clock clock) {
@@ -62,15 +63,28 @@ public final class KafkaReadiness {
     listeners.add(listener);
   }
 
-  /** Runs one check now, then every {@code interval}; checks never overlap. */
+  /**
+   * Runs one check now, then the next one {@code interval} after each check ends (half of it while not
+   * ready, to notice a recovery sooner). Checks never overlap: a check against an unreachable cluster takes
+   * seconds, and a fixed-rate timer would pile them up behind each other.
+   */
   public Future<Status> start(Vertx vertx, Duration interval) {
-    Future<Status> first = vertx.executeBlocking(() -> check(Duration.ofSeconds(10)), true);
-    timerId = vertx.setPeriodic(interval.toMillis(), interval.toMillis(),
-        id -> vertx.executeBlocking(() -> check(Duration.ZERO), true));
+    Future<Status> first = vertx.executeBlocking(() -> check(Duration.ofSeconds(10)), false);
+    first.onComplete(ar -> scheduleNext(vertx, interval));
     return first;
   }
 
+  private void scheduleNext(Vertx vertx, Duration interval) {
+    if (stopped) {
+      return;
+    }
+    long delay = status.ready() ? interval.toMillis() : Math.max(100, interval.toMillis() / 2);
+    timerId = vertx.setTimer(delay, id -> vertx.executeBlocking(() -> check(Duration.ZERO), false)
+        .onComplete(ar -> scheduleNext(vertx, interval)));
+  }
+
   public void stop(Vertx vertx) {
+    stopped = true;
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
@@ -121,13 +135,14 @@ public final class KafkaReadiness {
     long deadline = System.nanoTime() + warmUp.toNanos();
     while (true) {
       String missing = null;
+      // Every topic on every round, not up to the first missing one: each call asks the producer for that
+      // topic's metadata, and asking one topic per check made readiness lag a check per topic.
       for (TopicSpec t : topics) {
         try {
           // Non-blocking (max.block.ms=0): throws until the producer has the metadata, and asks for it.
           producer.partitionsFor(t.name());
         } catch (RuntimeException e) {
-          missing = t.name();
-          break;
+          missing = missing == null ? t.name() : missing;
         }
       }
       if (missing == null || System.nanoTime() > deadline) {
@@ -144,7 +159,11 @@ public final class KafkaReadiness {
       if (next.ready()) {
         LOG.info("Ready: Kafka at {} is reachable and the topics are known", bootstrapServers);
       } else {
-        LOG.warn("Not ready: {}", next.reason());
+        if (shuttingDown) {
+          LOG.info("Not ready: {}", next.reason());
+        } else {
+          LOG.warn("Not ready: {}", next.reason());
+        }
       }
       listeners.forEach(l -> l.accept(next));
     }

@@ -43,7 +43,8 @@ public final class ManagementVerticle extends VerticleBase {
         .end(metrics.scrape()));
     adminRoutes.forEach(r -> r.accept(router));
     router.route().last().handler(ctx -> {
-      ObjectNode body = mapper.createObjectNode().put("title", "Not Found").put("status", 404)
+      ObjectNode body = mapper.createObjectNode().put("type", "urn:hookgate:problem:not-found")
+          .put("title", "Not Found").put("status", 404)
           .put("detail", "no management endpoint at " + ctx.request().path());
       ctx.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json").end(body.toString());
     });

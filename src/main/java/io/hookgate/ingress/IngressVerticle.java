@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The webhook HTTP server: {@code POST /webhooks/{source}}. For each request, in this order: known source
  * (404), POST (405), static token (401, before reading the body), JSON content type (415), declared length
- * (413), body read within the limit (413) and in time (408), signature (401), JSON (400), the platform's
+ * (413), then {@code 100 Continue} if the client asked for it, body read within the limit (413) and in time
+ * (408), signature (401), JSON (400), the platform's
  * required fields (400), then the CloudEvent is written to Kafka and the answer is 202 only once Kafka has
  * acknowledged it (503 with Retry-After otherwise). Nothing of a refused request reaches Kafka.
  */
@@ -125,6 +127,11 @@ public final class IngressVerticle extends VerticleBase {
     if (declared > source.maxBodyBytes()) {
       reject(ctx, source, tooLarge(source));
       return;
+    }
+    if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
+      // Only now, with the checks that need no body passed: a refused client never sends its body, and an
+      // accepted one does not wait out its continue timeout (curl waits a second on every body over 1 KiB).
+      ctx.response().writeContinue();
     }
     readBody(ctx, source, declared);
   }
@@ -273,9 +280,8 @@ public final class IngressVerticle extends VerticleBase {
   }
 
   private void reject(RoutingContext ctx, ConfiguredSource source, Problem problem) {
-    if (source != null) {
-      metrics.reject(source.name(), problem.reason());
-    }
+    // An unknown source is counted as "-": a name chosen by the client must not become a label value.
+    metrics.reject(source == null ? "-" : source.name(), problem.reason());
     respond(ctx, source, problem.status(), PROBLEM_JSON, problemJson(problem, ctx), null, null, problem.reason());
   }
 
@@ -294,16 +300,30 @@ public final class IngressVerticle extends VerticleBase {
       return;
     }
     HttpServerRequest req = ctx.request();
+    // Refused before the whole body was read: stop the client sending rather than read and discard what may
+    // be a huge body. HTTP/1.1 can only do that by closing the connection. An HTTP/2 connection carries other
+    // requests too (and forbids the Connection header): there the client sees the complete response and
+    // stops by itself (curl, the JDK client do); one that keeps sending gets its stream reset with NO_ERROR
+    // (RFC 9113 section 8.1) after the body read timeout. Resetting at once would discard the response
+    // still queued behind flow control.
     boolean bodyPending = !req.isEnded();
-    if (bodyPending) {
-      // Refused before the body was read: close rather than read and discard what may be a huge body.
+    boolean http2 = req.version() == HttpVersion.HTTP_2;
+    if (bodyPending && !http2) {
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
     String sourceName = source == null ? "-" : source.name();
     metrics.request(sourceName, status);
     response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(body).onComplete(ar -> {
-      if (bodyPending) {
-        req.connection().close();
+      if (bodyPending && !req.isEnded()) {
+        if (http2) {
+          vertx.setTimer(config.bodyReadTimeout().toMillis(), t -> {
+            if (!req.isEnded()) {
+              response.reset(0);
+            }
+          });
+        } else {
+          req.connection().close();
+        }
       }
     });
     if (config.accessLog() && ACCESS.isInfoEnabled()) {

@@ -132,6 +132,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // After a crash the controller waits for the old broker session to expire before the broker can
+    // register again; with one node there is nobody to fail over to, so a short session restarts faster.
+    p.put("broker.heartbeat.interval.ms", "500");
+    p.put("broker.session.timeout.ms", "2000");
     p.put("num.partitions", "3");
     p.put("auto.create.topics.enable", "true");
     p.putAll(overrides);

@@ -69,6 +69,18 @@ public final class GatewayMetrics implements AutoCloseable {
         "error", error).increment();
   }
 
+  /** One rule evaluated on one event: {@code hookgate_rules_events_total{rule,outcome}}. */
+  public void ruleEvaluated(String rule, String outcome) {
+    counter("hookgate.rules.events", "Events evaluated by a rule, by rule and outcome (matched, not_matched, error)",
+        "rule", rule, "outcome", outcome).increment();
+  }
+
+  /** Actions a rule emitted, chained ones included: {@code hookgate_rules_actions_emitted_total{rule}}. */
+  public void actionsEmitted(String rule, int count) {
+    counter("hookgate.rules.actions.emitted", "Actions emitted by a rule to the actions topic", "rule", rule)
+        .increment(count);
+  }
+
   public void gauge(String name, String description, Supplier<Number> value) {
     io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
   }

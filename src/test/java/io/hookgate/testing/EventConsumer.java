@@ -43,10 +43,19 @@ public final class EventConsumer implements AutoCloseable {
     return List.copyOf(seen);
   }
 
-  /** Waits for the record whose CloudEvent id is {@code id}. */
+  /**
+   * Waits for the record whose CloudEvent id is {@code id}. When the same id was written more than once
+   * (a re-sent webhook keeps its id), the newest one is returned: the consumer reads on to the end first.
+   */
   public ConsumerRecord<String, byte[]> awaitId(String id, Duration timeout) {
     pollUntil(rs -> rs.stream().anyMatch(r -> id.equals(toCloudEvent(r).getId())), timeout);
-    return seen.stream().filter(r -> id.equals(toCloudEvent(r).getId())).findFirst()
+    int polled;
+    do {
+      var batch = consumer.poll(Duration.ofMillis(300));
+      batch.forEach(seen::add);
+      polled = batch.count();
+    } while (polled > 0);
+    return seen.stream().filter(r -> id.equals(toCloudEvent(r).getId())).reduce((first, second) -> second)
         .orElseThrow(() -> new AssertionError("no event with id " + id + " within " + timeout + "; saw " + seen.size()));
   }
 

@@ -37,12 +37,21 @@ public final class KafkaBrokers {
   public static InProcess inProcess() {
     try {
       Path dir = Files.createTempDirectory("hookgate-kafka-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
       InProcess broker = new InProcess(new EmbeddedKafkaBroker(dir, "127.0.0.1", freePort(), freePort(),
           Map.of("log.flush.interval.messages", "1000000")));
       broker.start();
       return broker;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // Best effort: a leftover temp directory is harmless.
     }
   }
 

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 public final class Authenticators {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticators.class);
   private static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
+  private static final String GITHUB_HEADER = "X-Hub-Signature-256";
 
   private Authenticators() {
   }
@@ -36,9 +37,12 @@ public final class Authenticators {
     String key = "sources." + sourceName + ".auth";
     return switch (auth.type()) {
       case "header" -> new HeaderTokenAuthenticator(orDefault(auth.header(), "Authorization"), secrets);
-      case "hmac" -> new HmacSignatureAuthenticator(orDefault(auth.header(), "X-Hub-Signature-256"),
-          auth.prefix() == null && auth.header() == null ? "sha256=" : auth.prefix(),
-          orDefault(auth.encoding(), "hex"), secrets);
+      case "hmac" -> {
+        String header = orDefault(auth.header(), GITHUB_HEADER);
+        // GitHub's header always carries "sha256=": naming the header without a prefix must not break it.
+        String prefix = auth.prefix() != null ? auth.prefix() : header.equalsIgnoreCase(GITHUB_HEADER) ? "sha256=" : "";
+        yield new HmacSignatureAuthenticator(header, prefix, orDefault(auth.encoding(), "hex"), secrets);
+      }
       case "standard-webhooks" -> {
         try {
           yield new StandardWebhooksAuthenticator(secrets,

@@ -1,6 +1,7 @@
 package io.hookgate.ingress.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.hookgate.event.Annotation;
 import io.hookgate.event.EventTypes;
 import io.hookgate.event.ExportedIssue;
@@ -33,7 +34,13 @@ public final class AquariumSource implements WebhookSource {
         .platformEventType(event)
         .projectId(project);
     if (!event.equals("issue-exported")) {
-      return new NormalizedEvent(EventTypes.WEBHOOK_RECEIVED, null, project, null, data.build());
+      // dataset-complete / dataset-failed name their dataset; Aquarium's datasets are batches of frames.
+      JsonNode dataset = body.path("dataset");
+      String datasetId = dataset.isObject() ? Fields.firstText(dataset, "id", "name") : Fields.asText(dataset);
+      String issueId = Fields.firstText(body, "issue.id", "issue.issue_id");
+      data.batchId(datasetId);
+      return new NormalizedEvent(EventTypes.WEBHOOK_RECEIVED, issueId != null ? issueId : datasetId, project, null,
+          data.build());
     }
     JsonNode issue = Fields.requireObject(body, "issue");
     JsonNode elements = Fields.requireArray(body, "issue.elements");
@@ -49,7 +56,8 @@ public final class AquariumSource implements WebhookSource {
       name = name != null ? name : Fields.text(elements.get(0), "issue_name");
       dataset = dataset != null ? dataset : out.get(0).dataset();
     }
-    data.itemId(issueId).batchId(dataset).annotations(annotations)
+    // The issue is not an item: its id is the event's subject and data.issue.id, and itemId stays null.
+    data.batchId(dataset).annotations(annotations)
         .issue(new ExportedIssue(issueId, name, dataset, out));
     return new NormalizedEvent(EventTypes.ISSUE_EXPORTED, issueId, project, null, data.build());
   }
@@ -67,7 +75,16 @@ public final class AquariumSource implements WebhookSource {
         throw new InvalidPayloadException(path + ".crop_data.uuid", "required field '" + path + ".crop_data.uuid' is missing");
       }
       labelIds.add(uuid);
-      annotations.add(Annotation.of(uuid, null, Fields.text(e, "crop_data.label"), kind(Fields.text(e, "crop_data.label_type")), null));
+      // A crop is one label of its frame: what crop_data does not say, the frame's entry for that uuid may.
+      JsonNode frameLabel = MissingNode.getInstance();
+      for (JsonNode label : e.path("frame_data").path("label_data")) {
+        if (uuid.equals(Fields.text(label, "uuid"))) {
+          frameLabel = label;
+        }
+      }
+      String category = Fields.text(e, "crop_data.label") != null ? Fields.text(e, "crop_data.label") : Fields.text(frameLabel, "label");
+      String labelType = Fields.text(e, "crop_data.label_type") != null ? Fields.text(e, "crop_data.label_type") : Fields.text(frameLabel, "label_type");
+      annotations.add(Annotation.of(uuid, null, category, kind(labelType), null));
     }
     for (JsonNode label : e.path("frame_data").path("label_data")) {
       String uuid = Fields.text(label, "uuid");

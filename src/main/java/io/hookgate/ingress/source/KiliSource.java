@@ -11,7 +11,6 @@ import io.hookgate.event.LabelingEvent;
 import io.hookgate.event.NormalizedEvent;
 import io.hookgate.ingress.InvalidPayloadException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +73,11 @@ public final class KiliSource implements WebhookSource {
     JsonNode counts = label.path("search").path("numberOfAnnotationsByObject");
     if (counts.isObject()) {
       Map<String, Integer> byObject = new LinkedHashMap<>();
-      counts.fields().forEachRemaining(e -> byObject.put(e.getKey(), e.getValue().asInt()));
+      for (Map.Entry<String, JsonNode> e : counts.properties()) {
+        if (e.getValue().isIntegralNumber() && e.getValue().canConvertToInt() && e.getValue().asInt() >= 0) {
+          byObject.put(e.getKey(), e.getValue().asInt());
+        }
+      }
       event.annotationCounts(byObject);
     }
   }
@@ -84,9 +87,7 @@ public final class KiliSource implements WebhookSource {
     if (!jsonResponse.isObject()) {
       return out;
     }
-    Iterator<Map.Entry<String, JsonNode>> jobs = jsonResponse.fields();
-    while (jobs.hasNext()) {
-      Map.Entry<String, JsonNode> job = jobs.next();
+    for (Map.Entry<String, JsonNode> job : jsonResponse.properties()) {
       JsonNode value = job.getValue();
       for (JsonNode a : value.path("annotations")) {
         String category = Fields.text(a, "categories.0.name");
@@ -125,9 +126,10 @@ public final class KiliSource implements WebhookSource {
       case "rectangle" -> "bounding_box";
       case "polygon" -> "polygon";
       case "semantic" -> "segmentation";
-      case "marker", "point" -> "point";
+      case "marker", "point", "pose" -> "point";
       case "polyline", "vector", "line" -> "line";
-      default -> kiliType.toLowerCase(Locale.ROOT);
+      // The kind is a closed list in the schema: a tool Kili adds later must not break consumers.
+      default -> "other";
     };
   }
 

@@ -1,6 +1,7 @@
 package io.hookgate.ingress.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.hookgate.event.Annotation;
 import io.hookgate.event.Author;
 import io.hookgate.event.BoundingBox;
@@ -91,43 +92,69 @@ public final class V7Source implements WebhookSource {
   }
 
   private static Annotation annotation(JsonNode a, JsonNode item) {
+    // A video annotation keeps its geometry per frame: the first frame stands for it.
+    JsonNode shape = a.path("frames").isObject() && !a.path("frames").isEmpty()
+        ? a.path("frames").elements().next() : a;
     String kind;
-    if (a.has("tag")) {
+    if (a.has("tag") || shape.has("tag")) {
       kind = "tag";
-    } else if (a.has("polygon") || a.has("complex_polygon")) {
+    } else if (shape.has("polygon") || shape.has("complex_polygon")) {
       kind = "polygon";
-    } else if (a.has("bounding_box")) {
+    } else if (shape.has("bounding_box")) {
       kind = "bounding_box";
-    } else if (a.has("keypoint") || a.has("ellipse") || a.has("skeleton")) {
+    } else if (shape.has("keypoint") || shape.has("skeleton")) {
       kind = "point";
-    } else if (a.has("line")) {
+    } else if (shape.has("line")) {
       kind = "line";
-    } else if (a.has("mask") || a.has("raster_layer")) {
+    } else if (shape.has("mask") || shape.has("raster_layer")) {
       kind = "segmentation";
-    } else if (a.has("text")) {
+    } else if (shape.has("text")) {
       kind = "transcription";
     } else {
       kind = "other";
     }
-    BoundingBox box = null;
-    JsonNode bb = a.path("bounding_box");
-    JsonNode slot = slot(item, Fields.text(a, "slot_names.0"));
-    double width = slot.path("width").asDouble(0);
-    double height = slot.path("height").asDouble(0);
-    if (bb.isObject() && width > 0 && height > 0) {
-      box = BoundingBox.ofPixels(bb.path("x").asDouble(), bb.path("y").asDouble(), bb.path("w").asDouble(),
-          bb.path("h").asDouble(), width, height);
-    }
-    return Annotation.of(Fields.text(a, "id"), null, Fields.text(a, "name"), kind, box);
+    return Annotation.of(Fields.text(a, "id"), null, Fields.text(a, "name"), kind,
+        box(shape, slot(item, Fields.text(a, "slot_names.0"))));
   }
 
+  /**
+   * The annotation's box made relative to the size of its slot. Darwin JSON gives boxes in pixels, and a
+   * polygon usually carries its bounding_box too; one that does not gets the box enclosing its paths.
+   */
+  private static BoundingBox box(JsonNode shape, JsonNode slot) {
+    double width = slot.path("width").asDouble(0);
+    double height = slot.path("height").asDouble(0);
+    JsonNode bb = shape.path("bounding_box");
+    if (bb.path("x").isNumber() && bb.path("y").isNumber() && bb.path("w").isNumber() && bb.path("h").isNumber()) {
+      return BoundingBox.ofPixels(bb.path("x").asDouble(), bb.path("y").asDouble(), bb.path("w").asDouble(),
+          bb.path("h").asDouble(), width, height);
+    }
+    JsonNode polygon = shape.has("polygon") ? shape.path("polygon") : shape.path("complex_polygon");
+    List<double[]> points = new ArrayList<>();
+    // Darwin JSON 2.0 has paths (a list of rings); 1.0 had path (one ring, or rings for complex polygons).
+    collectPoints(polygon.has("paths") ? polygon.path("paths") : polygon.path("path"), points);
+    return BoundingBox.enclosing(points, width, height);
+  }
+
+  private static void collectPoints(JsonNode node, List<double[]> points) {
+    if (node.isArray()) {
+      node.forEach(n -> collectPoints(n, points));
+    } else if (node.path("x").isNumber() && node.path("y").isNumber()) {
+      points.add(new double[] {node.path("x").asDouble(), node.path("y").asDouble()});
+    }
+  }
+
+  /** The slot the annotation is on; a missing node when there is no such slot, so no box is guessed. */
   private static JsonNode slot(JsonNode item, String slotName) {
     JsonNode slots = item.path("slots");
+    if (slotName == null) {
+      return slots.path(0);
+    }
     for (JsonNode s : slots) {
-      if (slotName == null || slotName.equals(Fields.text(s, "slot_name"))) {
+      if (slotName.equals(Fields.text(s, "slot_name"))) {
         return s;
       }
     }
-    return slots.path(0);
+    return MissingNode.getInstance();
   }
 }

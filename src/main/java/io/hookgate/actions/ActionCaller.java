@@ -1,0 +1,362 @@
+package io.hookgate.actions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.WriteStream;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.codec.BodyCodec;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Makes the HTTP call of one action attempt with vertx-web-client, by kind:
+ * <ul>
+ *   <li>{@code http}: the action's method, path, headers and JSON body;</li>
+ *   <li>{@code graphql}: POST {@code {query, variables}}; an answer with a non-empty {@code errors} array is a
+ *       failure even with status 200;</li>
+ *   <li>{@code slack}: POST the incoming-webhook JSON; success is 200 with the body {@code ok};</li>
+ *   <li>{@code forward}: POST the CloudEvent in structured mode ({@code application/cloudevents+json}),
+ *       signed with Standard Webhooks headers.</li>
+ * </ul>
+ * Every request carries {@code Idempotency-Key: <action id>}. Redirects are followed here, not by the
+ * client, so that each hop goes through the SSRF check; the credential is dropped when a redirect leaves
+ * the target's origin. The response body is read up to {@link #MAX_BODY} bytes and the rest discarded.
+ */
+final class ActionCaller {
+  static final int MAX_BODY = 64 * 1024;
+  static final int MAX_REDIRECTS = 5;
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  /** Headers an action may not set: the transport's, and those hookgate owns. */
+  private static final Set<String> RESERVED = Set.of("host", "content-length", "transfer-encoding", "connection",
+      "idempotency-key", "webhook-id", "webhook-timestamp", "webhook-signature", "upgrade", "te", "trailer");
+  /** GraphQL error codes (Apollo conventions) that no retry can fix. */
+  private static final Set<String> PERMANENT_GRAPHQL_CODES = Set.of("GRAPHQL_PARSE_FAILED",
+      "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN",
+      "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE");
+
+  private final SsrfGuard guard;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+
+  ActionCaller(SsrfGuard guard, ObjectMapper mapper, Clock clock) {
+    this.guard = guard;
+    this.mapper = mapper;
+    this.clock = clock;
+  }
+
+  /** The request as first sent; redirects derive the next hop from it. */
+  record Request(String kind, HttpMethod method, URI uri, MultiMap headers, Buffer body) {
+  }
+
+  /** Calls the target; never fails: every problem becomes a {@link CallResult}. */
+  Future<CallResult> call(Target target, WebClient client, ActionRecord action) {
+    Request request;
+    try {
+      request = prepare(target, action);
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(CallResult.refused(e.getMessage()));
+    }
+    // A bug or an unforeseen input must not leave the action hanging: it becomes a retryable failure.
+    return hop(target, client, request, 0)
+        .otherwise(error -> CallResult.networkError("unexpected error: " + describe(error, target)));
+  }
+
+  Request prepare(Target target, ActionRecord action) {
+    String kind = action.kind() == null ? "http" : action.kind().toLowerCase(Locale.ROOT);
+    URI uri = resolve(target, action.path());
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    String authHeader = target.config().auth() == null ? null : target.config().auth().header();
+    for (Map.Entry<String, String> h : action.headers().entrySet()) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (!RESERVED.contains(name) && (authHeader == null || !name.equalsIgnoreCase(authHeader)) && h.getValue() != null) {
+        headers.set(h.getKey(), h.getValue());
+      }
+    }
+    HttpMethod method = action.method() == null ? HttpMethod.POST : HttpMethod.valueOf(action.method().toUpperCase(Locale.ROOT));
+    Buffer body;
+    switch (kind) {
+      case "http" -> {
+        body = action.body() == null || action.body().isNull() ? null : json(action.body());
+        if (action.body() != null && action.body().isTextual()) {
+          body = Buffer.buffer(action.body().textValue());
+          defaultHeader(headers, "Content-Type", "text/plain; charset=utf-8");
+        } else if (body != null) {
+          defaultHeader(headers, "Content-Type", "application/json");
+        }
+      }
+      case "graphql" -> {
+        if (action.body() == null || !action.body().path("query").isTextual()) {
+          throw new IllegalArgumentException("a graphql action needs a body {query, variables}");
+        }
+        method = HttpMethod.POST;
+        body = json(action.body());
+        headers.set("Content-Type", "application/json");
+        defaultHeader(headers, "Accept", "application/json");
+      }
+      case "slack" -> {
+        if (action.body() == null || !action.body().isObject()) {
+          throw new IllegalArgumentException("a slack action needs a JSON object body such as {\"text\": ...}");
+        }
+        method = HttpMethod.POST;
+        body = json(action.body());
+        headers.set("Content-Type", "application/json");
+      }
+      case "forward" -> {
+        if (action.body() == null || !action.body().isObject()) {
+          throw new IllegalArgumentException("a forward action needs the CloudEvent (structured mode) as its body");
+        }
+        byte[] key = target.signingKey().orElseThrow(() -> new IllegalArgumentException("target " + target.name()
+            + " has no signingSecret (whsec_...), which forward actions need"));
+        method = HttpMethod.POST;
+        body = json(action.body());
+        long timestamp = clock.instant().getEpochSecond();
+        headers.set("Content-Type", "application/cloudevents+json; charset=utf-8");
+        headers.set("webhook-id", action.id());
+        headers.set("webhook-timestamp", Long.toString(timestamp));
+        headers.set("webhook-signature", StandardWebhooksSigner.sign(key, action.id(), timestamp, body.getBytes()));
+      }
+      default -> throw new IllegalArgumentException("unknown action kind '" + action.kind()
+          + "' (http, graphql, slack or forward)");
+    }
+    headers.set("Idempotency-Key", action.id());
+    target.authValue().ifPresent(secret -> headers.set(authHeader, secret.reveal()));
+    return new Request(kind, method, uri, headers, body);
+  }
+
+  private Buffer json(JsonNode node) {
+    try {
+      return Buffer.buffer(mapper.writeValueAsBytes(node));
+    } catch (Exception e) {
+      throw new IllegalArgumentException("the action body cannot be written as JSON");
+    }
+  }
+
+  private static void defaultHeader(MultiMap headers, String name, String value) {
+    if (!headers.contains(name)) {
+      headers.set(name, value);
+    }
+  }
+
+  /** The target's base URL plus the action's path; the result must stay on the target's origin. */
+  static URI resolve(Target target, String path) {
+    URI base = target.baseUri();
+    if (path == null || path.isEmpty()) {
+      return base;
+    }
+    if (path.contains("://") || path.startsWith("//") || path.contains("\\")) {
+      throw new IllegalArgumentException("the action path must be relative to its target's base URL");
+    }
+    String raw = base.toString();
+    String joined;
+    if (path.startsWith("?")) {
+      joined = raw + (base.getRawQuery() == null ? path : "&" + path.substring(1));
+    } else {
+      joined = (raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw) + (path.startsWith("/") ? path : "/" + path);
+    }
+    URI uri;
+    try {
+      uri = new URI(joined);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("the action path does not make a valid URL");
+    }
+    if (!sameOrigin(base, uri)) {
+      throw new IllegalArgumentException("the action path must stay on its target's origin");
+    }
+    return uri;
+  }
+
+  private Future<CallResult> hop(Target target, WebClient client, Request request, int redirects) {
+    URI uri = request.uri();
+    return guard.resolve(uri.getHost(), target.allowance())
+        .compose(address -> {
+          CappedBody capture = new CappedBody(MAX_BODY);
+          HttpRequest<Void> http = client
+              .requestAbs(request.method(), SocketAddress.inetSocketAddress(new InetSocketAddress(address, port(uri))),
+                  uri.toASCIIString())
+              .followRedirects(false)
+              .timeout(target.config().timeout().toMillis())
+              .as(BodyCodec.pipe(capture));
+          http.putHeaders(request.headers());
+          Future<HttpResponse<Void>> sent = request.body() == null ? http.send() : http.sendBuffer(request.body());
+          return sent.compose(response -> {
+            if (REDIRECTS.contains(response.statusCode()) && response.getHeader("Location") != null) {
+              return redirect(target, client, request, response, redirects);
+            }
+            return Future.succeededFuture(classify(request.kind(), response, capture.text()));
+          }, error -> Future.succeededFuture(CallResult.networkError(describe(error, target))));
+        }, error -> Future.succeededFuture(error instanceof SsrfGuard.RefusedException
+            ? CallResult.refused(error.getMessage())
+            : CallResult.networkError(describe(error, target))));
+  }
+
+  private Future<CallResult> redirect(Target target, WebClient client, Request request, HttpResponse<Void> response,
+      int redirects) {
+    String location = response.getHeader("Location");
+    if (redirects >= MAX_REDIRECTS) {
+      return Future.succeededFuture(CallResult.refused("more than " + MAX_REDIRECTS + " redirects"));
+    }
+    URI next;
+    try {
+      next = request.uri().resolve(new URI(location.trim()));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return Future.succeededFuture(CallResult.refused("redirect to an invalid URL"));
+    }
+    String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || next.getHost() == null) {
+      return Future.succeededFuture(CallResult.refused("redirect to a URL that is not http(s)"));
+    }
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    if (!sameOrigin(target.baseUri(), next) && target.config().auth() != null) {
+      // Like browsers and curl: credentials are for the target's origin only.
+      headers.remove(target.config().auth().header());
+    }
+    HttpMethod method = request.method();
+    Buffer body = request.body();
+    if (response.statusCode() == 303 && method != HttpMethod.HEAD) {
+      method = HttpMethod.GET;
+      body = null;
+      headers.remove("Content-Type");
+    }
+    Request nextRequest = new Request(request.kind(), method, next, headers, body);
+    return hop(target, client, nextRequest, redirects + 1).map(result -> result.verdict() == CallResult.Verdict.REFUSED
+        ? CallResult.refused("redirect (HTTP " + response.statusCode() + ") refused: " + result.message())
+        : result);
+  }
+
+  CallResult classify(String kind, HttpResponse<?> response, String body) {
+    int status = response.statusCode();
+    String reason = response.statusMessage();
+    if (status >= 200 && status < 300) {
+      if (kind.equals("graphql")) {
+        return graphql(status, reason, body);
+      }
+      if (kind.equals("slack") && (body == null || !body.strip().equals("ok"))) {
+        return new CallResult(CallResult.Verdict.PERMANENT, status, "Slack did not answer ok", body, null);
+      }
+      return new CallResult(CallResult.Verdict.SUCCESS, status, reason, body, null);
+    }
+    if (status == 408 || status == 425 || status == 429 || status >= 500) {
+      return new CallResult(CallResult.Verdict.RETRYABLE, status, reason, body,
+          RetryPolicy.parseRetryAfter(response.getHeader("Retry-After"), clock.instant()));
+    }
+    return new CallResult(CallResult.Verdict.PERMANENT, status, reason, body, null);
+  }
+
+  private CallResult graphql(int status, String reason, String body) {
+    JsonNode json;
+    try {
+      json = body == null ? null : mapper.readTree(body);
+    } catch (Exception e) {
+      json = null;
+    }
+    if (json == null || !json.isObject()) {
+      return new CallResult(CallResult.Verdict.RETRYABLE, status, "GraphQL answer is not a JSON object", body, null);
+    }
+    JsonNode errors = json.path("errors");
+    if (!errors.isArray() || errors.isEmpty()) {
+      return new CallResult(CallResult.Verdict.SUCCESS, status, reason, body, null);
+    }
+    List<String> messages = new ArrayList<>();
+    boolean permanent = true;
+    for (JsonNode e : errors) {
+      messages.add(e.path("message").asText("(no message)"));
+      permanent &= PERMANENT_GRAPHQL_CODES.contains(e.path("extensions").path("code").asText(""));
+    }
+    String message = "GraphQL errors: " + String.join("; ", messages);
+    if (message.length() > 500) {
+      message = message.substring(0, 500) + "…";
+    }
+    return new CallResult(permanent ? CallResult.Verdict.PERMANENT : CallResult.Verdict.RETRYABLE, status, message,
+        body, null);
+  }
+
+  private static String describe(Throwable error, Target target) {
+    String text;
+    if (error instanceof TimeoutException || error.getClass().getSimpleName().contains("Timeout")) {
+      text = "timed out after " + target.config().timeout().toMillis() + "ms";
+    } else if (error instanceof UnknownHostException) {
+      text = "could not resolve host " + error.getMessage();
+    } else {
+      text = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    }
+    return target.redact(text);
+  }
+
+  static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+        && port(a) == port(b);
+  }
+
+  static int port(URI uri) {
+    if (uri.getPort() > 0) {
+      return uri.getPort();
+    }
+    return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+
+  /** Keeps the first {@code limit} bytes of a response body and drops the rest, so memory stays bounded. */
+  static final class CappedBody implements WriteStream<Buffer> {
+    private final int limit;
+    private final Buffer kept = Buffer.buffer();
+
+    CappedBody(int limit) {
+      this.limit = limit;
+    }
+
+    String text() {
+      return kept.length() == 0 ? null : kept.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+      return this;
+    }
+
+    @Override
+    public Future<Void> write(Buffer data) {
+      int room = limit - kept.length();
+      if (room > 0) {
+        kept.appendBuffer(data.length() <= room ? data : data.getBuffer(0, room));
+      }
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> end() {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+      return this;
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return false;
+    }
+
+    @Override
+    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+      return this;
+    }
+  }
+}

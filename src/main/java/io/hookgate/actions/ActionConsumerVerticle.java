@@ -1,0 +1,327 @@
+package io.hookgate.actions;
+
+import io.hookgate.delivery.DeliveryOutcome;
+import io.hookgate.delivery.DeliveryRecorder;
+import io.hookgate.event.EventPublisher;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes the actions topic. For each action, in this order: a readable record for a configured target
+ * (else dead letter), due (else back to the retry topic), not older than the target's {@code maxAge} (else
+ * dead letter), the breaker lets it through (else postponed to when it may), a concurrency and rate slot
+ * (waiting without blocking; postponed when the target's queue is full), the call, and then its outcome
+ * written durably: the {@code then} actions on success, a retry record with its due time on a retryable
+ * failure, a dead-letter record when permanent or exhausted, and always the delivery log. Only then is the
+ * record's offset released for commit. A retry never waits here: it waits in the retry topic, so nothing
+ * else is held up.
+ */
+public final class ActionConsumerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ActionConsumerVerticle.class);
+  /** An action due this soon is run now; more than that and it goes back to wait (clock skew between replicas). */
+  static final Duration EARLY_TOLERANCE = Duration.ofMillis(500);
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+  public static final String HEADER_DLQ_REASON = "hookgate-dlq-reason";
+  public static final String HEADER_DLQ_STATUS = "hookgate-dlq-status";
+  public static final String HEADER_DLQ_ERROR = "hookgate-dlq-error";
+
+  /**
+   * @param actions the topic this verticle consumes and where {@code then} actions go
+   * @param retry where actions wait for their next attempt
+   * @param deadLetter where given-up actions go
+   */
+  public record Topics(String actions, String retry, String deadLetter) {
+  }
+
+  private final Map<String, Object> consumerProperties;
+  private final Topics topics;
+  private final Map<String, Target> targets;
+  private final Map<String, CircuitBreaker> breakers;
+  private final EventPublisher publisher;
+  private final DeliveryRecorder recorder;
+  private final ActionCodec codec;
+  private final ActionMetrics metrics;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final int maxInFlight;
+  private final Map<String, WebClient> clients = new HashMap<>();
+  private final Map<String, CallLimiter> limiters = new HashMap<>();
+  private final Map<String, RetryPolicy> policies = new HashMap<>();
+  private ActionCaller caller;
+  private ConsumerLoop loop;
+  private volatile boolean stopping;
+
+  ActionConsumerVerticle(Map<String, Object> consumerProperties, Topics topics, Map<String, Target> targets,
+      Map<String, CircuitBreaker> breakers, EventPublisher publisher, DeliveryRecorder recorder, ActionCodec codec,
+      ActionMetrics metrics, Clock clock, RandomGenerator random, int maxInFlight) {
+    this.consumerProperties = consumerProperties;
+    this.topics = topics;
+    this.targets = Map.copyOf(targets);
+    this.breakers = Map.copyOf(breakers);
+    this.publisher = publisher;
+    this.recorder = recorder;
+    this.codec = codec;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.random = random;
+    this.maxInFlight = maxInFlight;
+  }
+
+  @Override
+  public Future<?> start() {
+    caller = new ActionCaller(new SsrfGuard(vertx), codec.mapper(), clock);
+    int maxQueued = Math.max(1, Math.min(100, maxInFlight / 4));
+    targets.forEach((name, t) -> {
+      int timeout = (int) Math.min(Integer.MAX_VALUE, t.config().timeout().toMillis());
+      clients.put(name, WebClient.create(vertx, new WebClientOptions()
+              .setUserAgent("hookgate")
+              .setFollowRedirects(false)
+              .setConnectTimeout(timeout)
+              .setKeepAlive(true),
+          new PoolOptions().setHttp1MaxSize(t.config().concurrency())));
+      limiters.put(name, new CallLimiter(vertx, t.config().concurrency(), t.config().rateLimit(), maxQueued));
+      policies.put(name, new RetryPolicy(t.config().retry(), random));
+    });
+    loop = new ConsumerLoop("hookgate-actions-consumer", consumerProperties, topics.actions(), context, maxInFlight,
+        (tracker, records) -> records.forEach(r -> safely(r).onComplete(ar -> {
+          if (ar.succeeded()) {
+            tracker.done(r.offset());
+          } else {
+            LOG.warn("Action at {}@{} not finished (it will be done again): {}", tracker.partition(), r.offset(),
+                ar.cause().toString());
+          }
+        })));
+    loop.start();
+    return Future.succeededFuture();
+  }
+
+  /** Lets the actions in flight finish (up to {@link #DRAIN_TIMEOUT}), commits, and leaves the group. */
+  @Override
+  public Future<?> stop() {
+    if (loop == null) {
+      return Future.succeededFuture();
+    }
+    loop.hold();
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+    vertx.setPeriodic(0, 20, id -> {
+      if (loop.outstanding() == 0 || System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        drained.complete();
+      }
+    });
+    return drained.future()
+        .compose(v -> {
+          stopping = true;
+          return loop.stop();
+        })
+        .onComplete(v -> clients.values().forEach(WebClient::close));
+  }
+
+  /**
+   * Handles a record; should anything fail unexpectedly (not a Kafka write, which is retried), the record
+   * goes to the dead-letter topic as it is rather than holding back the partition's commits forever.
+   */
+  private Future<Void> safely(ConsumerRecord<String, byte[]> record) {
+    Future<Void> handled;
+    try {
+      handled = handle(record);
+    } catch (RuntimeException e) {
+      handled = Future.failedFuture(e);
+    }
+    return handled.recover(error -> {
+      if (stopping) {
+        return Future.failedFuture(error);
+      }
+      LOG.error("Action at {}-{}@{} failed unexpectedly; dead-lettered as it is", record.topic(), record.partition(),
+          record.offset(), error);
+      return toDeadLetter(record, "internal-error", String.valueOf(error));
+    });
+  }
+
+  Future<Void> handle(ConsumerRecord<String, byte[]> record) {
+    ActionRecord action;
+    try {
+      action = codec.read(record.value());
+    } catch (IllegalArgumentException e) {
+      return unreadable(record, e.getMessage());
+    }
+    Target target = targets.get(action.target());
+    if (target == null) {
+      return giveUp(null, action, "unknown-target", null,
+          "no target named '" + action.target() + "' is configured", null);
+    }
+    Instant now = clock.instant();
+    if (action.notBefore() != null && action.notBefore().isAfter(now.plus(EARLY_TOLERANCE))) {
+      return defer(target, action, action.notBefore(), "not-due");
+    }
+    RetryPolicy policy = policies.get(target.name());
+    if (policy.expired(action.createdAt(), now)) {
+      return giveUp(target, action, "expired", null, "gave up: the action is older than retry.maxAge ("
+          + target.config().retry().maxAge() + ")" + (action.lastError() == null ? "" : "; last error: "
+          + action.lastError()), null);
+    }
+    CircuitBreaker breaker = breakers.get(target.name());
+    CircuitBreaker.Permit permit = breaker.tryAcquire();
+    if (!permit.allowed()) {
+      return defer(target, action, spread(permit.retryAt(), breaker.openDuration()), "breaker-open");
+    }
+    CallLimiter limiter = limiters.get(target.name());
+    Future<Void> slot = limiter.acquire();
+    if (slot == null) {
+      breaker.onNeutral(permit.probe());
+      Duration wait = Duration.ofMillis(Math.max(1000, limiter.estimatedWaitMillis()));
+      return defer(target, action, spread(now.plus(wait), wait), "queue-full");
+    }
+    return slot.compose(v -> {
+      long started = System.nanoTime();
+      Future<CallResult> call;
+      try {
+        call = caller.call(target, clients.get(target.name()), action);
+      } catch (RuntimeException e) {
+        call = Future.succeededFuture(CallResult.refused("could not build the request: " + e.getMessage()));
+      }
+      return call.andThen(ar -> limiter.release())
+          .compose(result -> settle(target, action, permit.probe(), result, System.nanoTime() - started));
+    });
+  }
+
+  private Future<Void> settle(Target target, ActionRecord action, boolean probe, CallResult result, long nanos) {
+    CircuitBreaker breaker = breakers.get(target.name());
+    switch (result.verdict()) {
+      case SUCCESS, PERMANENT -> breaker.onSuccess(probe);
+      case RETRYABLE -> breaker.onFailure(probe);
+      default -> breaker.onNeutral(probe);
+    }
+    String summary = target.redact(result.summary());
+    String message = target.redact(result.message());
+    String body = target.redact(result.body());
+    int attempt = Math.max(1, action.attempt());
+    if (result.success()) {
+      metrics.attempt(target.name(), "success", nanos);
+      LOG.debug("Action {} to target {} succeeded (attempt {}): {}", action.id(), target.name(), attempt, summary);
+      return Durably.write(vertx, "the then-actions of " + action.id(), () -> stopping, () -> emitThen(action))
+          .compose(v -> status(target, action, true, DeliveryOutcome.Result.SUCCESS, result.statusCode(), message,
+              null));
+    }
+    if (result.verdict() == CallResult.Verdict.RETRYABLE) {
+      RetryPolicy.Decision decision = policies.get(target.name())
+          .next(attempt, action.createdAt(), result.retryAfter(), clock.instant());
+      if (decision.retry()) {
+        metrics.attempt(target.name(), "retry", nanos);
+        metrics.retry(target.name());
+        ActionRecord next = action.retry(decision.retryAt(), summary);
+        LOG.info("Action {} to target {} failed (attempt {}), retrying at {}: {}", action.id(), target.name(),
+            attempt, decision.retryAt(), summary);
+        return Durably.write(vertx, "the retry of " + action.id(), () -> stopping,
+                () -> publisher.publish(context, new ProducerRecord<>(topics.retry(), target.name(), codec.write(next))))
+            .compose(v -> status(target, action, true, DeliveryOutcome.Result.RETRY, result.statusCode(), message,
+                body));
+      }
+      metrics.attempt(target.name(), "dead_letter", nanos);
+      return giveUp(target, action, decision.reason(), result.statusCode(), decision.detail() + "; last error: "
+          + summary, new Called(message, body));
+    }
+    metrics.attempt(target.name(), "dead_letter", nanos);
+    String reason = result.verdict() == CallResult.Verdict.REFUSED ? "refused" : "permanent";
+    return giveUp(target, action, reason, result.statusCode(), summary, new Called(message, body));
+  }
+
+  /** The call that led to a dead letter, for the delivery log; null when no call was made. */
+  private record Called(String message, String body) {
+  }
+
+  private Future<Void> giveUp(Target target, ActionRecord action, String reason, Integer statusCode,
+      String lastError, Called called) {
+    String name = target == null ? action.target() : target.name();
+    String error = target == null ? lastError : target.redact(lastError);
+    metrics.deadLetter(name, reason);
+    LOG.warn("Action {} to target {} dead-lettered ({}): {}", action.id(), name, reason, error);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(HEADER_DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));
+    if (statusCode != null) {
+      headers.add(HEADER_DLQ_STATUS, statusCode.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] value = codec.write(ActionCodec.failed(action, error));
+    return Durably.write(vertx, "the dead letter of " + action.id(), () -> stopping,
+            () -> publisher.publish(context, new ProducerRecord<>(topics.deadLetter(), null, name, value, headers)))
+        .compose(v -> called != null
+            ? status(target, action, true, DeliveryOutcome.Result.DEAD_LETTER, statusCode, called.message(), called.body())
+            : status(target, action, false, DeliveryOutcome.Result.DEAD_LETTER, statusCode, error, null));
+  }
+
+  private Future<Void> defer(Target target, ActionRecord action, Instant notBefore, String reason) {
+    metrics.deferred(target.name(), reason);
+    LOG.debug("Action {} to target {} postponed to {} ({})", action.id(), target.name(), notBefore, reason);
+    byte[] value = codec.write(ActionCodec.deferred(action, notBefore));
+    return Durably.write(vertx, "the postponed " + action.id(), () -> stopping,
+            () -> publisher.publish(context, new ProducerRecord<>(topics.retry(), target.name(), value)))
+        .compose(v -> reason.equals("not-due") ? Future.succeededFuture()
+            : status(target, action, false, DeliveryOutcome.Result.DEFERRED, null, null, null));
+  }
+
+  private Future<Void> unreadable(ConsumerRecord<String, byte[]> record, String why) {
+    LOG.warn("Record {}-{}@{} on {} is not an action, dead-lettered: {}", record.topic(), record.partition(),
+        record.offset(), topics.actions(), why);
+    return toDeadLetter(record, "invalid", why);
+  }
+
+  /** Copies a record as it is to the dead-letter topic. */
+  private Future<Void> toDeadLetter(ConsumerRecord<String, byte[]> record, String reason, String why) {
+    metrics.deadLetter(record.key() == null ? "unknown" : record.key(), reason);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(HEADER_DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));
+    headers.add(HEADER_DLQ_ERROR, why.getBytes(StandardCharsets.UTF_8));
+    return Durably.write(vertx, "the record " + record.topic() + "-" + record.partition() + "@" + record.offset(),
+        () -> stopping,
+        () -> publisher.publish(context, new ProducerRecord<>(topics.deadLetter(), null, record.key(), record.value(),
+            headers))).mapEmpty();
+  }
+
+  private Future<?> emitThen(ActionRecord action) {
+    if (action.then().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Instant now = clock.instant();
+    List<Future<?>> writes = new ArrayList<>();
+    for (ActionRecord next : action.then()) {
+      writes.add(publisher.publish(context, new ProducerRecord<>(topics.actions(), next.target(),
+          codec.write(ActionCodec.fresh(next, now)))));
+    }
+    return Future.all(writes);
+  }
+
+  private Future<Void> status(Target target, ActionRecord action, boolean called, DeliveryOutcome.Result result,
+      Integer statusCode, String message, String body) {
+    String name = target == null ? action.target() : target.name();
+    CircuitBreaker breaker = breakers.get(name);
+    DeliveryOutcome outcome = new DeliveryOutcome(name, action.source(), action.projectId(), called, result,
+        statusCode, message, body, clock.instant(), breaker == null ? null : breaker.state().label());
+    return Durably.write(vertx, "the delivery status of " + name, () -> stopping,
+        () -> recorder.record(context, outcome));
+  }
+
+  /** A time at or after {@code at}, spread by up to a quarter of {@code window} so postponed actions do not return together. */
+  private Instant spread(Instant at, Duration window) {
+    long bound = Math.max(1, window.toMillis() / 4);
+    return at.plusMillis(random.nextLong(bound));
+  }
+}

@@ -1,0 +1,121 @@
+package io.hookgate.actions;
+
+import io.hookgate.config.ConfigException;
+import io.hookgate.config.Secret;
+import io.hookgate.config.SecretRef;
+import io.hookgate.config.TargetConfig;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A configured target with its secrets resolved. Secrets stay in {@link Secret} objects and are only
+ * revealed when a request is built; {@link #redact(String)} scrubs them from anything hookgate stores or
+ * shows (a response body that echoes the credential, an error message with a secret URL).
+ *
+ * @param name the name actions use
+ * @param config as configured
+ * @param baseUri the base URL (from {@code baseUrl} or the resolved {@code baseUrlSecret})
+ * @param authValue the full credential header value ({@code prefix + secret}), if the target has auth
+ * @param signingKey the HMAC key of the Standard Webhooks {@code whsec_} secret, if any
+ * @param allowance what the target may reach besides public addresses
+ */
+public record Target(
+    String name,
+    TargetConfig config,
+    URI baseUri,
+    Optional<Secret> authValue,
+    Optional<byte[]> signingKey,
+    SsrfGuard.Allowance allowance,
+    List<String> secretTexts) {
+
+  public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
+
+  /** Resolves every target; a missing or malformed secret stops start-up with a message naming the key. */
+  public static Map<String, Target> resolveAll(Map<String, TargetConfig> configs, Map<String, String> env) {
+    Map<String, Target> out = new TreeMap<>();
+    configs.forEach((name, config) -> out.put(name, resolve(name, config, env)));
+    return out;
+  }
+
+  public static Target resolve(String name, TargetConfig config, Map<String, String> env) {
+    String key = "targets." + name;
+    if (!name.matches(NAME_PATTERN)) {
+      throw new ConfigException("config key '" + key + "': target names are letters, digits, '.', '_' and '-'");
+    }
+    if (config == null) {
+      throw new ConfigException("config key '" + key + "': is empty; a target needs at least baseUrl");
+    }
+    List<String> secrets = new ArrayList<>();
+    URI base;
+    if (config.baseUrlSecret() != null) {
+      Secret url = secret(key + ".baseUrlSecret", config.baseUrlSecret(), env);
+      secrets.add(url.reveal());
+      try {
+        base = TargetConfig.checkUrl(url.reveal());
+      } catch (ConfigException e) {
+        throw new ConfigException("config key '" + key + ".baseUrlSecret' (" + url.origin() + "): " + e.getMessage());
+      }
+    } else {
+      base = TargetConfig.checkUrl(config.baseUrl());
+    }
+    Optional<Secret> auth = Optional.empty();
+    if (config.auth() != null) {
+      Secret s = secret(key + ".auth.secret", config.auth().secret(), env);
+      secrets.add(s.reveal());
+      auth = Optional.of(new Secret(config.auth().prefix() + s.reveal(), s.origin()));
+    }
+    Optional<byte[]> signing = Optional.empty();
+    if (config.signingSecret() != null) {
+      Secret s = secret(key + ".signingSecret", config.signingSecret(), env);
+      secrets.add(s.reveal());
+      try {
+        signing = Optional.of(StandardWebhooksSigner.key(s));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("config key '" + key + ".signingSecret': " + e.getMessage());
+      }
+    }
+    SsrfGuard.Allowance allowance;
+    try {
+      allowance = new SsrfGuard.Allowance(config.allowPrivateNetwork(), config.allowedHosts());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config key '" + key + ".allowedHosts': " + e.getMessage());
+    }
+    return new Target(name, config, base, auth, signing, allowance, List.copyOf(secrets));
+  }
+
+  private static Secret secret(String key, SecretRef ref, Map<String, String> env) {
+    return ref.resolve(env).orElseThrow(() -> new ConfigException("config key '" + key + "': the secret "
+        + ref + " is not set (or empty)"));
+  }
+
+  /** Replaces every secret of this target found in {@code text} with {@code ****}. */
+  public String redact(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = text;
+    for (String s : secretTexts) {
+      if (s.length() >= 4) {
+        out = out.replace(s, "****");
+      }
+    }
+    return out;
+  }
+
+  /** The base URL as it may be shown: the origin only when the URL itself is a secret. */
+  public String displayUrl() {
+    if (config.baseUrlSecret() != null) {
+      return baseUri.getScheme() + "://" + baseUri.getRawAuthority() + "/****";
+    }
+    return baseUri.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "Target[" + name + " " + displayUrl() + "]";
+  }
+}

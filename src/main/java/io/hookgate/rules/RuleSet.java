@@ -1,0 +1,135 @@
+package io.hookgate.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.actions.ActionRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The compiled rules, in configuration order. Evaluation is pure computation (no I/O) and deterministic:
+ * the same event gives the same actions with the same ids, {@code <eventId>:<rule>:<index>}, index
+ * counting the rule's actions from 0 in emission order.
+ */
+public final class RuleSet {
+  /**
+   * Actions one rule may give for one event. A sequential chain nests each action in the previous one's
+   * {@code then}; past a few hundred levels the record no longer fits JSON parsers' nesting limits or
+   * Kafka's record size, so a runaway forEach is an error rather than a record nobody can read.
+   */
+  public static final int MAX_ACTIONS_PER_RULE = 100;
+
+  /** Where a rule names a target, for checking it against the configured targets. */
+  record TargetReference(String rule, String key, String target) {
+  }
+
+  private final List<CompiledRule> rules;
+  private final List<TargetReference> targets;
+
+  RuleSet(List<CompiledRule> rules, List<TargetReference> targets) {
+    this.rules = List.copyOf(rules);
+    this.targets = List.copyOf(targets);
+  }
+
+  /**
+   * Stops start-up when a rule's action names a target that is not configured: its actions could only ever
+   * be dead letters. (A plugin's targets are only known per event; the action consumers dead-letter those.)
+   */
+  public void requireTargets(java.util.Set<String> configured) {
+    for (TargetReference t : targets) {
+      if (!configured.contains(t.target())) {
+        throw new io.hookgate.config.ConfigException("config key '" + t.key() + "' (rule '" + t.rule()
+            + "'): no target named '" + t.target() + "' under targets:" + (configured.isEmpty() ? " (none configured)"
+            : " (configured: " + String.join(", ", new java.util.TreeSet<>(configured)) + ")"));
+      }
+    }
+  }
+
+  public boolean isEmpty() {
+    return rules.isEmpty();
+  }
+
+  public List<String> names() {
+    return rules.stream().map(CompiledRule::name).toList();
+  }
+
+  /** One result per rule whose scope covers the event (rules out of scope are not mentioned). */
+  List<RuleResult> evaluate(IncomingEvent event, ObjectMapper mapper, Instant now) {
+    List<RuleResult> results = new ArrayList<>();
+    for (CompiledRule rule : rules) {
+      if (!rule.inScope(event.event())) {
+        continue;
+      }
+      try {
+        List<ActionSpec> specs = rule.evaluate(event);
+        if (specs == null) {
+          results.add(new RuleResult(rule.name(), RuleResult.NOT_MATCHED, List.of(), 0, null));
+          continue;
+        }
+        if (specs.size() > MAX_ACTIONS_PER_RULE) {
+          results.add(new RuleResult(rule.name(), RuleResult.ERROR, List.of(), 0, "the rule gives " + specs.size()
+              + " actions for this event, more than " + MAX_ACTIONS_PER_RULE));
+          continue;
+        }
+        results.add(new RuleResult(rule.name(), RuleResult.MATCHED, records(rule, event, specs, mapper, now),
+            specs.size(), null));
+      } catch (Exception e) {
+        results.add(new RuleResult(rule.name(), RuleResult.ERROR, List.of(), 0, describe(e)));
+      }
+    }
+    return results;
+  }
+
+  private static List<ActionRecord> records(CompiledRule rule, IncomingEvent event, List<ActionSpec> specs,
+      ObjectMapper mapper, Instant now) {
+    List<ActionRecord> built = new ArrayList<>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      built.add(record(rule.name(), i, specs.get(i), event, mapper, now, List.of()));
+    }
+    if (!rule.sequential() || built.size() < 2) {
+      return built;
+    }
+    // Sequential: each action carries the rest of the chain, so the next is emitted only once it succeeded.
+    ActionRecord next = null;
+    for (int i = built.size() - 1; i >= 0; i--) {
+      ActionRecord r = built.get(i);
+      next = withThen(r, next == null ? List.of() : List.of(next));
+    }
+    return List.of(next);
+  }
+
+  private static ActionRecord record(String rule, int index, ActionSpec spec, IncomingEvent event, ObjectMapper mapper,
+      Instant now, List<ActionRecord> then) {
+    if (spec.target() == null || spec.target().isBlank()) {
+      throw new IllegalArgumentException("action " + index + " has no target");
+    }
+    String kind = spec.kind() == null ? "http" : spec.kind();
+    if (!RuleCompiler.KINDS.contains(kind)) {
+      throw new IllegalArgumentException("action " + index + " has an unknown kind '" + kind + "'");
+    }
+    JsonNode body = kind.equals("forward") ? event.structured(mapper) : spec.body();
+    RuleEvent e = event.event();
+    return new ActionRecord(e.id() + ":" + rule + ":" + index, e.id(), e.type(), e.sourceName(), e.projectId(), rule,
+        spec.target(), kind, spec.method() == null ? "POST" : spec.method(), spec.path() == null ? "" : spec.path(),
+        spec.headers(), body, then, 1, now, null, null);
+  }
+
+  private static ActionRecord withThen(ActionRecord r, List<ActionRecord> then) {
+    return new ActionRecord(r.id(), r.eventId(), r.eventType(), r.source(), r.projectId(), r.rule(), r.target(),
+        r.kind(), r.method(), r.path(), r.headers(), r.body(), then, r.attempt(), r.createdAt(), r.notBefore(),
+        r.lastError());
+  }
+
+  static boolean isTrue(Object value, String what) {
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    throw new IllegalArgumentException(what + " must give true or false, got " + CelValues.toText(value));
+  }
+
+  private static String describe(Exception e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

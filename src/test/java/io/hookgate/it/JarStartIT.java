@@ -1,0 +1,116 @@
+package io.hookgate.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.hookgate.testing.EventConsumer;
+import io.hookgate.testing.PackagedJar;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar as a user runs it: no Kafka configured, so it starts its embedded broker, says where,
+ * and a webhook it accepts can be read back with a plain Kafka consumer. A configuration error stops it
+ * with a message naming the key. Secrets never reach its output.
+ */
+class JarStartIT {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Duration START = Duration.ofSeconds(90);
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @Test
+  void withNoKafkaConfiguredItStartsTheEmbeddedBrokerAndTheEventCanBeConsumed(@TempDir Path dir) throws Exception {
+    String secret = "kili-secret-" + UUID.randomUUID();
+    String wrongSecret = "not-the-secret-" + UUID.randomUUID();
+    PackagedJar.Launch launch = PackagedJar.in(dir).env("KILI_WEBHOOK_SECRET", secret);
+    try (PackagedJar jar = launch.startReady(START)) {
+      assertThat(jar.output())
+          .contains("starting the embedded broker")
+          .contains("Embedded Kafka broker listening on " + jar.bootstrapServers());
+      assertThat(dir.resolve("data/kafka/meta.properties")).exists();
+
+      String body = fixture("kili-onsubmit-three-boxes.json");
+      HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(jar.webhookUri("kili"))
+          .header("Authorization", secret).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+      String id = MAPPER.readTree(accepted.body()).path("id").asText();
+      assertThat(id).isNotBlank();
+
+      HttpResponse<String> refused = http.send(HttpRequest.newBuilder(jar.webhookUri("kili"))
+          .header("Authorization", wrongSecret).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.body()).doesNotContain(wrongSecret);
+
+      try (EventConsumer consumer = new EventConsumer(jar.bootstrapServers(), "hookgate.events")) {
+        ConsumerRecord<String, byte[]> record = consumer.awaitId(id, Duration.ofSeconds(30));
+        assertThat(record.key()).isEqualTo("clfcblkni05pq0jrq8wgib142");
+        CloudEvent event = EventConsumer.toCloudEvent(record);
+        assertThat(event.getType()).isEqualTo("labeling.label.submitted");
+        assertThat(event.getSource()).hasToString("/sources/kili");
+        JsonNode data = MAPPER.readTree(event.getData().toBytes());
+        assertThat(data.path("annotations")).hasSize(3);
+        assertThat(data.path("original")).isEqualTo(MAPPER.readTree(body));
+      }
+
+      String output = jar.output();
+      assertThat(output).contains("hookgate started").contains("POST /webhooks/kili 202");
+      assertThat(output).doesNotContain(secret).doesNotContain(wrongSecret);
+    }
+  }
+
+  @Test
+  void anInvalidValueStopsStartUpNamingTheKey(@TempDir Path dir) {
+    String secret = "kili-secret-" + UUID.randomUUID();
+    try (PackagedJar jar = PackagedJar.in(dir).env("KILI_WEBHOOK_SECRET", secret)
+        .env("HOOKGATE_INGRESS_PORT", "notaport").start()) {
+      int exit = jar.awaitExit(Duration.ofSeconds(60));
+      String output = jar.output();
+      assertThat(exit).as(output).isNotZero();
+      assertThat(output).contains("Configuration error").contains("ingress.port").contains("notaport");
+      assertThat(output).doesNotContain(secret);
+      assertThat(dir.resolve("data")).as("nothing started, not even the broker").doesNotExist();
+    }
+  }
+
+  @Test
+  void anUnknownSourceKindInTheConfigFileStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
+    String secret = "kili-secret-" + UUID.randomUUID();
+    Path config = dir.resolve("bad.yaml");
+    Files.writeString(config, """
+        sources:
+          kili:
+            kind: kilii
+            auth:
+              type: header
+              header: Authorization
+              secrets: [ { env: KILI_WEBHOOK_SECRET } ]
+        """);
+    try (PackagedJar jar = PackagedJar.in(dir).env("KILI_WEBHOOK_SECRET", secret)
+        .env("HOOKGATE_CONFIG", config.toString()).start()) {
+      int exit = jar.awaitExit(Duration.ofSeconds(60));
+      String output = jar.output();
+      assertThat(exit).as(output).isNotZero();
+      assertThat(output).contains("Configuration error").contains("sources.kili.kind").contains("kilii");
+      assertThat(output).doesNotContain(secret);
+    }
+  }
+
+  static String fixture(String name) throws Exception {
+    try (var in = JarStartIT.class.getResourceAsStream("/fixtures/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
