@@ -207,6 +207,14 @@ final class ActionCaller {
                   uri.toASCIIString())
               .followRedirects(false)
               .timeout(target.config().timeout().toMillis())
+              // No timer on the wait for a pooled connection: in Vert.x 5.1.0 that timer is not cancelled when
+              // the pool hands the request a connection, and when it fires 'timeout' later it fails a completed
+              // promise (IllegalStateException "Promise already completed", logged with its stack trace by the
+              // event loop; eclipse-vertx/vert.x#6169, fixed in 5.1.3). bench/run-actions.sh measured hundreds
+              // of such errors a second and about ten times fewer actions per second. The wait stays bounded: the
+              // CallLimiter never runs more calls than the pool has connections, and the TCP connect has the
+              // client's own connect timeout.
+              .connectTimeout(0)
               .as(BodyCodec.pipe(capture));
           http.putHeaders(request.headers());
           Future<HttpResponse<Void>> sent = request.body() == null ? http.send() : http.sendBuffer(request.body());

@@ -1,0 +1,151 @@
+package io.hookgate.bench.actions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Turns run-actions.sh's results.tsv into Markdown: medians over the rounds per phase, the ratio of the
+ * pipeline's rate to the ceiling's (the issue's target is at least 0.5) and to the ingress alone, every
+ * round's figures, and the server's CPU per thread in the last round. {@code --header} prints the column names of results.tsv.
+ *
+ * <p>Arguments: results.tsv, the run directory (for the per-thread files).
+ */
+public final class ActionsReport {
+  static final double TARGET = 0.5;
+
+  private ActionsReport() {
+  }
+
+  public static void main(String[] args) throws IOException {
+    if (args.length == 1 && args[0].equals("--header")) {
+      System.out.println(PhaseResult.HEADER);
+      return;
+    }
+    List<PhaseResult> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of(args[0]))) {
+      if (!line.isBlank()) {
+        rows.add(PhaseResult.parse(line));
+      }
+    }
+    Path run = Path.of(args[1]);
+    List<PhaseResult> ceiling = rows.stream().filter(r -> r.id().equals("ceiling")).toList();
+    List<PhaseResult> pipeline = rows.stream().filter(r -> r.id().equals("pipeline")).toList();
+    List<PhaseResult> ingress = rows.stream().filter(r -> r.id().equals("ingress")).toList();
+    StringBuilder out = new StringBuilder();
+    out.append("## Results\n\n");
+    out.append("| phase | per second | latency p50 | p90 | p99 | p99.9 | server CPU | per server CPU-s "
+        + "| server core busy | load core busy | broker CPU | driver CPU | load avg |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    row(out, "ceiling: bare WebClient -> sink", ceiling);
+    row(out, "pipeline: webhook -> hookgate -> sink", pipeline);
+    row(out, "ingress only: webhook -> hookgate (no rules) -> 202", ingress);
+    out.append('\n');
+    out.append("Per second: calls the sink received (ceiling, pipeline: one per webhook, the action it caused), or "
+        + "202s (ingress only). Latency: for the pipeline, from the ingress's 202 (as the sender read it) to the "
+        + "sink having the forwarded call; for the ceiling, from the request being sent to the sink having it; for "
+        + "the ingress, from the webhook being sent to its 202. Medians over the rounds, in ms. CPU in percent of "
+        + "one core; busy: all processes on that core.\n\n");
+    if (!pipeline.isEmpty()) {
+      out.append(String.format(Locale.ROOT, "Pipeline, more latencies (medians over the rounds): webhook sent -> "
+              + "202 p50 %.2f ms, p99 %.2f ms; webhook sent -> action at the sink p50 %.2f ms, p99 %.2f ms.%n%n",
+          median(pipeline, PhaseResult::ackP50) / 1000, median(pipeline, PhaseResult::ackP99) / 1000,
+          median(pipeline, PhaseResult::sentP50) / 1000, median(pipeline, PhaseResult::sentP99) / 1000));
+      long rejected = pipeline.stream().mapToLong(PhaseResult::rejected).sum();
+      long errors = pipeline.stream().mapToLong(PhaseResult::errors).sum();
+      long late = pipeline.stream().mapToLong(PhaseResult::late).sum();
+      long lost = pipeline.stream().mapToLong(PhaseResult::lost).sum();
+      long duplicates = pipeline.stream().mapToLong(PhaseResult::duplicates).sum();
+      long negative = pipeline.stream().mapToLong(PhaseResult::negative).sum();
+      out.append(String.format(Locale.ROOT, "Checks over all pipeline phases: %d non-202 answers, %d connection "
+              + "errors, %d actions later than 30 s, %d accepted webhooks whose action never reached the sink, %d "
+              + "actions received twice, %d actions at the sink before the sender had read their 202. %s%n%n",
+          rejected, errors, late, lost, duplicates, negative,
+          rejected + errors + late + lost == 0 ? "OK: every accepted webhook's action reached the sink."
+              : "NOT OK: see the driver and gateway logs."));
+    }
+    if (!ceiling.isEmpty() && !pipeline.isEmpty()) {
+      double ratio = median(pipeline, PhaseResult::rate) / median(ceiling, PhaseResult::rate);
+      double perCpu = median(pipeline, PhaseResult::perServerCpuSecond)
+          / median(ceiling, PhaseResult::perServerCpuSecond);
+      out.append("## Ratio\n\n");
+      out.append(String.format(Locale.ROOT, "- **pipeline / ceiling, calls per second: %.3f** (target >= %.1f: %s)%n",
+          ratio, TARGET, ratio >= TARGET ? "met" : "NOT met"));
+      out.append(String.format(Locale.ROOT, "- pipeline / ceiling, calls per second of server CPU: %.3f%n", perCpu));
+      if (!ingress.isEmpty()) {
+        double ingressRatio = median(ingress, PhaseResult::rate) / median(ceiling, PhaseResult::rate);
+        out.append(String.format(Locale.ROOT, "- ingress only (202s, no rules) / ceiling: %.3f; pipeline / ingress "
+                + "only: %.3f. The pipeline includes the ingress on the same core, so it cannot do more than the "
+                + "ingress alone.%n", ingressRatio,
+            median(pipeline, PhaseResult::rate) / median(ingress, PhaseResult::rate)));
+      }
+      out.append("\n| round | ceiling calls/s | pipeline calls/s | ratio | pipeline p50 / p99 (ms) | ingress 202/s |\n");
+      out.append("|---:|---:|---:|---:|---:|---:|\n");
+      TreeSet<Integer> rounds = new TreeSet<>();
+      rows.forEach(r -> rounds.add(r.round()));
+      for (int round : rounds) {
+        PhaseResult c = ceiling.stream().filter(r -> r.round() == round).findFirst().orElse(null);
+        PhaseResult p = pipeline.stream().filter(r -> r.round() == round).findFirst().orElse(null);
+        PhaseResult g = ingress.stream().filter(r -> r.round() == round).findFirst().orElse(null);
+        out.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s |%n", round,
+            c == null ? "-" : String.format(Locale.ROOT, "%.0f", c.rate()),
+            p == null ? "-" : String.format(Locale.ROOT, "%.0f", p.rate()),
+            c == null || p == null ? "-" : String.format(Locale.ROOT, "%.3f", p.rate() / c.rate()),
+            p == null ? "-" : String.format(Locale.ROOT, "%.2f / %.2f", p.p50() / 1000, p.p99() / 1000),
+            g == null ? "-" : String.format(Locale.ROOT, "%.0f", g.rate())));
+      }
+      out.append('\n');
+    }
+    int last = rows.stream().mapToInt(PhaseResult::round).max().orElse(1);
+    out.append("## Gateway CPU by thread (percent of one core, measured phase, round ").append(last).append(")\n\n");
+    for (String id : List.of("pipeline", "ingress", "ceiling")) {
+      Path file = run.resolve(id + "." + last + ".threads.tsv");
+      if (!Files.exists(file)) {
+        continue;
+      }
+      out.append(switch (id) {
+        case "pipeline" -> "Gateway (pipeline):\n\n";
+        case "ingress" -> "Gateway without rules (ingress only):\n\n";
+        default -> "Ceiling client:\n\n";
+      });
+      out.append("| thread | CPU % |\n|---|---:|\n");
+      for (String line : Files.readAllLines(file)) {
+        String[] f = line.split("\t");
+        if (f.length == 2) {
+          out.append("| ").append(f[0].replace("|", "\\|")).append(" | ").append(f[1]).append(" |\n");
+        }
+      }
+      out.append('\n');
+    }
+    System.out.print(out);
+  }
+
+  private static void row(StringBuilder out, String label, List<PhaseResult> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    out.append(String.format(Locale.ROOT,
+        "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.0f%% | %.0f | %.0f%% | %.0f%% | %.0f%% | %.0f%% | %.2f |%n",
+        label, median(rows, PhaseResult::rate), median(rows, PhaseResult::p50) / 1000,
+        median(rows, PhaseResult::p90) / 1000, median(rows, PhaseResult::p99) / 1000,
+        median(rows, PhaseResult::p999) / 1000, median(rows, PhaseResult::serverCpu),
+        median(rows, PhaseResult::perServerCpuSecond), median(rows, PhaseResult::serverCoreBusy),
+        median(rows, PhaseResult::loadCoreBusy), median(rows, PhaseResult::brokerCpu),
+        median(rows, PhaseResult::driverCpu), median(rows, PhaseResult::load1)));
+  }
+
+  static double median(List<PhaseResult> rows, ToDoubleFunction<PhaseResult> column) {
+    double[] v = rows.stream().mapToDouble(column).filter(d -> !Double.isNaN(d)).sorted().toArray();
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+}
