@@ -78,13 +78,16 @@ class ObservabilityIT {
         assertThat(call.header("traceparent")).isEqualTo(TRACEPARENT);
         assertThat(call.header("Idempotency-Key")).isEqualTo(id + ":label-to-sink:0");
 
-        String metrics = http.send(HttpRequest.newBuilder(jar.managementUri("/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics)
-            .contains("hookgate_consumer_lag{group=\"hookgate.events.rules\"}")
-            .contains("hookgate_consumer_lag{group=\"hookgate.actions.executors\"}")
-            .contains("hookgate_consumer_lag{group=\"hookgate.actions.retry.schedulers\"}")
-            .contains("hookgate_action_attempts_total{outcome=\"success\",target=\"sink\"} 1.0");
+        // The sink records the call when it arrives; the gateway counts the attempt once the answer is back.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+          String metrics = http.send(HttpRequest.newBuilder(jar.managementUri("/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString()).body();
+          assertThat(metrics)
+              .contains("hookgate_consumer_lag{group=\"hookgate.events.rules\"}")
+              .contains("hookgate_consumer_lag{group=\"hookgate.actions.executors\"}")
+              .contains("hookgate_consumer_lag{group=\"hookgate.actions.retry.schedulers\"}")
+              .contains("hookgate_action_attempts_total{outcome=\"success\",target=\"sink\"} 1.0");
+        });
 
         jar.terminate();
         // 143 = 128 + SIGTERM: the JVM's status after its shutdown hooks ran to the end.
