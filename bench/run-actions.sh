@@ -354,9 +354,15 @@ if ((PROFILE)) && [[ -f $RUN/pipeline.$ROUNDS.jfr ]]; then
   arrivals=$(awk -F'\t' -v r="$ROUNDS" '$1 == "pipeline" && $2 == r { print $4 }' "$RUN/results.tsv")
   PROFILE_TEXT=$(java -cp "$CP" io.hookgate.bench.actions.ActionsProfile "$RUN/pipeline.$ROUNDS.jfr" "${arrivals:-0}")
 fi
-# Errors in the gateways' logs: a healthy run has none (Vert.x 5.1.0's pool race once logged hundreds a second).
-LOG_ERRORS=$(cat "$RUN"/*.gateway.log 2>/dev/null | grep -c ' ERROR ' || true)
-LOG_WARNINGS=$(cat "$RUN"/*.gateway.log 2>/dev/null | grep -c ' WARN ' || true)
+# Errors in the gateways' logs: a healthy run has none (Vert.x 5.1.0's pool race once logged hundreds a
+# second). "has been blocked" warnings mean the gateway's event loop got no CPU for seconds: the machine
+# stalled (other people's work), and that phase's figures say little about hookgate.
+LOG_TABLE=""
+for f in "$RUN"/*.gateway.log; do
+  [[ -f $f ]] || continue
+  name=${f##*/}
+  LOG_TABLE+="| ${name%.gateway.log} | $(grep -c ' ERROR ' "$f" || true) | $(grep -c ' WARN ' "$f" || true) | $(grep -c 'has been blocked' "$f" || true) |"$'\n'
+done
 COMMIT=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/null | grep -q . && echo " (with uncommitted changes)" || true)
 {
@@ -380,7 +386,15 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
   if ((PROFILE)); then echo "- The last round's gateway ran with JFR on (it costs CPU; that round's pipeline figures are lower)"; fi
   echo
   java -cp "$CP" io.hookgate.bench.actions.ActionsReport "$RUN/results.tsv" "$RUN"
-  echo "Gateway logs (all phases): $LOG_ERRORS ERROR line(s), $LOG_WARNINGS WARN line(s)."
+  if [[ -n $LOG_TABLE ]]; then
+    echo
+    echo "Gateway logs per phase (round): ERROR and WARN lines, and of those the event loop blocked warnings (the"
+    echo "machine gave the gateway no CPU for seconds: such a phase measured the machine, not hookgate)."
+    echo
+    echo "| phase.round | ERROR | WARN | event loop blocked |"
+    echo "|---|---:|---:|---:|"
+    echo -n "$LOG_TABLE"
+  fi
   if [[ -s $RUN/topics.tsv ]]; then
     echo
     echo "Records in each pipeline phase's topics (the whole phase, warm-up included): events written, actions" \
