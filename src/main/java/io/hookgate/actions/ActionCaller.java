@@ -126,7 +126,7 @@ final class ActionCaller {
         headers.set("Content-Type", "application/json");
       }
       case "forward" -> {
-        if (action.body() == null || !action.body().isObject()) {
+        if (!RawJson.isObject(action.body())) {
           throw new IllegalArgumentException("a forward action needs the CloudEvent (structured mode) as its body");
         }
         byte[] key = target.signingKey().orElseThrow(() -> new IllegalArgumentException("target " + target.name()
@@ -156,6 +156,10 @@ final class ActionCaller {
   }
 
   private Buffer json(JsonNode node) {
+    var raw = RawJson.bytes(node);
+    if (raw.isPresent()) {
+      return Buffer.buffer(raw.get());
+    }
     try {
       return Buffer.buffer(mapper.writeValueAsBytes(node));
     } catch (Exception e) {

@@ -1,21 +1,40 @@
 package io.hookgate.actions;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The wire format of the action topics: {@link ActionRecord} as JSON with instants as ISO-8601 strings
  * ({@code "2025-01-31T10:00:00Z"}). Reading is lenient: unknown fields are ignored (so that writers may add
  * some) and instants may also be epoch seconds.
+ *
+ * <p>A forward action's body (the whole CloudEvent) is read as {@link RawJson}: its bytes are located in the
+ * record and kept, not built into a tree, since they are only ever written out again (to the target, or to
+ * the retry and dead-letter topics). Other kinds' bodies, small and inspected by the caller, are trees.
  */
 public final class ActionCodec {
+  /** Reader attribute: the record value being read, whose byte ranges {@link BodyDeserializer} keeps. */
+  private static final String INPUT = "hookgate.action-record-input";
+  private static final String FORWARD = "forward";
+
   private final ObjectMapper mapper;
+  private final ObjectReader reader;
+  private final ObjectWriter writer;
 
   public ActionCodec() {
     this.mapper = JsonMapper.builder()
@@ -23,6 +42,9 @@ public final class ActionCodec {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .build();
+    // Built once: mapper.readValue/writeValueAsBytes look the (de)serializer up in a shared cache per call.
+    this.reader = mapper.readerFor(ActionRecord.class);
+    this.writer = mapper.writerFor(ActionRecord.class);
   }
 
   /** The mapper configured as above, for other JSON that carries instants (delivery status). */
@@ -37,7 +59,7 @@ public final class ActionCodec {
     }
     ActionRecord action;
     try {
-      action = mapper.readValue(value, ActionRecord.class);
+      action = reader.withAttribute(INPUT, value).readValue(value);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("not an action record: " + e.getOriginalMessage());
     } catch (IOException e) {
@@ -49,12 +71,35 @@ public final class ActionCodec {
     if (action.target() == null || action.target().isBlank()) {
       throw new IllegalArgumentException("action record without a target");
     }
-    return action;
+    return treesUnlessForward(action);
+  }
+
+  /** Parses the raw bodies of actions that are not forwards (theirs are small, and callers look inside). */
+  private ActionRecord treesUnlessForward(ActionRecord a) {
+    boolean rawBody = RawJson.bytes(a.body()).isPresent() && !FORWARD.equalsIgnoreCase(a.kind());
+    List<ActionRecord> then = a.then();
+    List<ActionRecord> thenRead = then;
+    for (int i = 0; i < then.size(); i++) {
+      ActionRecord next = treesUnlessForward(then.get(i));
+      if (next != then.get(i)) {
+        if (thenRead == then) {
+          thenRead = new ArrayList<>(then);
+        }
+        thenRead.set(i, next);
+      }
+    }
+    if (!rawBody && thenRead == then) {
+      return a;
+    }
+    JsonNode body = rawBody ? RawJson.tree(a.body(), mapper) : a.body();
+    return new ActionRecord(a.id(), a.eventId(), a.eventType(), a.source(), a.projectId(), a.rule(), a.target(),
+        a.kind(), a.method(), a.path(), a.headers(), body, thenRead, a.attempt(), a.createdAt(), a.notBefore(),
+        a.lastError(), a.trace());
   }
 
   public byte[] write(ActionRecord action) {
     try {
-      return mapper.writeValueAsBytes(action);
+      return writer.writeValueAsBytes(action);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -79,5 +124,35 @@ public final class ActionCodec {
     return new ActionRecord(a.id(), a.eventId(), a.eventType(), a.source(), a.projectId(), a.rule(), a.target(),
         a.kind(), a.method(), a.path(), a.headers(), a.body(), a.then(), Math.max(1, a.attempt()),
         a.createdAt() == null ? now : a.createdAt(), null, null, a.trace());
+  }
+
+  /**
+   * {@link ActionRecord#body()} as read by {@link #read(byte[])}: an object or array is kept as the raw bytes
+   * of the record value (still tokenized, so malformed JSON fails as before); scalars, and any read without
+   * the record value at hand, give a tree as Jackson's own deserializer would.
+   */
+  static final class BodyDeserializer extends JsonDeserializer<JsonNode> {
+    @Override
+    public JsonNode deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (ctxt.getAttribute(INPUT) instanceof byte[] input) {
+        JsonNode raw = RawJson.capture(p, input);
+        if (raw != null) {
+          return raw;
+        }
+      }
+      return ctxt.readTree(p);
+    }
+
+    /** {@code "body": null}, as Jackson's own JsonNode deserializer reads it. */
+    @Override
+    public JsonNode getNullValue(DeserializationContext ctxt) {
+      return NullNode.getInstance();
+    }
+
+    /** No {@code body} member at all: no body, as Jackson's own JsonNode deserializer reads it. */
+    @Override
+    public Object getAbsentValue(DeserializationContext ctxt) {
+      return null;
+    }
   }
 }

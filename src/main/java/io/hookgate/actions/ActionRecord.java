@@ -3,6 +3,7 @@ package io.hookgate.actions;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.hookgate.event.TraceContext;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +26,8 @@ import java.util.Map;
  * @param path path appended to the target's base URL (may be empty)
  * @param headers extra non-secret headers
  * @param body the JSON body to send (for graphql: {@code {query, variables}}; for forward: the CloudEvent
- *     in structured mode)
+ *     in structured mode, as a {@link RawJson} node when it was read from a topic or built by the rules:
+ *     it is sent as the very bytes it was written with)
  * @param then actions to emit, in order, only once this one has succeeded (Kili: issues, then send-back)
  * @param attempt 1 for the first try; incremented by each retry
  * @param createdAt when the rule emitted it (for the max-age retry limit)
@@ -49,7 +51,7 @@ public record ActionRecord(
     String method,
     String path,
     Map<String, String> headers,
-    JsonNode body,
+    @JsonDeserialize(using = ActionCodec.BodyDeserializer.class) JsonNode body,
     List<ActionRecord> then,
     int attempt,
     Instant createdAt,

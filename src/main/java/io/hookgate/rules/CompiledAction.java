@@ -33,6 +33,12 @@ final class CompiledAction {
     this.when = when;
   }
 
+  /** Whether anything of this template is evaluated against the event (else it needs no CEL activation). */
+  boolean usesExpressions() {
+    return body != null || forEach != null || when != null || (path != null && !path.isLiteral())
+        || headers.values().stream().anyMatch(h -> !h.isLiteral());
+  }
+
   /** Appends the actions this template gives for the event (none, one, or one per forEach element). */
   void evaluate(Map<String, Object> activation, List<ActionSpec> out) throws CelEvaluationException {
     if (forEach == null) {

@@ -22,6 +22,7 @@ final class CompiledRule {
   private final RulePlugin plugin;
   private final Object params;
   private final boolean sequential;
+  private final boolean usesExpressions;
 
   CompiledRule(String name, RuleConfig.Scope scope, CelRuntime.Program match, List<NamedProgram> values,
       List<CompiledAction> actions, RulePlugin plugin, Object params, boolean sequential) {
@@ -33,6 +34,7 @@ final class CompiledRule {
     this.plugin = plugin;
     this.params = params;
     this.sequential = sequential;
+    this.usesExpressions = match != null || !values.isEmpty() || actions.stream().anyMatch(CompiledAction::usesExpressions);
   }
 
   String name() {
@@ -44,7 +46,7 @@ final class CompiledRule {
   }
 
   /** Whether the event is one this rule is about at all (its source and project). */
-  boolean inScope(RuleEvent event) {
+  boolean inScope(IncomingEvent event) {
     if (!scope.sources().isEmpty() && !scope.sources().contains(event.sourceName())) {
       return false;
     }
@@ -57,9 +59,13 @@ final class CompiledRule {
    * @throws CelEvaluationException or a runtime exception when an expression or the plugin fails on it
    */
   List<ActionSpec> evaluate(IncomingEvent event) throws CelEvaluationException {
+    // The CEL view of the event (every field of its data converted) is built only for rules that evaluate
+    // an expression; a plain forward needs none.
     Map<String, Object> activation = new HashMap<>();
-    activation.put(CelEnvironment.EVENT, event.cel());
-    activation.put(CelEnvironment.PARAMS, params);
+    if (usesExpressions) {
+      activation.put(CelEnvironment.EVENT, event.cel());
+      activation.put(CelEnvironment.PARAMS, params);
+    }
     if (match != null && !RuleSet.isTrue(match.eval(activation), "match")) {
       return null;
     }

@@ -1,9 +1,12 @@
 package io.hookgate.rules;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.cloudevents.CloudEvent;
+import io.hookgate.actions.RawJson;
 import io.cloudevents.jackson.JsonFormat;
 import io.hookgate.event.TraceContext;
 import java.io.IOException;
@@ -13,24 +16,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One decoded event and the views of it that evaluation needs: the {@link RuleEvent} for plugins, the
- * {@code event} variable for CEL (built once, shared by every rule), and the structured-mode CloudEvent
- * JSON that {@code forward} actions carry (built only if a forward action needs it).
+ * One decoded event and the views of it that evaluation needs, each built on first use and then kept: the
+ * {@code data} tree and the {@link RuleEvent} for plugins and project scopes, the {@code event} variable for
+ * CEL (shared by every rule), and the structured-mode CloudEvent JSON that {@code forward} actions carry. A
+ * rule set that only forwards parses nothing: the event's data bytes go out as they came in.
+ *
+ * <p>Confined to the rules consumer's thread that decoded it, like the record it comes from.
  */
 final class IncomingEvent {
   private static final String SOURCE_PREFIX = "/sources/";
 
   private final CloudEvent cloudEvent;
-  private final RuleEvent event;
-  private final Map<String, Object> celEvent;
+  private final ObjectMapper mapper;
   private final TraceContext trace;
+  private final String source;
+  private RuleEvent event;
+  private Map<String, Object> celEvent;
   private JsonNode structured;
 
-  private IncomingEvent(CloudEvent cloudEvent, RuleEvent event, Map<String, Object> celEvent, TraceContext trace) {
+  private IncomingEvent(CloudEvent cloudEvent, ObjectMapper mapper, TraceContext trace) {
     this.cloudEvent = cloudEvent;
-    this.event = event;
-    this.celEvent = celEvent;
+    this.mapper = mapper;
     this.trace = trace;
+    this.source = cloudEvent.getSource() == null ? null : cloudEvent.getSource().toString();
   }
 
   /** An event whose trace context is its distributed-tracing extension, if any. */
@@ -43,33 +51,92 @@ final class IncomingEvent {
    *     which win over the event's extension (they are the latest hop), or null
    */
   static IncomingEvent of(CloudEvent ce, ObjectMapper mapper, TraceContext transportTrace) {
-    JsonNode data = data(ce, mapper);
-    Map<String, Object> extensions = new LinkedHashMap<>();
-    for (String name : ce.getExtensionNames()) {
-      extensions.put(name, ce.getExtension(name));
-    }
-    String source = ce.getSource() == null ? null : ce.getSource().toString();
-    String sourceName = source != null && source.startsWith(SOURCE_PREFIX) ? source.substring(SOURCE_PREFIX.length())
-        : data.path("source").isTextual() ? data.path("source").asText() : null;
-    RuleEvent event = new RuleEvent(ce.getId(), ce.getType(), source, sourceName, ce.getSubject(), ce.getTime(),
-        extensions, data);
+    return new IncomingEvent(ce, mapper, transportTrace != null ? transportTrace : TraceContext.fromExtensions(ce));
+  }
 
-    Map<String, Object> cel = new LinkedHashMap<>();
-    cel.put("specversion", ce.getSpecVersion().toString());
-    cel.put("id", ce.getId());
-    cel.put("source", CelValues.fromJava(source));
-    cel.put("type", ce.getType());
-    cel.put("subject", CelValues.fromJava(ce.getSubject()));
-    cel.put("time", CelValues.fromJava(ce.getTime() == null ? null : ce.getTime().toString()));
-    cel.put("datacontenttype", CelValues.fromJava(ce.getDataContentType()));
-    cel.put("dataschema", CelValues.fromJava(ce.getDataSchema()));
-    cel.put("sourceName", CelValues.fromJava(sourceName));
-    Map<String, Object> ext = new LinkedHashMap<>();
-    extensions.forEach((k, v) -> ext.put(k, CelValues.fromJava(v)));
-    cel.put("extensions", Collections.unmodifiableMap(ext));
-    cel.put("data", CelValues.fromJson(data));
-    TraceContext trace = transportTrace != null ? transportTrace : TraceContext.fromExtensions(ce);
-    return new IncomingEvent(ce, event, Collections.unmodifiableMap(cel), trace);
+  String id() {
+    return cloudEvent.getId();
+  }
+
+  String type() {
+    return cloudEvent.getType();
+  }
+
+  /**
+   * The configured source it came through: from a {@code /sources/<name>} CloudEvent source without parsing
+   * anything; otherwise {@code data.source}, which needs the data.
+   */
+  String sourceName() {
+    if (source != null && source.startsWith(SOURCE_PREFIX)) {
+      return source.substring(SOURCE_PREFIX.length());
+    }
+    return event().sourceName();
+  }
+
+  /**
+   * The event's project ({@code data.projectId}) as {@link RuleEvent#projectId()} gives it, found by scanning
+   * the top level of the data when nothing has parsed it yet (forward-only rule sets need no tree).
+   */
+  String projectId() {
+    if (event != null || cloudEvent.getData() == null || !isJson(cloudEvent.getDataContentType())) {
+      return event().projectId();
+    }
+    try (JsonParser p = mapper.createParser(cloudEvent.getData().toBytes())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return event().projectId();
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        boolean wanted = p.currentName().equals("projectId");
+        JsonToken value = p.nextToken();
+        if (wanted) {
+          if (value == JsonToken.VALUE_NULL) {
+            return null;
+          }
+          return value.isScalarValue() ? p.getText() : event().projectId();
+        }
+        p.skipChildren();
+      }
+      return null;
+    } catch (IOException e) {
+      return event().projectId();
+    }
+  }
+
+  RuleEvent event() {
+    if (event == null) {
+      JsonNode data = data(cloudEvent, mapper);
+      Map<String, Object> extensions = new LinkedHashMap<>();
+      for (String name : cloudEvent.getExtensionNames()) {
+        extensions.put(name, cloudEvent.getExtension(name));
+      }
+      String sourceName = source != null && source.startsWith(SOURCE_PREFIX) ? source.substring(SOURCE_PREFIX.length())
+          : data.path("source").isTextual() ? data.path("source").asText() : null;
+      event = new RuleEvent(cloudEvent.getId(), cloudEvent.getType(), source, sourceName, cloudEvent.getSubject(),
+          cloudEvent.getTime(), extensions, data);
+    }
+    return event;
+  }
+
+  Map<String, Object> cel() {
+    if (celEvent == null) {
+      RuleEvent e = event();
+      Map<String, Object> cel = new LinkedHashMap<>();
+      cel.put("specversion", cloudEvent.getSpecVersion().toString());
+      cel.put("id", cloudEvent.getId());
+      cel.put("source", CelValues.fromJava(source));
+      cel.put("type", cloudEvent.getType());
+      cel.put("subject", CelValues.fromJava(cloudEvent.getSubject()));
+      cel.put("time", CelValues.fromJava(cloudEvent.getTime() == null ? null : cloudEvent.getTime().toString()));
+      cel.put("datacontenttype", CelValues.fromJava(cloudEvent.getDataContentType()));
+      cel.put("dataschema", CelValues.fromJava(cloudEvent.getDataSchema()));
+      cel.put("sourceName", CelValues.fromJava(e.sourceName()));
+      Map<String, Object> ext = new LinkedHashMap<>();
+      e.extensions().forEach((k, v) -> ext.put(k, CelValues.fromJava(v)));
+      cel.put("extensions", Collections.unmodifiableMap(ext));
+      cel.put("data", CelValues.fromJson(e.data()));
+      celEvent = Collections.unmodifiableMap(cel);
+    }
+    return celEvent;
   }
 
   private static JsonNode data(CloudEvent ce, ObjectMapper mapper) {
@@ -77,8 +144,7 @@ final class IncomingEvent {
       return JsonNodeFactory.instance.nullNode();
     }
     byte[] bytes = ce.getData().toBytes();
-    String type = ce.getDataContentType();
-    if (type == null || type.contains("json")) {
+    if (isJson(ce.getDataContentType())) {
       try {
         return mapper.readTree(bytes);
       } catch (IOException e) {
@@ -88,12 +154,8 @@ final class IncomingEvent {
     return JsonNodeFactory.instance.textNode(new String(bytes, StandardCharsets.UTF_8));
   }
 
-  RuleEvent event() {
-    return event;
-  }
-
-  Map<String, Object> cel() {
-    return celEvent;
+  private static boolean isJson(String contentType) {
+    return contentType == null || contentType.contains("json");
   }
 
   /** The trace context the event's actions carry to their calls, or null. */
@@ -101,15 +163,29 @@ final class IncomingEvent {
     return trace;
   }
 
-  /** The event in CloudEvents structured JSON mode, as a forward action's body. */
-  synchronized JsonNode structured(ObjectMapper mapper) {
+  /**
+   * The event in CloudEvents structured JSON mode, as a forward action's body: the SDK's serialization, which
+   * writes JSON data in place, kept as {@link RawJson} bytes. Data that claims to be JSON but is not would make
+   * that invalid JSON, so it is checked first (by tokenizing it, unless a rule already parsed it).
+   *
+   * @throws IllegalArgumentException when the data is not the JSON its content type says
+   */
+  JsonNode structured() {
     if (structured == null) {
-      try {
-        structured = mapper.readTree(new JsonFormat().serialize(cloudEvent));
-      } catch (IOException e) {
-        throw new IllegalStateException("could not serialize the event as structured CloudEvent JSON", e);
+      if (cloudEvent.getData() != null && isJson(cloudEvent.getDataContentType()) && !dataIsJson()) {
+        throw new IllegalArgumentException("the event's data is not valid JSON although its content type is "
+            + (cloudEvent.getDataContentType() == null ? "unset (JSON)" : cloudEvent.getDataContentType())
+            + ", so it cannot be forwarded as a structured CloudEvent");
       }
+      structured = RawJson.node(new JsonFormat().serialize(cloudEvent));
     }
     return structured;
+  }
+
+  private boolean dataIsJson() {
+    if (event != null && !event.data().isTextual()) {
+      return true;
+    }
+    return RawJson.isSingleValue(mapper, cloudEvent.getData().toBytes());
   }
 }

@@ -58,7 +58,7 @@ public final class RuleSet {
   List<RuleResult> evaluate(IncomingEvent event, ObjectMapper mapper, Instant now) {
     List<RuleResult> results = new ArrayList<>();
     for (CompiledRule rule : rules) {
-      if (!rule.inScope(event.event())) {
+      if (!rule.inScope(event)) {
         continue;
       }
       try {
@@ -108,9 +108,9 @@ public final class RuleSet {
     if (!RuleCompiler.KINDS.contains(kind)) {
       throw new IllegalArgumentException("action " + index + " has an unknown kind '" + kind + "'");
     }
-    JsonNode body = kind.equals("forward") ? event.structured(mapper) : spec.body();
-    RuleEvent e = event.event();
-    return new ActionRecord(e.id() + ":" + rule + ":" + index, e.id(), e.type(), e.sourceName(), e.projectId(), rule,
+    JsonNode body = kind.equals("forward") ? event.structured() : spec.body();
+    return new ActionRecord(event.id() + ":" + rule + ":" + index, event.id(), event.type(), event.sourceName(),
+        event.projectId(), rule,
         spec.target(), kind, spec.method() == null ? "POST" : spec.method(), spec.path() == null ? "" : spec.path(),
         spec.headers(), body, then, 1, now, null, null, event.trace());
   }

@@ -197,7 +197,7 @@ final class RulesConsumer implements Runnable {
     for (RuleResult result : rules.evaluate(event, mapper, clock.instant())) {
       metrics.ruleEvaluated(result.rule(), result.outcome());
       if (result.error() != null) {
-        LOG.warn("Rule {} failed on event {}: {}", result.rule(), event.event().id(), result.error());
+        LOG.warn("Rule {} failed on event {}: {}", result.rule(), event.id(), result.error());
       }
       if (result.emitted() > 0) {
         metrics.actionsEmitted(result.rule(), result.emitted());
