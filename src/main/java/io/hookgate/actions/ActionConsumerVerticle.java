@@ -357,8 +357,9 @@ public final class ActionConsumerVerticle extends VerticleBase {
     CircuitBreaker breaker = breakers.get(name);
     DeliveryOutcome outcome = new DeliveryOutcome(name, action.source(), action.projectId(), called, result,
         statusCode, message, body, clock.instant(), breaker == null ? null : breaker.state().label());
+    DeliveryRecorder.Update update = recorder.apply(outcome);
     return Durably.write(vertx, "the delivery status of " + name, () -> stopping,
-        () -> recorder.record(context, outcome));
+        () -> recorder.persist(context, update));
   }
 
   /** A time at or after {@code at}, spread by up to a quarter of {@code window} so postponed actions do not return together. */

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.hookgate.event.EventPublisher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -15,15 +20,26 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * <p>Read-modify-write is safe because a target has a single writer at a time: actions are keyed by
  * target, so one target's actions are in one partition, consumed by one member of the group. A new owner
  * after a rebalance starts from what the store has read, and versions keep increasing.
+ *
+ * <p>Writes are coalesced per log: while one record of a log is on its way to Kafka, later outcomes only
+ * update the log in memory, and the next record carries all of them at once (each record is the whole
+ * log, so the latest one is all a reader of the compacted topic needs). Every outcome is durable once the
+ * future of {@link #persist} completes, as before, but a busy target writes one record per round trip
+ * instead of two per call.
  */
 public final class DeliveryRecorder {
   /** The most of a response body kept in {@code lastError.body}. */
   public static final int MAX_BODY_CHARS = 2048;
 
+  /** The two logs an outcome was applied to, to be made durable with {@link #persist}. */
+  public record Update(String targetKey, String subscriptionKey) {
+  }
+
   private final DeliveryStatusStore store;
   private final EventPublisher publisher;
   private final String topic;
   private final ObjectMapper mapper;
+  private final Map<String, LogWriter> writers = new ConcurrentHashMap<>();
 
   public DeliveryRecorder(DeliveryStatusStore store, EventPublisher publisher, String topic, ObjectMapper mapper) {
     this.store = store;
@@ -32,8 +48,16 @@ public final class DeliveryRecorder {
     this.mapper = mapper;
   }
 
-  /** Updates both logs locally and in the topic; completes once Kafka has acknowledged both. */
+  /** {@link #apply} then {@link #persist}: completes once Kafka has acknowledged both logs with the outcome. */
   public Future<Void> record(Context context, DeliveryOutcome outcome) {
+    return persist(context, apply(outcome));
+  }
+
+  /**
+   * Adds the outcome to both logs in memory, once. A write that fails is repeated with {@link #persist}, never
+   * by applying the outcome again (that would count it twice).
+   */
+  public Update apply(DeliveryOutcome outcome) {
     String targetKey = DeliveryStatusStore.key(outcome.target());
     String subscriptionKey = DeliveryStatusStore.key(outcome.target(), outcome.source(), outcome.projectId());
     DeliveryStatus target = next(store.get(targetKey)
@@ -42,7 +66,69 @@ public final class DeliveryRecorder {
         .orElse(DeliveryStatus.empty(outcome.target(), outcome.source(), outcome.projectId())), outcome, false);
     store.apply(targetKey, target);
     store.apply(subscriptionKey, subscription);
-    return Future.all(write(context, targetKey, target), write(context, subscriptionKey, subscription)).mapEmpty();
+    return new Update(targetKey, subscriptionKey);
+  }
+
+  /** Completes once a record of each log, as it is now or later, has been acknowledged by Kafka. */
+  public Future<Void> persist(Context context, Update update) {
+    return Future.all(writer(update.targetKey()).persist(context), writer(update.subscriptionKey()).persist(context))
+        .mapEmpty();
+  }
+
+  private LogWriter writer(String key) {
+    return writers.computeIfAbsent(key, LogWriter::new);
+  }
+
+  /** One log's writes: at most one record in flight; whoever asks meanwhile waits for the next one. */
+  private final class LogWriter {
+    private final String key;
+    private boolean writing;
+    private List<Promise<Void>> waiting = new ArrayList<>();
+
+    LogWriter(String key) {
+      this.key = key;
+    }
+
+    Future<Void> persist(Context context) {
+      Promise<Void> promise = Promise.promise();
+      synchronized (this) {
+        waiting.add(promise);
+        if (writing) {
+          return promise.future();
+        }
+        writing = true;
+      }
+      flush(context);
+      return promise.future();
+    }
+
+    private void flush(Context context) {
+      List<Promise<Void>> batch;
+      synchronized (this) {
+        batch = waiting;
+        waiting = new ArrayList<>();
+      }
+      // Read after taking the batch: the record holds every outcome applied before its waiters asked.
+      Future<?> written = store.get(key).map(status -> write(context, key, status))
+          .orElseGet(() -> Future.failedFuture("no delivery log " + key + " to write"));
+      written.onComplete(ar -> {
+        for (Promise<Void> p : batch) {
+          if (ar.succeeded()) {
+            p.tryComplete();
+          } else {
+            p.tryFail(ar.cause());
+          }
+        }
+        boolean again;
+        synchronized (this) {
+          again = !waiting.isEmpty();
+          writing = again;
+        }
+        if (again) {
+          flush(context);
+        }
+      });
+    }
   }
 
   private Future<?> write(Context context, String key, DeliveryStatus status) {

@@ -8,6 +8,7 @@ import io.hookgate.event.EventPublisher;
 import io.hookgate.testing.KafkaBroker;
 import io.hookgate.testing.KafkaBrokerExtension;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
@@ -19,10 +20,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -93,6 +99,119 @@ class DeliveryStatusStoreTest {
     } finally {
       vertx.close().await(5, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void outcomesArrivingFasterThanAcknowledgementsShareRecordsAndAllBecomeDurable(KafkaBroker broker) throws Exception {
+    String topic = "status-" + UUID.randomUUID().toString().substring(0, 8);
+    createCompacted(broker, topic);
+    Map<String, Object> consumer = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    Vertx vertx = Vertx.vertx();
+    int outcomes = 300;
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+        new StringSerializer(), new ByteArraySerializer());
+         DeliveryStatusStore store = new DeliveryStatusStore(consumer, topic, mapper)) {
+      store.start().await(20, TimeUnit.SECONDS);
+      DeliveryRecorder recorder = new DeliveryRecorder(store, new EventPublisher(producer), topic, mapper);
+      Context context = vertx.getOrCreateContext();
+      // All at once on the context, as the action consumer does under load: none waits for the previous one.
+      io.vertx.core.Promise<List<Future<Void>>> recorded = io.vertx.core.Promise.promise();
+      context.runOnContext(v -> {
+        List<Future<Void>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < outcomes; i++) {
+          all.add(recorder.record(context, outcome("kili", "p" + (i % 3), DeliveryOutcome.Result.SUCCESS, 200, "OK", null)));
+        }
+        recorded.complete(all);
+      });
+      List<Future<Void>> durable = recorded.future().await(10, TimeUnit.SECONDS);
+      Future.all(durable).await(20, TimeUnit.SECONDS);
+      assertThat(durable).allMatch(Future::succeeded);
+
+      List<ConsumerRecord<String, byte[]>> records = readAll(broker, topic);
+      assertThat(records).as("one record per log per round trip, not two per outcome").hasSizeLessThan(2 * outcomes);
+      DeliveryStatus target = lastOf(records, DeliveryStatusStore.key("kili"));
+      assertThat(target.counts().attempts()).isEqualTo(outcomes);
+      assertThat(target.counts().successes()).isEqualTo(outcomes);
+      assertThat(target.version()).isEqualTo(outcomes);
+      long perProject = 0;
+      for (int p = 0; p < 3; p++) {
+        perProject += lastOf(records, DeliveryStatusStore.key("kili", "kili", "p" + p)).counts().attempts();
+      }
+      assertThat(perProject).isEqualTo(outcomes);
+    } finally {
+      vertx.close().await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aFailedWriteIsRepeatedWithoutCountingTheOutcomeTwice(KafkaBroker broker) throws Exception {
+    String topic = "status-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, Object> consumer = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    Vertx vertx = Vertx.vertx();
+    // max.block.ms=0, as hookgate's producers: a send to a topic whose metadata is unknown fails at once.
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer())) {
+      DeliveryStatusStore store = new DeliveryStatusStore(consumer, "status-none-" + UUID.randomUUID(), mapper);
+      DeliveryRecorder recorder = new DeliveryRecorder(store, new EventPublisher(producer), topic, mapper);
+      Context context = vertx.getOrCreateContext();
+      DeliveryRecorder.Update update = recorder.apply(outcome("kili", "p1", DeliveryOutcome.Result.SUCCESS, 200, "OK", null));
+      Future<Void> first = recorder.persist(context, update);
+      first.otherwiseEmpty().await(10, TimeUnit.SECONDS);
+      assertThat(first.failed()).as("the topic does not exist yet").isTrue();
+
+      createCompacted(broker, topic);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+          recorder.persist(context, update).map(true).otherwise(false).await(10, TimeUnit.SECONDS)
+              && readAll(broker, topic).size() >= 2);
+      DeliveryStatus target = lastOf(readAll(broker, topic), DeliveryStatusStore.key("kili"));
+      assertThat(target.counts().attempts()).isEqualTo(1);
+      assertThat(target.version()).isEqualTo(1);
+    } finally {
+      vertx.close().await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void createCompacted(KafkaBroker broker, String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1)
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      // A broker that creates topics on first use may have made it already, from the failed send's metadata request.
+      if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+        throw e;
+      }
+    }
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> readAll(KafkaBroker broker, String topic) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = c.partitionsFor(topic, java.time.Duration.ofSeconds(10)).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      c.assign(partitions);
+      c.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = c.endOffsets(partitions);
+      List<ConsumerRecord<String, byte[]>> out = new java.util.ArrayList<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+        c.poll(java.time.Duration.ofMillis(200)).forEach(out::add);
+      }
+      return out;
+    }
+  }
+
+  private DeliveryStatus lastOf(List<ConsumerRecord<String, byte[]>> records, String key) throws Exception {
+    ConsumerRecord<String, byte[]> last = null;
+    for (ConsumerRecord<String, byte[]> r : records) {
+      if (r.key().equals(key)) {
+        last = r;
+      }
+    }
+    assertThat(last).as("a record of " + key).isNotNull();
+    return mapper.readValue(last.value(), DeliveryStatus.class);
   }
 
   private static DeliveryOutcome outcome(String target, String project, DeliveryOutcome.Result result, int status,
