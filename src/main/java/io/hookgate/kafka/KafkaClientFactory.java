@@ -53,17 +53,25 @@ public final class KafkaClientFactory {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, timeout - 100));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout);
-    settings.producer().forEach((k, v) -> {
-      if (!DURABILITY.contains(k)) {
-        p.put(k, v);
-      }
-    });
+    applyProducerOverrides(p);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return p;
+  }
+
+  /**
+   * The operator's {@code kafka.producer} settings, except those durability depends on ({@code acks},
+   * idempotence...), which hookgate sets itself.
+   */
+  public void applyProducerOverrides(Map<String, Object> properties) {
+    settings.producer().forEach((k, v) -> {
+      if (!DURABILITY.contains(k)) {
+        properties.put(k, v);
+      }
+    });
   }
 
   public Map<String, Object> admin(String clientId) {

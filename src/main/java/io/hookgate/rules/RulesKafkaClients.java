@@ -32,17 +32,21 @@ public final class RulesKafkaClients {
   /**
    * Idempotent, {@code acks=all}: an acknowledged action is stored, and retries inside the producer neither
    * duplicate nor reorder it. {@code send()} is only called from the rules consumers' own threads, so it may
-   * wait a little for metadata.
+   * wait a little for metadata. {@code batch.size} is 128 KiB for the reason the ingress producer's is (see
+   * {@link KafkaClientFactory#eventProducer}): actions are keyed by target, so a busy target's forwarded
+   * events (~4 KB each) all go to one partition. The operator's {@code kafka.producer} settings apply too.
    */
   public static Map<String, Object> actionsProducer(KafkaClientFactory clients, String clientId) {
     Map<String, Object> p = clients.common(clientId);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    clients.applyProducerOverrides(p);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return p;
