@@ -104,9 +104,9 @@ class RulesConsumerTest {
       postAll(posted, 0, 15);
       actions.pollUntil(rs -> distinct(rs, posted) >= 15, Duration.ofSeconds(60));
 
-      // 2. No consumer while 100 events arrive: they wait in the topic.
+      // 2. No consumer while 300 events arrive (a backlog that outlasts a rebalance): they wait in the topic.
       vertx.undeploy(a).await(30, TimeUnit.SECONDS);
-      postAll(posted, 15, 115);
+      postAll(posted, 15, 315);
 
       // 3. A consumer starts on the backlog and is stopped in the middle of it: it drains what is in flight
       //    and commits what is done, no more.
@@ -119,7 +119,7 @@ class RulesConsumerTest {
       //    rebalance makes the first give up its partitions mid-stream (it drains and commits first).
       deploy.get();
       actions.pollUntil(rs -> distinct(rs, posted) >= 40, Duration.ofSeconds(60));
-      CompletableFuture<Void> more = CompletableFuture.runAsync(() -> postAll(posted, 115, 130));
+      CompletableFuture<Void> more = CompletableFuture.runAsync(() -> postAll(posted, 315, 330));
       deploy.get();
       await().atMost(Duration.ofSeconds(30)).until(() -> stats.partitions("rules-test-3") > 0);
       assertThat(committed(admin, group)).as("the rebalance landed inside the backlog")
