@@ -113,7 +113,12 @@ public final class RawJson implements JsonSerializable {
 
   @Override
   public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-    gen.writeRawValue(new Utf8(bytes));
+    write(gen, bytes);
+  }
+
+  /** Writes one complete JSON value given as UTF-8 bytes, in place (a UTF-8 generator copies the bytes). */
+  public static void write(JsonGenerator gen, byte[] json) throws IOException {
+    gen.writeRawValue(new Utf8(json));
   }
 
   @Override

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.cloudevents.CloudEvent;
 import io.hookgate.actions.RawJson;
-import io.cloudevents.jackson.JsonFormat;
 import io.hookgate.event.TraceContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -164,20 +163,21 @@ final class IncomingEvent {
   }
 
   /**
-   * The event in CloudEvents structured JSON mode, as a forward action's body: the SDK's serialization, which
-   * writes JSON data in place, kept as {@link RawJson} bytes. Data that claims to be JSON but is not would make
+   * The event in CloudEvents structured JSON mode, as a forward action's body: JSON data written in place
+   * ({@link StructuredEvent}), kept as {@link RawJson} bytes. Data that claims to be JSON but is not would make
    * that invalid JSON, so it is checked first (by tokenizing it, unless a rule already parsed it).
    *
    * @throws IllegalArgumentException when the data is not the JSON its content type says
    */
   JsonNode structured() {
     if (structured == null) {
-      if (cloudEvent.getData() != null && isJson(cloudEvent.getDataContentType()) && !dataIsJson()) {
+      if (cloudEvent.getData() != null && StructuredEvent.isJsonContentType(cloudEvent.getDataContentType())
+          && !dataIsJson()) {
         throw new IllegalArgumentException("the event's data is not valid JSON although its content type is "
             + (cloudEvent.getDataContentType() == null ? "unset (JSON)" : cloudEvent.getDataContentType())
             + ", so it cannot be forwarded as a structured CloudEvent");
       }
-      structured = RawJson.node(new JsonFormat().serialize(cloudEvent));
+      structured = RawJson.node(new StructuredEvent(mapper.getFactory()).write(cloudEvent));
     }
     return structured;
   }
