@@ -21,6 +21,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,6 +62,8 @@ final class ActionCaller {
   private final SsrfGuard guard;
   private final ObjectMapper mapper;
   private final Clock clock;
+  /** By target name; the caller runs on one event loop, so a plain map. */
+  private final Map<String, StandardWebhooksSigner.Keyed> signers = new HashMap<>();
 
   ActionCaller(SsrfGuard guard, ObjectMapper mapper, Clock clock) {
     this.guard = guard;
@@ -132,12 +135,14 @@ final class ActionCaller {
         byte[] key = target.signingKey().orElseThrow(() -> new IllegalArgumentException("target " + target.name()
             + " has no signingSecret (whsec_...), which forward actions need"));
         method = HttpMethod.POST;
-        body = json(action.body());
+        byte[] bytes = bytes(action.body());
+        body = Buffer.buffer(bytes);
         long timestamp = clock.instant().getEpochSecond();
         headers.set("Content-Type", "application/cloudevents+json; charset=utf-8");
         headers.set("webhook-id", action.id());
         headers.set("webhook-timestamp", Long.toString(timestamp));
-        headers.set("webhook-signature", StandardWebhooksSigner.sign(key, action.id(), timestamp, body.getBytes()));
+        headers.set("webhook-signature", signers.computeIfAbsent(target.name(),
+            name -> new StandardWebhooksSigner.Keyed(key)).sign(action.id(), timestamp, bytes));
       }
       default -> throw new IllegalArgumentException("unknown action kind '" + action.kind()
           + "' (http, graphql, slack or forward)");
@@ -156,12 +161,16 @@ final class ActionCaller {
   }
 
   private Buffer json(JsonNode node) {
+    return Buffer.buffer(bytes(node));
+  }
+
+  private byte[] bytes(JsonNode node) {
     var raw = RawJson.bytes(node);
     if (raw.isPresent()) {
-      return Buffer.buffer(raw.get());
+      return raw.get();
     }
     try {
-      return Buffer.buffer(mapper.writeValueAsBytes(node));
+      return mapper.writeValueAsBytes(node);
     } catch (Exception e) {
       throw new IllegalArgumentException("the action body cannot be written as JSON");
     }
