@@ -31,6 +31,8 @@ public final class ActionCodec {
   /** Reader attribute: the record value being read, whose byte ranges {@link BodyDeserializer} keeps. */
   private static final String INPUT = "hookgate.action-record-input";
   private static final String FORWARD = "forward";
+  private static final byte[] BODY = "body".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] NULL = "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final ObjectMapper mapper;
   private final ObjectReader reader;
@@ -59,7 +61,10 @@ public final class ActionCodec {
     }
     ActionRecord action;
     try {
-      action = reader.withAttribute(INPUT, value).readValue(value);
+      action = readFast(value);
+      if (action == null) {
+        action = reader.withAttribute(INPUT, value).readValue(value);
+      }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("not an action record: " + e.getOriginalMessage());
     } catch (IOException e) {
@@ -71,7 +76,38 @@ public final class ActionCodec {
     if (action.target() == null || action.target().isBlank()) {
       throw new IllegalArgumentException("action record without a target");
     }
-    return treesUnlessForward(action);
+    try {
+      return treesUnlessForward(action);
+    } catch (UncheckedIOException e) {
+      throw new IllegalArgumentException("not an action record: its body is not JSON");
+    }
+  }
+
+  /**
+   * The common case without tokenizing the body: the top-level {@code body} object is located by a plain
+   * byte scan (strings and nesting only, ~3x faster than Jackson skipping it), and Jackson reads the rest
+   * of the record. The body is then not validated as JSON beyond its brackets and strings; it came from a
+   * writer of this topic and is sent as it is (a receiver rejects a broken one, which dead-letters it).
+   * Returns null when the record is not laid out as expected, for the general path.
+   */
+  private ActionRecord readFast(byte[] value) throws IOException {
+    long range = TopLevelScan.objectMember(value, BODY);
+    if (range < 0) {
+      return null;
+    }
+    int start = (int) (range >>> 32);
+    int end = (int) range;
+    byte[] rest = new byte[value.length - (end - start) + 4];
+    System.arraycopy(value, 0, rest, 0, start);
+    System.arraycopy(NULL, 0, rest, start, 4);
+    System.arraycopy(value, end, rest, start + 4, value.length - end);
+    ActionRecord a = reader.withAttribute(INPUT, rest).readValue(rest);
+    if (a == null) {
+      return null;
+    }
+    return new ActionRecord(a.id(), a.eventId(), a.eventType(), a.source(), a.projectId(), a.rule(), a.target(),
+        a.kind(), a.method(), a.path(), a.headers(), RawJson.node(java.util.Arrays.copyOfRange(value, start, end)),
+        a.then(), a.attempt(), a.createdAt(), a.notBefore(), a.lastError(), a.trace());
   }
 
   /** Parses the raw bodies of actions that are not forwards (theirs are small, and callers look inside). */

@@ -86,6 +86,51 @@ class ActionCodecRawBodyTest {
   }
 
   @Test
+  void theBodyIsFoundByStructureWhateverItsStringsHold() {
+    String tricky = "{\"s\":\"a\\\"}b{[\",\"body\":\"nested key, not the member\"}";
+    String record = "{ \"id\" : \"a\", \"headers\":{\"body\":\"x\"}, \"then\":[], \"body\" :\n " + tricky
+        + " , \"target\":\"sink\",\"kind\":\"forward\",\"attempt\":2}";
+    ActionRecord read = codec.read(record.getBytes(StandardCharsets.UTF_8));
+    assertThat(read.body().toString()).isEqualTo(tricky);
+    assertThat(read.headers()).containsEntry("body", "x");
+    assertThat(read.attempt()).isEqualTo(2);
+    assertThat(read.target()).isEqualTo("sink");
+  }
+
+  @Test
+  void aBodyWithBalancedBracketsButBadJsonIsSentAsItIsForAForwardAndRefusedOtherwise() {
+    String forward = "{\"id\":\"a\",\"target\":\"sink\",\"kind\":\"forward\",\"body\":{\"a\":1,,}}";
+    assertThat(codec.read(forward.getBytes(StandardCharsets.UTF_8)).body().toString()).isEqualTo("{\"a\":1,,}");
+    String http = "{\"id\":\"a\",\"target\":\"sink\",\"kind\":\"http\",\"body\":{\"a\":1,,}}";
+    assertThatThrownBy(() -> codec.read(http.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not an action record");
+  }
+
+  @Test
+  void topLevelScan() {
+    byte[] name = "body".getBytes(StandardCharsets.US_ASCII);
+    String[][] cases = {
+        {"{\"body\":{\"a\":[1,{}]}}", "{\"a\":[1,{}]}"},
+        {"{\"x\":1,\"body\":[1,\"]\"]}", "[1,\"]\"]"},
+        {"{\"x\":{\"body\":{}},\"y\":true}", null},
+        {"{\"body\":\"text\"}", null},
+        {"{\"body\":null}", null},
+        {"{\"body\":{\"a\":1]}", null},
+        {"{\"body\":{\"a\":\"1}", null},
+        {"[{\"body\":{}}]", null},
+        {"{\"b\\u006fdy\":{}}", null},
+        {"", null},
+    };
+    for (String[] c : cases) {
+      byte[] json = c[0].getBytes(StandardCharsets.UTF_8);
+      long range = TopLevelScan.objectMember(json, name);
+      String found = range < 0 ? null : new String(json, (int) (range >>> 32), (int) range - (int) (range >>> 32),
+          StandardCharsets.UTF_8);
+      assertThat(found).as(c[0]).isEqualTo(c[1]);
+    }
+  }
+
+  @Test
   void singleValueCheck() {
     var mapper = codec.mapper();
     assertThat(RawJson.isSingleValue(mapper, EVENT.getBytes(StandardCharsets.UTF_8))).isTrue();
