@@ -89,10 +89,13 @@ final class StructuredEvent {
 
   /** Attributes and extensions as JSON members; URIs, times and bytes arrive as strings (the SDK's defaults). */
   private record Attributes(JsonGenerator gen) implements CloudEventContextWriter {
-    @Override
-    public CloudEventContextWriter withContextAttribute(String name, String value) throws CloudEventRWException {
+    private interface Write {
+      void run() throws IOException;
+    }
+
+    private CloudEventContextWriter member(Write write) {
       try {
-        gen.writeStringField(name, value);
+        write.run();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -100,13 +103,13 @@ final class StructuredEvent {
     }
 
     @Override
+    public CloudEventContextWriter withContextAttribute(String name, String value) throws CloudEventRWException {
+      return member(() -> gen.writeStringField(name, value));
+    }
+
+    @Override
     public CloudEventContextWriter withContextAttribute(String name, Integer value) throws CloudEventRWException {
-      try {
-        gen.writeNumberField(name, value);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return this;
+      return member(() -> gen.writeNumberField(name, value));
     }
 
     /** As the SDK: an Integer is a JSON number, any other Number its text. */
@@ -117,12 +120,7 @@ final class StructuredEvent {
 
     @Override
     public CloudEventContextWriter withContextAttribute(String name, Boolean value) throws CloudEventRWException {
-      try {
-        gen.writeBooleanField(name, value);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return this;
+      return member(() -> gen.writeBooleanField(name, value));
     }
   }
 }
