@@ -194,6 +194,21 @@ class RuleEvaluationTest {
   }
 
   @Test
+  void aForwardOnlyRuleSetFindsTheProjectWithoutParsingTheData() {
+    RuleSet rules = RuleFixtures.compile("""
+        rules:
+          - { name: fwd, actions: [ { target: subscriber, kind: forward } ] }
+        """);
+    String fixture = "rules/isahit-annotation-done.json";
+    ActionRecord a = RuleFixtures.evaluate(rules, RuleFixtures.event("isahit", "isahit-eu", fixture, "evt-3"))
+        .get(0).actions().get(0);
+    String parsed = RuleFixtures.event("isahit", "isahit-eu", fixture, "evt-3").event().projectId();
+    assertThat(parsed).isNotBlank();
+    assertThat(a.projectId()).isEqualTo(parsed);
+    assertThat(a.source()).isEqualTo("isahit-eu");
+  }
+
+  @Test
   void aRunawayForEachIsAnErrorNotAGiantChain() {
     RuleSet rules = RuleFixtures.compile("""
         rules:
