@@ -37,7 +37,7 @@ public final class RawJson implements JsonSerializable {
 
   /**
    * A node holding these bytes, which must be one complete JSON value (the caller checked it, e.g. with
-   * {@link #isSingleValue(ObjectMapper, byte[])}).
+   * {@link JsonCheck#isSingleValue(byte[])}).
    */
   public static JsonNode node(byte[] json) {
     return new POJONode(new RawJson(json));
@@ -76,19 +76,6 @@ public final class RawJson implements JsonSerializable {
       }
     }
     return false;
-  }
-
-  /** Whether the bytes are exactly one JSON value (whitespace around it allowed), checked by tokenizing only. */
-  public static boolean isSingleValue(ObjectMapper mapper, byte[] json) {
-    try (JsonParser p = mapper.createParser(json)) {
-      if (p.nextToken() == null) {
-        return false;
-      }
-      p.skipChildren();
-      return p.nextToken() == null;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /**

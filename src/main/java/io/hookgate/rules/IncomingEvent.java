@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.cloudevents.CloudEvent;
+import io.hookgate.actions.JsonCheck;
 import io.hookgate.actions.RawJson;
 import io.hookgate.event.TraceContext;
 import java.io.IOException;
@@ -186,6 +187,6 @@ final class IncomingEvent {
     if (event != null && !event.data().isTextual()) {
       return true;
     }
-    return RawJson.isSingleValue(mapper, cloudEvent.getData().toBytes());
+    return JsonCheck.isSingleValue(cloudEvent.getData().toBytes());
   }
 }

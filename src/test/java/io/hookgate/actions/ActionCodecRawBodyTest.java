@@ -129,15 +129,4 @@ class ActionCodecRawBodyTest {
       assertThat(found).as(c[0]).isEqualTo(c[1]);
     }
   }
-
-  @Test
-  void singleValueCheck() {
-    var mapper = codec.mapper();
-    assertThat(RawJson.isSingleValue(mapper, EVENT.getBytes(StandardCharsets.UTF_8))).isTrue();
-    assertThat(RawJson.isSingleValue(mapper, " \"text\" ".getBytes(StandardCharsets.UTF_8))).isTrue();
-    assertThat(RawJson.isSingleValue(mapper, "{\"a\":1} {\"b\":2}".getBytes(StandardCharsets.UTF_8))).isFalse();
-    assertThat(RawJson.isSingleValue(mapper, "{\"a\":".getBytes(StandardCharsets.UTF_8))).isFalse();
-    assertThat(RawJson.isSingleValue(mapper, "not json".getBytes(StandardCharsets.UTF_8))).isFalse();
-    assertThat(RawJson.isSingleValue(mapper, new byte[0])).isFalse();
-  }
 }
