@@ -69,7 +69,9 @@ class LabelingEventJsonTest {
         odd, new Author(null, odd, ""), List.of(odd, "", "b"), List.of(
             Annotation.of(odd, null, odd, "bounding_box", new BoundingBox(1e-7, 0.1 + 0.2, 1, 0)),
             new Annotation(null, null, null, "other", null, null),
-            new Annotation("x", "j", "c", "polygon", new BoundingBox(0.000123456789, 0.5, 0.333333333, 2.5e-10), 1.0E-4)),
+            new Annotation("x", "j", "c", "polygon", new BoundingBox(0.000123456789, 0.5, 0.333333333, 2.5e-10), 1.0E-4),
+            new Annotation("y", "j", "c", "polygon", new BoundingBox(-0.0, 0.0, 1.0, 1e-9), 0.67),
+            new Annotation("z", "j", "c", "polygon", new BoundingBox(0.6699999999999999, 1.5, -0.25, 0.001), 4.9E-324)),
         counts, new ExportedIssue(odd, null, "d", List.of(
             new ExportedIssue.Element(null, "crop", odd, null, null, List.of(odd, "u"), null),
             new ExportedIssue.Element("e", null, null, "d", "i", List.of(), odd))),
@@ -80,6 +82,23 @@ class LabelingEventJsonTest {
     LabelingEvent empty = new LabelingEvent("isahit", "s", "t", null, null, null, null, null, null, null, null, null,
         null, null, null, null, null, null, null, null);
     assertThat(json.write(empty, "[]".getBytes(StandardCharsets.UTF_8))).isEqualTo(databind(empty, "[]".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void roundedFractionsAreWrittenAsDoubleToStringWritesThem() {
+    // Checked for every k from 0 to 1e9 once (a few minutes); here the edges and a sample.
+    java.util.Random random = new java.util.Random(7);
+    List<Long> ks = new java.util.ArrayList<>(List.of(1L, 9L, 10L, 100L, 123L, 999_999L, 1_000_000L, 1_000_001L,
+        150_000_000L, 670_000_000L, 999_999_999L, 1_000_000_000L, 100_000L, 500L, 123_456_789L, 10_000_000L));
+    for (int i = 0; i < 1_000_000; i++) {
+      ks.add(1 + (long) (random.nextDouble() * 1e9));
+      ks.add(1 + (long) random.nextInt(2_000_000));
+    }
+    char[] text = new char[12];
+    for (long k : ks) {
+      assertThat(new String(text, 0, LabelingEventJson.billionths(k, text))).as("k = %d", k)
+          .isEqualTo(Double.toString(k / 1e9));
+    }
   }
 
   /** What databind writes for the event, with the raw body in place of the original's tree. */

@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * Reads a Kili webhook straight from its JSON tokens into the event {@link KiliSource#normalize} makes of
- * its tree, without building the tree: a tree costs a map per JSON object and a node per value, a third of
+ * its tree, without building the tree: a tree costs a map per JSON object and a node per value, about a quarter of
  * the ingress's CPU per webhook (bench/README.md). Only the shape Kili sends is read here: every field used
  * is absent or of the type Kili gives it, appears once in its object, and the required ones are there.
  * Anything else (a missing or mistyped field, a number where Kili sends a string, a duplicate key, a
