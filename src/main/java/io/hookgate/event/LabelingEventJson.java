@@ -13,9 +13,10 @@ import java.util.Map;
 /**
  * Writes {@code data} with the sender's raw body as {@code original}, straight to a JSON generator: the same
  * bytes as Jackson's databind writes for {@link LabelingEvent} (property order, nulls, numbers; the tests
- * compare them for every platform's fixtures), at a fraction of the cost, as databind goes through
- * reflection and a serializer lookup per property and value. A property added to {@link LabelingEvent} or
- * to the records in it must be added here too; the tests fail until it is.
+ * compare them for every platform's fixtures), without databind's reflection and serializer lookup per
+ * property and value, and without a second copy to splice the body in (bench/: about 3.5 us instead of 5
+ * for a 2 KB Kili webhook). A property added to {@link LabelingEvent} or to the records in it must be added
+ * here too; the tests fail until it is.
  */
 final class LabelingEventJson {
   private static final SerializableString PLATFORM = new SerializedString("platform");
