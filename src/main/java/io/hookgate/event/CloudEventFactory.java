@@ -1,16 +1,17 @@
 package io.hookgate.event;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -28,21 +29,16 @@ public final class CloudEventFactory {
   public static final String EXT_PLATFORM_EVENT = "platformevent";
   public static final String EXT_PARTITION_KEY = "partitionkey";
 
-  private static final byte[] ORIGINAL_FIELD = ",\"original\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-
   private final ObjectWriter dataWriter;
-  private final ObjectWriter dataWithoutOriginal;
+  private final LabelingEventJson dataWithRawOriginal;
   private final Clock clock;
+  /** {@code /sources/{name}} per source: parsing a URI per event costs more than the lookup. */
+  private final Map<String, URI> sourceUris = new ConcurrentHashMap<>();
 
   public CloudEventFactory(ObjectMapper mapper, Clock clock) {
     this.dataWriter = mapper.writerFor(LabelingEvent.class);
-    this.dataWithoutOriginal = mapper.copy().addMixIn(LabelingEvent.class, WithoutOriginal.class)
-        .writerFor(LabelingEvent.class);
+    this.dataWithRawOriginal = new LabelingEventJson(mapper.getFactory());
     this.clock = clock;
-  }
-
-  @JsonIgnoreProperties("original")
-  private abstract static class WithoutOriginal {
   }
 
   /** Builds the event with {@code data.original} re-serialized from the parsed payload. */
@@ -68,15 +64,15 @@ public final class CloudEventFactory {
       byte[] rawBody) {
     byte[] data;
     try {
-      data = rawBody != null && isPlainUtf8(rawBody)
-          ? withRawOriginal(dataWithoutOriginal.writeValueAsBytes(normalized.data()), rawBody)
+      data = rawBody != null && embeddable(rawBody)
+          ? dataWithRawOriginal.write(normalized.data(), rawBody)
           : dataWriter.writeValueAsBytes(normalized.data());
-    } catch (JsonProcessingException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("could not serialize event data", e);
     }
     CloudEventBuilder builder = CloudEventBuilder.v1()
         .withId(id)
-        .withSource(URI.create("/sources/" + sourceName))
+        .withSource(sourceUris.computeIfAbsent(sourceName, n -> URI.create("/sources/" + n)))
         .withType(normalized.type())
         .withTime(OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
         .withDataSchema(DATA_SCHEMA)
@@ -98,21 +94,11 @@ public final class CloudEventFactory {
     return builder.build();
   }
 
-  /** {@code original} is the last property: replace the closing brace of the rest with it. */
-  private static byte[] withRawOriginal(byte[] rest, byte[] raw) {
-    byte[] out = new byte[rest.length - 1 + ORIGINAL_FIELD.length + raw.length + 1];
-    System.arraycopy(rest, 0, out, 0, rest.length - 1);
-    System.arraycopy(ORIGINAL_FIELD, 0, out, rest.length - 1, ORIGINAL_FIELD.length);
-    System.arraycopy(raw, 0, out, rest.length - 1 + ORIGINAL_FIELD.length, raw.length);
-    out[out.length - 1] = '}';
-    return out;
-  }
-
   /**
-   * UTF-8 without a byte-order mark: the only encoding that can be embedded as is. Jackson also reads
-   * UTF-16/32 and a BOM; such rare bodies are re-serialized instead.
+   * Whether a JSON body can be embedded as is in {@code data}: UTF-8 without a byte-order mark. Jackson also
+   * reads UTF-16/32 and a BOM; such rare bodies are re-serialized instead.
    */
-  private static boolean isPlainUtf8(byte[] raw) {
+  public static boolean embeddable(byte[] raw) {
     if (raw.length >= 3 && raw[0] == (byte) 0xEF && raw[1] == (byte) 0xBB && raw[2] == (byte) 0xBF) {
       return false;
     }

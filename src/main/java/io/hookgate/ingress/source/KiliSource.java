@@ -23,9 +23,17 @@ import java.util.Map;
  */
 public final class KiliSource implements WebhookSource {
   private final ObjectMapper mapper;
+  private final KiliTokenReader tokens;
 
   public KiliSource(ObjectMapper mapper) {
     this.mapper = mapper;
+    this.tokens = new KiliTokenReader(mapper.getFactory());
+  }
+
+  /** Kili's usual webhooks read from the JSON tokens, without a tree (see {@link KiliTokenReader}). */
+  @Override
+  public NormalizedEvent normalizeUsual(String sourceName, byte[] body, JsonNode original) {
+    return tokens.read(sourceName, body, original);
   }
 
   @Override
@@ -118,7 +126,7 @@ public final class KiliSource implements WebhookSource {
     return BoundingBox.enclosing(points);
   }
 
-  private static String kind(String kiliType) {
+  static String kind(String kiliType) {
     if (kiliType == null) {
       return "other";
     }
