@@ -2,6 +2,7 @@ package io.hookgate.actions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.event.RawJson;
 import io.hookgate.event.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

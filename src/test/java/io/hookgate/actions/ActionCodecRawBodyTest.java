@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.hookgate.event.RawJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hookgate.actions.ActionRecord;
-import io.hookgate.actions.RawJson;
+import io.hookgate.event.RawJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

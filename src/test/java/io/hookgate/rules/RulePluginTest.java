@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookgate.actions.ActionRecord;
-import io.hookgate.actions.RawJson;
+import io.hookgate.event.RawJson;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.RuleConfig;
 import java.net.URL;

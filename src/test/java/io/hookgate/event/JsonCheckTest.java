@@ -1,4 +1,4 @@
-package io.hookgate.actions;
+package io.hookgate.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.hookgate.actions;
+package io.hookgate.event;
 
 /**
  * Checks that bytes are exactly one JSON value (RFC 8259, UTF-8), whitespace around it allowed, in one pass
