@@ -86,7 +86,14 @@ public final class ActionsDriver {
     for (int i = 0; i + 1 < argv.length; i += 2) {
       args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
     }
-    int status = new ActionsDriver(args).run();
+    int status;
+    try {
+      status = new ActionsDriver(args).run();
+    } catch (Exception e) {
+      // Vert.x's threads would keep the JVM alive, and run-actions.sh would wait for the driver forever.
+      e.printStackTrace();
+      status = 1;
+    }
     System.exit(status);
   }
 
