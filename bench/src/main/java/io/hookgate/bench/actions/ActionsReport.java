@@ -96,11 +96,13 @@ public final class ActionsReport {
                 + "ingress alone.%n", ingressRatio,
             median(pipeline, PhaseResult::rate) / median(ingress, PhaseResult::rate)));
       }
-      out.append("- Server CPU per event (medians, µs):");
-      cpuPerEvent(out, "ceiling", ceiling);
-      cpuPerEvent(out, "pipeline", pipeline);
-      cpuPerEvent(out, "acting", acting);
-      cpuPerEvent(out, "ingress only", ingress);
+      List<String> perEvent = new ArrayList<>();
+      cpuPerEvent(perEvent, "ceiling", ceiling);
+      cpuPerEvent(perEvent, "pipeline", pipeline);
+      cpuPerEvent(perEvent, "acting", acting);
+      cpuPerEvent(perEvent, "ingress only", ingress);
+      out.append("- Server CPU per event (µs, from the medians of calls per server CPU-second): ")
+          .append(String.join(", ", perEvent));
       out.append(!pipeline.isEmpty() && !acting.isEmpty() && !ingress.isEmpty()
           ? ". The pipeline against acting + ingress only: what running both halves on one core costs beyond "
               + "their sum.\n" : ".\n");
@@ -168,12 +170,10 @@ public final class ActionsReport {
             : "NOT OK: see the driver and gateway logs."));
   }
 
-  private static void cpuPerEvent(StringBuilder out, String label, List<PhaseResult> rows) {
-    if (rows.isEmpty()) {
-      return;
+  private static void cpuPerEvent(List<String> out, String label, List<PhaseResult> rows) {
+    if (!rows.isEmpty()) {
+      out.add(String.format(Locale.ROOT, "%s %.0f", label, 1e6 / median(rows, PhaseResult::perServerCpuSecond)));
     }
-    double perSecond = median(rows, PhaseResult::perServerCpuSecond);
-    out.append(String.format(Locale.ROOT, " %s %.0f", label, 1e6 / perSecond));
   }
 
   private static void row(StringBuilder out, String label, List<PhaseResult> rows) {
