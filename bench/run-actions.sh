@@ -1,36 +1,40 @@
 #!/usr/bin/env bash
 # hookgate actions benchmark (issue 4): one command, one broker, the ceiling and the pipeline in the same run.
 #
-#   bench/run-actions.sh [--quick] [--rounds N] [--warmup S] [--warmup-max S] [--duration S]
-#                        [--connections N] [--window N] [--target-concurrency N] [--only ceiling,pipeline,ingress]
+#   bench/run-actions.sh [--quick] [--rounds N] [--warmup S] [--warmup-max S] [--duration S] [--connections N]
+#                        [--window N] [--target-concurrency N] [--only ceiling,pipeline,acting,ingress]
 #                        [--producer key=value]... [--gateway-env NAME=VALUE]... [--profile] [--no-build]
 #
 # pipeline: webhooks -> the real hookgate jar (Kili source, one rule that forwards every event to the sink
 # as a signed CloudEvent) -> Kafka -> rules -> actions -> a local sink answering 200. ceiling: a bare Vert.x
-# WebClient posting the same call straight to that sink. ingress: the same gateway without rules (202 only),
-# for context. The gateway or the ceiling client gets core 0 alone; the broker and the driver (sink +
-# webhook sender) share the other core(s). See bench/README.md.
+# WebClient posting the same call straight to that sink. acting: the pipeline's gateway, but the driver
+# writes the events straight into its events topic (the record its ingress wrote for a probe webhook,
+# replayed with a new ce_id each), so the gateway's core does only rules -> actions -> sink. ingress: the
+# same gateway without rules (202 only), for context. The gateway or the ceiling client gets core 0 alone;
+# the broker and the driver (sink + webhook sender or record producer) share the other core(s).
+# See bench/README.md.
 set -euo pipefail
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'EOF'
 Options:
   --quick                 1 round, 5 s warm-up, 5 s measured: checks that everything runs, no figures
-  --rounds N              run both phases N times, interleaved, and report medians (default 3)
+  --rounds N              run every phase N times, interleaved, and report medians (default 3)
   --warmup S              least warm-up seconds per phase (default 20); then 5 s more at a time while the
                           JIT compilers use more than 10% of the server's core
   --warmup-max S          longest warm-up (default 90)
   --duration S            measured seconds per phase (default 20)
   --connections N         webhooks in flight to the gateway, and the ceiling client's requests in flight (default 64)
-  --window N              events between "webhook sent" and "action at the sink" (default = connections: each
-                          connection sends its next webhook when the previous one's action has arrived)
+  --window N              events between "webhook sent" (acting: "record written") and "action at the sink"
+                          (default = connections: each connection sends its next webhook when the previous
+                          one's action has arrived; acting writes its next record when one's action arrived)
   --target-concurrency N  the sink target's concurrency (default: hookgate's default)
-  --only LIST             among ceiling,pipeline,ingress (default all three; the ceiling replays the call
-                          that a pipeline phase saves, so it needs one)
+  --only LIST             among ceiling,pipeline,acting,ingress (default all four; the ceiling replays the
+                          call that a pipeline or acting phase saves, so it needs one of them)
   --producer k=v          kafka.producer setting for the gateway (repeatable)
   --gateway-env N=V       environment variable for the gateway, e.g. HOOKGATE_RULES_ENGINE_MAX_IN_FLIGHT=512
-  --profile               run the last round's gateway with JFR on, keep the measured window and report where
+  --profile               run the last round's pipeline gateway with JFR on, keep the measured window and report where
                           its CPU goes (the recording costs CPU: take the figures from a run without it)
   --no-build              use the existing target/hookgate.jar and bench classes as they are
 Environment: BENCH_SERVER_CPUS (default 0), BENCH_LOAD_CPUS (default the other cores), BENCH_BROKER_CPUS
@@ -47,7 +51,7 @@ DURATION=20
 CONNECTIONS=64
 WINDOW=""
 TARGET_CONCURRENCY=""
-ONLY="ceiling,pipeline,ingress"
+ONLY="ceiling,pipeline,acting,ingress"
 PROFILE=0
 BUILD=1
 PRODUCER=()
@@ -74,7 +78,7 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 for s in ${ONLY//,/ }; do
-  case $s in ceiling | pipeline | ingress) ;; *) echo "unknown phase '$s' (ceiling, pipeline, ingress)" >&2; exit 2 ;; esac
+  case $s in ceiling | pipeline | acting | ingress) ;; *) echo "unknown phase '$s' (ceiling, pipeline, acting, ingress)" >&2; exit 2 ;; esac
 done
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 WINDOW=${WINDOW:-$CONNECTIONS}
@@ -260,12 +264,17 @@ await_driver() { # mode round
 }
 
 attempt_pipeline() { gateway_phase pipeline "$@"; }
+attempt_acting() { gateway_phase acting "$@"; }
 attempt_ingress() { gateway_phase ingress "$@"; }
 
-gateway_phase() { # pipeline|ingress round attempt
+# pipeline and acting run the same gateway with the same rule; they differ only in the driver, which in
+# acting writes the events into bench.<tag>.events itself (after its probe webhook went through the ingress).
+gateway_phase() { # pipeline|acting|ingress round attempt
   local id=$1 round=$2 tag ports ingress mgmt sink pidfile config rules=1
   tag="${id:0:1}$2a$3"
   [[ $id == ingress ]] && rules=0
+  local acting=()
+  [[ $id == acting ]] && acting=(--bootstrap "$BOOTSTRAP" --events-topic "bench.$tag.events")
   ports=$(java_ports 3)
   read -r ingress mgmt sink <<<"$ports"
   pidfile=$RUN/$id.$round.pid
@@ -277,7 +286,7 @@ gateway_phase() { # pipeline|ingress round attempt
   profiled "$id" "$round" && jvm+=(-XX:StartFlightRecording=name=actions,settings=profile,disk=true,maxage=10m)
   log "round $round/$ROUNDS, $id: gateway on core(s) $SERVER_CPUS (ingress $ingress)$( ((rules)) && echo ", sink on $sink")"
   driver "$id" "$round" "$sink" "$pidfile" --ingress-url "http://127.0.0.1:$ingress/webhooks/kili" \
-    --auth "$AUTH" --body "$BODY" --capture "$CAPTURE" --id-prefix "$tag"
+    --auth "$AUTH" --body "$BODY" --capture "$CAPTURE" --id-prefix "$tag" "${acting[@]}"
   (
     cd "$RUN"
     exec env HOOKGATE_CONFIG="$config" KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" KILI_WEBHOOK_SECRET="$AUTH" \
@@ -297,7 +306,7 @@ gateway_phase() { # pipeline|ingress round attempt
     # are actions given up.
     java -cp "$CP" io.hookgate.bench.TopicCounts "$BOOTSTRAP" "bench.$tag.events" "bench.$tag.actions" \
       "bench.$tag.actions.retry" "bench.$tag.actions.dlq" |
-      awk -v r="$round" -F'\t' '{ n[NR] = $2 } END { printf "%s\t%s\t%s\t%s\t%s\n", r, n[1], n[2], n[3], n[4] }' \
+      awk -v p="$id" -v r="$round" -F'\t' '{ n[NR] = $2 } END { printf "%s\t%s\t%s\t%s\t%s\t%s\n", p, r, n[1], n[2], n[3], n[4] }' \
         >>"$RUN/topics.tsv"
   fi
   ((ok))
@@ -330,19 +339,19 @@ phase() { # id round
   exit 1
 }
 
-if wants ceiling && ! wants pipeline && [[ ! -f $CAPTURE ]]; then
-  echo "the ceiling replays the gateway's forwarded call, which a pipeline phase saves: run both" >&2
+if wants ceiling && ! wants pipeline && ! wants acting; then
+  echo "the ceiling replays the gateway's forwarded call, which a pipeline or acting phase saves: run one" >&2
   exit 2
 fi
 UPTIME_START=$(uptime)
 log "load before the run: $UPTIME_START"
 : >"$RUN/results.tsv"
 for ((round = 1; round <= ROUNDS; round++)); do
-  # Each round starts one phase later (round 1 with the pipeline, which saves the call the ceiling
-  # replays), so a drift of the machine's load does not always hit the same phase.
-  phases=(pipeline ingress ceiling)
-  for ((i = 0; i < 3; i++)); do
-    id=${phases[$(((i + round - 1) % 3))]}
+  # Each round starts one phase later (round 1 with the pipeline or acting, which save the call the
+  # ceiling replays), so a drift of the machine's load does not always hit the same phase.
+  phases=(pipeline acting ingress ceiling)
+  for ((i = 0; i < ${#phases[@]}; i++)); do
+    id=${phases[$(((i + round - 1) % ${#phases[@]}))]}
     wants "$id" && phase "$id" "$round"
   done
 done
@@ -375,9 +384,13 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
   echo "- Load before the run: \`$UPTIME_START\`"
   echo "- Load after the run: \`$UPTIME_END\`"
   echo "- Server under test (the gateway, or the ceiling's WebClient) on core(s) $SERVER_CPUS with \`${SERVER_JVM[*]}\`;" \
-    "the driver (sink + webhook sender, one event loop) on core(s) $LOAD_CPUS; the broker (own JVM) on core(s) $BROKER_CPUS"
+    "the driver (sink + webhook sender, one event loop; in acting also its Kafka producer) on core(s) $LOAD_CPUS;" \
+    "the broker (own JVM) on core(s) $BROKER_CPUS"
   echo "- Load: $CONNECTIONS connections; pipeline window $WINDOW events between \"webhook sent\" and \"action at the sink\";" \
     "webhook: the ${BODY##*/} Kili onSubmit body, each with its own webhook-id"
+  echo "- Acting: the same gateway and rule as the pipeline; the driver writes the events into the events topic itself," \
+    "replaying the record the gateway's ingress wrote for the probe webhook with a new ce_id each (plain producer," \
+    "acks=all, idempotent, linger.ms 2, batch.size 128 KiB), at most $WINDOW between \"written\" and \"action at the sink\""
   echo "- Gateway: access log off; target concurrency ${TARGET_CONCURRENCY:-default}; producer overrides: ${PRODUCER[*]:-none};" \
     "environment: ${GATEWAY_ENV[*]:-none}"
   echo "- $ROUNDS round(s), phases interleaved; per phase a fresh server JVM and fresh topics, a warm-up (discarded) of" \
@@ -397,12 +410,14 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
   fi
   if [[ -s $RUN/topics.tsv ]]; then
     echo
-    echo "Records in each pipeline phase's topics (the whole phase, warm-up included): events written, actions" \
-      "written by the rules, actions postponed or retried (retry topic), actions given up (dead-letter topic)."
+    echo "Records in the topics of each phase with rules (the whole phase, warm-up and probes included): events" \
+      "written (by the ingress, or in acting by the driver), actions written by the rules, actions postponed or" \
+      "retried (retry topic), actions given up (dead-letter topic). Events and actions should be equal, the" \
+      "retry and dead-letter topics empty."
     echo
-    echo "| round | events | actions | retry topic | dead-letter topic |"
-    echo "|---:|---:|---:|---:|---:|"
-    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$RUN/topics.tsv"
+    echo "| phase | round | events | actions | retry topic | dead-letter topic |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$RUN/topics.tsv"
   fi
   if [[ -n $PROFILE_TEXT ]]; then
     echo

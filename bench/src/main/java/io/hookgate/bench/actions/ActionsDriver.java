@@ -34,6 +34,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code pipeline}: webhooks go to the gateway; each one's action reaches the sink as a signed
  *       forward whose {@code Idempotency-Key} is {@code <event id>:<rule>:0}, so the sink knows which
  *       webhook caused it. The first forward is saved (headers and body) for the ceiling phase.</li>
+ *   <li>{@code acting}: the pipeline's gateway and rule, but the events do not come as webhooks: the driver
+ *       writes them straight into the gateway's events topic as the records its ingress writes (one read
+ *       back from the topic after the probe webhook, replayed with a new {@code ce_id} each; see
+ *       {@link EventRecordReplayer}), so the gateway's core does only the acting half: rules, actions and
+ *       calls. Latency runs from the broker's acknowledgement of the record to the sink having the call.</li>
  *   <li>{@code ingress}: webhooks go to a gateway without rules; the 202 ends each one's trip (what the
  *       ingress alone does on the same core, for context).</li>
  *   <li>{@code ceiling}: only the sink; {@link CeilingClient} posts to it from the server's core. Each
@@ -44,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Sequence: sink up ({@code SINK READY}); wait for the server's pid file (written by run-actions.sh
  * once it started the gateway or the ceiling client); wait for the first call to reach the sink; warm up
  * (at least {@code --warmup} s, then 5 s more at a time while the server's JIT compilers use more than
- * {@code --jit-quiet}% of a core); measure {@code --duration} s; in the pipeline, stop sending and wait for
+ * {@code --jit-quiet}% of a core); measure {@code --duration} s; in the pipeline and acting, stop sending and wait for
  * what is on its way; append one line to {@code --out} and the server's CPU per thread to
  * {@code --threads-out}.
  */
@@ -57,7 +62,8 @@ public final class ActionsDriver {
   private final int connections;
   private Vertx vertx;
   private Context context;
-  private WebhookSender sender;
+  private EventSender sender;
+  private WebhookPoster poster;
   // Sink side, on the event loop.
   private final Samples ceilingLatency = new Samples();
   private long ceilingTotal;
@@ -70,8 +76,8 @@ public final class ActionsDriver {
     this.args = args;
     this.mode = required("mode");
     this.connections = Integer.parseInt(args.getOrDefault("connections", "64"));
-    if (!mode.equals("pipeline") && !mode.equals("ceiling") && !mode.equals("ingress")) {
-      throw new IllegalArgumentException("--mode pipeline|ingress|ceiling");
+    if (!List.of("pipeline", "acting", "ingress", "ceiling").contains(mode)) {
+      throw new IllegalArgumentException("--mode pipeline|acting|ingress|ceiling");
     }
   }
 
@@ -80,7 +86,14 @@ public final class ActionsDriver {
     for (int i = 0; i + 1 < argv.length; i += 2) {
       args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
     }
-    int status = new ActionsDriver(args).run();
+    int status;
+    try {
+      status = new ActionsDriver(args).run();
+    } catch (Exception e) {
+      // Vert.x's threads would keep the JVM alive, and run-actions.sh would wait for the driver forever.
+      e.printStackTrace();
+      status = 1;
+    }
     System.exit(status);
   }
 
@@ -100,13 +113,27 @@ public final class ActionsDriver {
 
     long serverPid = waitForPid(Path.of(required("server-pid-file")), Duration.ofSeconds(240));
     long brokerPid = Long.parseLong(required("broker-pid"));
+    EventRecordReplayer replayer = null;
     if (sends()) {
       if (!probe(Duration.ofSeconds(180))) {
         log("the gateway never delivered a probe webhook to the sink: " + onLoop(() -> sender.lastProblem));
         return 1;
       }
+      Submitter load = poster;
+      if (mode.equals("acting")) {
+        // The probe went through the ingress, so the topic holds at least one record the ingress wrote.
+        String topic = required("events-topic");
+        String bootstrap = required("bootstrap");
+        replayer = EventRecordReplayer.create(context, bootstrap, topic,
+            EventRecordReplayer.readOne(bootstrap, topic, Duration.ofSeconds(30)));
+        log("replaying the record of event " + replayer.templateId() + " from " + topic + " ("
+            + replayer.templateBytes() + " bytes of key, value and headers) with a new " + EventRecordReplayer.ID_HEADER
+            + " per event");
+        load = replayer;
+      }
+      Submitter via = load;
       onLoop(() -> {
-        sender.start();
+        sender.start(via);
         return null;
       });
     } else if (!waitFor(() -> onLoop(() -> ceilingTotal) > 0, Duration.ofSeconds(120))) {
@@ -169,6 +196,9 @@ public final class ActionsDriver {
         log(onLoop(() -> sender.outstanding()) + " event(s) still on their way after " + drain.toSeconds() + "s");
       }
       lost = onLoop(() -> sender.lost());
+      if (replayer != null) {
+        replayer.close();
+      }
     }
     long lostFinal = lost;
     PhaseResult result = onLoop(() -> result(seconds, lostFinal, pct(server1 - server0, wallTicks),
@@ -200,7 +230,7 @@ public final class ActionsDriver {
           0, 0, 0, 0, 0, 0, 0, serverCpu, brokerCpu, driverCpu, serverCoreBusy, loadCoreBusy, machineBusy, load1,
           warmed, connections, connections);
     }
-    WebhookSender w = sender;
+    EventSender w = sender;
     int windowArg = Integer.parseInt(args.getOrDefault("window", Integer.toString(connections)));
     if (mode.equals("ingress")) {
       Samples a = w.sentToAccepted;
@@ -210,8 +240,9 @@ public final class ActionsDriver {
           w.acceptedInWindow, w.rejected, w.errors, 0, 0, 0, 0, serverCpu, brokerCpu, driverCpu, serverCoreBusy,
           loadCoreBusy, machineBusy, load1, warmed, connections, connections);
     }
+    // pipeline and acting: accepted = the webhook's 202 (pipeline) or the broker's acknowledgement (acting).
     Samples s = w.acceptedToSink;
-    return new PhaseResult("pipeline", round, seconds, w.arrivalsInWindow, w.arrivalsInWindow / seconds,
+    return new PhaseResult(mode, round, seconds, w.arrivalsInWindow, w.arrivalsInWindow / seconds,
         s.percentileMicros(50), s.percentileMicros(90), s.percentileMicros(99), s.percentileMicros(99.9),
         s.maxMicros(), s.meanMicros(), w.sentToSink.percentileMicros(50), w.sentToSink.percentileMicros(99),
         w.sentToAccepted.percentileMicros(50), w.sentToAccepted.percentileMicros(99), w.acceptedInWindow,
@@ -237,15 +268,20 @@ public final class ActionsDriver {
         int w = Integer.parseInt(args.getOrDefault("window", Integer.toString(connections)));
         // The id prefix is unique per phase, and has no ':' (the action id is <event id>:<rule>:<index>).
         String prefix = args.getOrDefault("id-prefix", "bench") + "-" + Long.toString(System.nanoTime(), 36) + "-";
-        sender = new WebhookSender(vertx, client, ingress.getHost(), ingress.getPort(), ingress.getPath(), body,
-            required("auth"), prefix, connections, w, TimeUnit.SECONDS.toNanos(30), window, mode.equals("pipeline"));
+        poster = new WebhookPoster(client, ingress.getHost(), ingress.getPort(), ingress.getPath(), body,
+            required("auth"));
+        // Webhooks: one in flight per connection. Records (acting): no connections, only the window bounds
+        // the events between written and at the sink.
+        int inFlight = mode.equals("acting") ? w : connections;
+        sender = new EventSender(vertx, prefix, inFlight, w, TimeUnit.SECONDS.toNanos(30), window,
+            !mode.equals("ingress"));
       }
       return Sink.listen(vertx, Integer.parseInt(required("sink-port")), ActionsDriver.this::received,
           () -> sinkConnections++);
     }
   }
 
-  /** The pipeline and ingress phases send webhooks; the ceiling phase only receives. */
+  /** The pipeline, acting and ingress phases send events; the ceiling phase only receives. */
   private boolean sends() {
     return !mode.equals("ceiling");
   }
@@ -296,7 +332,7 @@ public final class ActionsDriver {
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       CompletableFuture<Boolean> done = new CompletableFuture<>();
-      context.runOnContext(v -> sender.probe().timeout(10, TimeUnit.SECONDS)
+      context.runOnContext(v -> sender.probe(poster).timeout(10, TimeUnit.SECONDS)
           .onComplete(ar -> done.complete(ar.succeeded())));
       if (done.join()) {
         return true;

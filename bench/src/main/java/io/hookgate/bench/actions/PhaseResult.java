@@ -7,20 +7,22 @@ import java.util.Locale;
  * {@link ActionsReport} summarizes. Latencies in microseconds; CPU in percent of one core; busy in percent
  * of the core (or of the machine: all cores).
  *
- * @param id {@code ceiling}, {@code pipeline} or {@code ingress}
- * @param rate calls the sink received per second over the window (pipeline: actions of this phase's
- *     webhooks, first arrival of each; ceiling: the client's requests); ingress: 202s per second
- * @param p50 pipeline: ingress 202 to the sink receiving the action; ceiling: request sent to the sink
- *     receiving it; ingress: webhook sent to its 202
- * @param sentP50 pipeline: webhook sent to the sink receiving its action
- * @param ackP50 pipeline: webhook sent to its 202
- * @param accepted pipeline: 202s in the window
+ * @param id {@code ceiling}, {@code pipeline}, {@code acting} or {@code ingress}
+ * @param rate calls the sink received per second over the window (pipeline, acting: actions of this phase's
+ *     events, first arrival of each; ceiling: the client's requests); ingress: 202s per second
+ * @param p50 pipeline: ingress 202 to the sink receiving the action; acting: the broker's acknowledgement of
+ *     the event's record to the sink receiving the action; ceiling: request sent to the sink receiving it;
+ *     ingress: webhook sent to its 202
+ * @param sentP50 pipeline: webhook sent to the sink receiving its action; acting: record sent to the same
+ * @param ackP50 pipeline: webhook sent to its 202; acting: record sent to its acknowledgement
+ * @param accepted pipeline: 202s in the window; acting: acknowledged records in the window
  * @param rejected non-202 answers (whole phase)
- * @param errors connection errors (whole phase)
- * @param late events whose action was not at the sink 30 s after the webhook was sent
+ * @param errors connection errors, or for acting failed sends to Kafka (whole phase)
+ * @param late events whose action was not at the sink 30 s after the event was sent
  * @param lost accepted events whose action never reached the sink, even after the drain
  * @param duplicates actions that reached the sink more than once
- * @param negative 202 to sink samples below zero: the action reached the sink before the sender read the 202
+ * @param negative accepted to sink samples below zero: the action reached the sink before the driver had the 202
+ *     (or the acknowledgement)
  */
 record PhaseResult(String id, int round, double seconds, long arrivals, double rate, double p50, double p90,
     double p99, double p999, double max, double mean, double sentP50, double sentP99, double ackP50, double ackP99,

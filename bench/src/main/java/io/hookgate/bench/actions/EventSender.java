@@ -3,28 +3,25 @@ package io.hookgate.bench.actions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Posts the same Kili webhook to the gateway over {@code connections} keep-alive connections, each with its
- * own {@code webhook-id} header (which hookgate takes as the event id, so every webhook is a distinct
- * event), and follows each event to the sink: {@link #arrived} is told when the action it caused reached
- * the sink. At most {@code window} events are between "sent" and "reached the sink": with window =
- * connections, each connection sends its next webhook once its previous one has gone all the way through
- * (a closed loop over the whole pipeline at fixed concurrency, so latency stays meaningful instead of
- * growing with a backlog in Kafka). Without {@code followToSink} (a gateway with no rules) the 202 ends an
- * event's trip and each connection sends its next webhook as soon as it has its answer. Confined to one
- * event loop.
+ * Submits events to the gateway, each with its own id, and follows each one to the sink: {@link #arrived}
+ * is told when the action it caused reached the sink. How an event enters the gateway is the
+ * {@link Submitter}'s business: a webhook posted to the ingress ({@link WebhookPoster}: pipeline, ingress),
+ * or the ingress's record written straight into the events topic ({@link EventRecordReplayer}: acting).
+ * At most {@code maxInFlight} submissions are unanswered, and at most {@code window} events are between
+ * "submitted" and "reached the sink": with window = in flight = connections, each connection sends its next
+ * webhook once its previous one has gone all the way through (a closed loop over the whole pipeline at
+ * fixed concurrency, so latency stays meaningful instead of growing with a backlog in Kafka). Without
+ * {@code followToSink} (a gateway with no rules) the acceptance ends an event's trip and the next event
+ * goes as soon as the previous one is accepted. Confined to one event loop.
  */
-final class WebhookSender {
-  /** One webhook on its way. Times from System.nanoTime(); 0 = not yet. */
+final class EventSender {
+  /** One event on its way. Times from System.nanoTime(); 0 = not yet. */
   private static final class Pending {
     final long sent;
     long accepted;
@@ -36,11 +33,8 @@ final class WebhookSender {
   }
 
   private final Vertx vertx;
-  private final HttpClient client;
-  private final RequestOptions request;
-  private final Buffer body;
   private final String idPrefix;
-  private final int connections;
+  private final int maxInFlight;
   private final int window;
   private final long eventTimeoutNanos;
   private final Window measured;
@@ -50,9 +44,10 @@ final class WebhookSender {
   private final Map<String, Pending> late = new HashMap<>();
   private final Map<String, Promise<Void>> probes = new HashMap<>();
 
+  private Submitter submitter;
   private boolean running;
   private long sequence;
-  private int httpInFlight;
+  private int inFlight;
   /** Sent and not yet at the sink (nor given up as late). */
   private int outstanding;
   private long timer = -1;
@@ -73,35 +68,29 @@ final class WebhookSender {
   long foreign;
   String lastProblem = "";
 
-  WebhookSender(Vertx vertx, HttpClient client, String host, int port, String path, Buffer body, String auth,
-      String idPrefix, int connections, int window, long eventTimeoutNanos, Window measured, boolean followToSink) {
+  /**
+   * @param idPrefix unique per phase, without ':' (the action id is {@code <event id>:<rule>:<index>})
+   */
+  EventSender(Vertx vertx, String idPrefix, int maxInFlight, int window, long eventTimeoutNanos, Window measured,
+      boolean followToSink) {
     this.vertx = vertx;
-    this.client = client;
-    this.request = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(path)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Authorization", auth);
-    this.body = body;
     this.idPrefix = idPrefix;
-    this.connections = connections;
-    this.window = Math.max(window, connections);
+    this.maxInFlight = maxInFlight;
+    this.window = Math.max(window, maxInFlight);
     this.eventTimeoutNanos = eventTimeoutNanos;
     this.measured = measured;
     this.followToSink = followToSink;
   }
 
   /**
-   * Sends one webhook and completes once the gateway accepted it (202) and its action reached the sink,
-   * or fails; the caller retries while the gateway starts.
+   * Submits one event through {@code via} and completes once the gateway accepted it and (with
+   * {@code followToSink}) its action reached the sink, or fails; the caller retries while the gateway starts.
    */
-  Future<Void> probe() {
+  Future<Void> probe(Submitter via) {
     String id = idPrefix + "probe" + (sequence++);
     Promise<Void> arrived = Promise.promise();
     probes.put(id, arrived);
-    return post(id).compose(status -> {
-      if (status != 202) {
-        probes.remove(id);
-        return Future.failedFuture("the gateway answered " + status);
-      }
+    return via.submit(id).compose(accepted -> {
       if (!followToSink) {
         probes.remove(id);
         return Future.succeededFuture();
@@ -109,11 +98,14 @@ final class WebhookSender {
       return arrived.future();
     }, error -> {
       probes.remove(id);
+      lastProblem = error instanceof Submitter.Refused ? error.getMessage() : String.valueOf(error);
       return Future.failedFuture(error);
     });
   }
 
-  void start() {
+  /** Starts the closed loop, every event submitted through {@code via}. */
+  void start(Submitter via) {
+    submitter = via;
     running = true;
     timer = vertx.setPeriodic(1000, t -> expireLate());
     pump();
@@ -183,7 +175,7 @@ final class WebhookSender {
   }
 
   private void pump() {
-    while (running && httpInFlight < connections && outstanding < window) {
+    while (running && inFlight < maxInFlight && outstanding < window) {
       send();
     }
   }
@@ -193,27 +185,28 @@ final class WebhookSender {
     Pending p = new Pending(System.nanoTime());
     pending.put(id, p);
     outstanding++;
-    httpInFlight++;
-    post(id).onComplete(ar -> {
-      httpInFlight--;
-      long now = System.nanoTime();
-      if (ar.succeeded() && ar.result() == 202) {
-        p.accepted = now;
-        if (measured.contains(now)) {
+    inFlight++;
+    submitter.submit(id).onComplete(ar -> {
+      inFlight--;
+      if (ar.succeeded()) {
+        long accepted = ar.result();
+        p.accepted = accepted;
+        if (measured.contains(accepted)) {
           acceptedInWindow++;
-          sentToAccepted.add(now - p.sent);
+          sentToAccepted.add(accepted - p.sent);
         }
         if (!followToSink) {
-          // Ingress only: no action follows, the 202 ends the event's trip.
+          // Ingress only: no action follows, the acceptance ends the event's trip.
           pending.remove(id);
           outstanding--;
         } else if (p.arrived != 0) {
           complete(id, p);
         }
       } else {
-        if (ar.succeeded()) {
+        long now = System.nanoTime();
+        if (ar.cause() instanceof Submitter.Refused refused) {
           rejected++;
-          lastProblem = "HTTP " + ar.result();
+          lastProblem = refused.getMessage();
           if (measured.contains(now)) {
             rejectedInWindow++;
           }
@@ -232,21 +225,13 @@ final class WebhookSender {
     });
   }
 
-  /** Both the 202 and the arrival are known. */
+  /** Both the acceptance and the arrival are known. */
   private void complete(String id, Pending p) {
     pending.remove(id);
     if (measured.contains(p.arrived)) {
       acceptedToSink.add(p.arrived - p.accepted);
       sentToSink.add(p.arrived - p.sent);
     }
-  }
-
-  /** The status of the answer; fails on a connection error. */
-  private Future<Integer> post(String id) {
-    RequestOptions options = new RequestOptions(request).putHeader("webhook-id", id);
-    return client.request(options)
-        .compose(req -> req.send(body))
-        .compose(resp -> resp.body().map(b -> resp.statusCode()));
   }
 
   /** An event not at the sink after the timeout frees its place in the window, so one loss cannot stall the run. */
