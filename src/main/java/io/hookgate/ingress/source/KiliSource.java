@@ -41,11 +41,7 @@ public final class KiliSource implements WebhookSource {
     Fields.requireRootObject(body);
     String eventType = Fields.requireText(body, "eventType");
     String projectId = Fields.requireText(body, "logPayload.projectId");
-    String type = switch (eventType) {
-      case "onSubmit" -> EventTypes.LABEL_SUBMITTED;
-      case "onReview" -> EventTypes.LABEL_REVIEWED;
-      default -> EventTypes.WEBHOOK_RECEIVED;
-    };
+    String type = neutralType(eventType);
     LabelingEvent.Builder event = LabelingEvent.builder("kili", sourceName, body)
         .platformEventType(eventType)
         .projectId(projectId);
@@ -141,7 +137,17 @@ public final class KiliSource implements WebhookSource {
     };
   }
 
-  private static String join(String a, String b) {
+  /** The neutral event type of a Kili webhook's {@code eventType}; the token reading uses it too. */
+  static String neutralType(String kiliEventType) {
+    return switch (kiliEventType) {
+      case "onSubmit" -> EventTypes.LABEL_SUBMITTED;
+      case "onReview" -> EventTypes.LABEL_REVIEWED;
+      default -> EventTypes.WEBHOOK_RECEIVED;
+    };
+  }
+
+  /** An author's display name from first and last name, either of which may be missing. */
+  static String join(String a, String b) {
     if (a == null && b == null) {
       return null;
     }

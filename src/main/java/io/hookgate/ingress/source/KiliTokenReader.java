@@ -81,11 +81,7 @@ final class KiliTokenReader {
       if (eventType == null || eventType.isEmpty() || projectId == null || projectId.isEmpty()) {
         throw Unusual.INSTANCE;
       }
-      String type = switch (eventType) {
-        case "onSubmit" -> EventTypes.LABEL_SUBMITTED;
-        case "onReview" -> EventTypes.LABEL_REVIEWED;
-        default -> EventTypes.WEBHOOK_RECEIVED;
-      };
+      String type = KiliSource.neutralType(eventType);
       LabelingEvent.Builder event = LabelingEvent.builder("kili", sourceName, original)
           .platformEventType(eventType)
           .projectId(projectId);
@@ -117,9 +113,7 @@ final class KiliTokenReader {
       String who = authorObjectId != null && !authorObjectId.isEmpty() ? authorObjectId
           : authorId != null && !authorId.isEmpty() ? authorId : null;
       if (who != null || email != null) {
-        String name = firstname == null && lastname == null ? null
-            : ((firstname == null ? "" : firstname) + " " + (lastname == null ? "" : lastname)).trim();
-        event.author(new Author(who, email, name));
+        event.author(new Author(who, email, KiliSource.join(firstname, lastname)));
       }
       event.annotations(annotations);
       if (counts != null) {
