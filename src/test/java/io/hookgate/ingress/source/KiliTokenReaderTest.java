@@ -94,6 +94,50 @@ class KiliTokenReaderTest {
     assertThat(answered).isGreaterThan(variants / 3).isLessThan(variants);
   }
 
+  /**
+   * Names are first matched against the order Kili writes them in; fields in any other order, and names
+   * written with escapes, which never match byte for byte, must be read the same.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"kili-onsubmit-one-box.json", "kili-onsubmit-three-boxes.json",
+      "kili-onsubmit-classification.json", "kili-onreview.json"})
+  void fieldsInAnotherOrderOrWithEscapedNamesAreReadAlike(String name) throws Exception {
+    ObjectNode root = fixture(name);
+    String reversed = reversed(root);
+    String escaped = MAPPER.writeValueAsString(root).replace("\"x\":", "\"\\u0078\":").replace("\"mid\":", "\"m\\u0069d\":")
+        .replace("\"normalizedVertices\":", "\"normalized\\u0056ertices\":").replace("\"eventType\":", "\"\\u0065ventType\":");
+    assertThat(escaped).contains("\\u0065ventType");
+    for (String json : List.of(reversed, escaped)) {
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      NormalizedEvent fromTokens = kili.normalizeUsual("kili", body, RawJson.node(body));
+      assertThat(fromTokens).as("read from the tokens: %s", json).isNotNull();
+      assertSame(fromTokens, kili.normalize("kili", MAPPER.readTree(body)));
+    }
+    // Not vacuous: the reversed fixture puts some field of an object Kili writes in order out of it.
+    assertThat(reversed).isNotEqualTo(MAPPER.writeValueAsString(root));
+  }
+
+  /** The tree as JSON text with every object's fields in reverse order. */
+  private static String reversed(JsonNode node) throws IOException {
+    if (node instanceof ObjectNode object) {
+      List<String> names = fieldNames(object);
+      java.util.Collections.reverse(names);
+      StringBuilder sb = new StringBuilder("{");
+      for (String n : names) {
+        sb.append(sb.length() > 1 ? "," : "").append(MAPPER.writeValueAsString(n)).append(':').append(reversed(object.get(n)));
+      }
+      return sb.append('}').toString();
+    }
+    if (node instanceof ArrayNode array) {
+      StringBuilder sb = new StringBuilder("[");
+      for (JsonNode element : array) {
+        sb.append(sb.length() > 1 ? "," : "").append(reversed(element));
+      }
+      return sb.append(']').toString();
+    }
+    return MAPPER.writeValueAsString(node);
+  }
+
   @Test
   void malformedBodiesAreLeftToTheTree() throws Exception {
     byte[] body = MAPPER.writeValueAsBytes(fixture("kili-onsubmit-three-boxes.json"));
