@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.cloudevents.CloudEvent;
 import io.hookgate.config.IngressConfig;
 import io.hookgate.event.CloudEventFactory;
 import io.hookgate.event.EventIds;
@@ -253,8 +252,7 @@ public final class IngressVerticle extends VerticleBase {
       }
     }
     String id = eventId(req, source, normalized, bytes);
-    CloudEvent event = cloudEvents.toCloudEvent(id, source.name(), normalized, trace(req), bytes);
-    ProducerRecord<String, byte[]> record = cloudEvents.toRecord(topic, event);
+    ProducerRecord<String, byte[]> record = cloudEvents.toRecord(topic, id, source.name(), normalized, trace(req), bytes);
     publish(req, source, id, normalized.type(), record);
   }
 
@@ -442,6 +440,9 @@ public final class IngressVerticle extends VerticleBase {
   }
 
   private static String jsonString(String s) {
+    if (!needsEscaping(s)) {
+      return '"' + s + '"'; // every id the gateway makes, and nearly every sender's
+    }
     StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
     for (char c : s.toCharArray()) {
       switch (c) {
@@ -457,5 +458,15 @@ public final class IngressVerticle extends VerticleBase {
       }
     }
     return sb.append('"').toString();
+  }
+
+  private static boolean needsEscaping(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\') {
+        return true;
+      }
+    }
+    return false;
   }
 }
