@@ -283,7 +283,9 @@ gateway_phase() { # pipeline|acting|ingress round attempt
   gateway_config "$config" "$tag" "$sink" "$rules"
   local jvm=("${SERVER_JVM[@]}")
   # Recording from the start, so that the JIT compiles with JFR on; the driver keeps only the measured window.
-  profiled "$id" "$round" && jvm+=(-XX:StartFlightRecording=name=actions,settings=profile,disk=true,maxage=10m)
+  # DebugNonSafepoints: samples charged to the code that ran, not to the nearest safepoint poll.
+  profiled "$id" "$round" && jvm+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+    -XX:StartFlightRecording=name=actions,settings=profile,disk=true,maxage=10m)
   log "round $round/$ROUNDS, $id: gateway on core(s) $SERVER_CPUS (ingress $ingress)$( ((rules)) && echo ", sink on $sink")"
   driver "$id" "$round" "$sink" "$pidfile" --ingress-url "http://127.0.0.1:$ingress/webhooks/kili" \
     --auth "$AUTH" --body "$BODY" --capture "$CAPTURE" --id-prefix "$tag" "${acting[@]}"

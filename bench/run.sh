@@ -2,11 +2,12 @@
 # hookgate benchmark: one command, one run, every scenario against the same broker. See bench/README.md.
 #
 #   bench/run.sh [--quick] [--rounds N] [--warmup S] [--warmup-max S] [--duration S] [--connections N]
-#                [--only A,B,Bv,C,Clog] [--producer key=value]... [--profile] [--no-build]
+#                [--only A,B,Bv,C,Clog,Cref] [--ref-jar JAR] [--producer key=value]... [--profile] [--no-build]
 #
 # Scenarios: A bare Vert.x (204), B Vert.x + plain Kafka producer (202 after acks=all), Bv (B') the same
 # with vertx-kafka-client's wrapper, C hookgate's Kili path with the access log off, Clog the same with it
-# on. The server under test gets core 0 alone; wrk and the broker share the other core(s).
+# on; Cref is C run from another build of hookgate (--ref-jar), to compare two builds in one run. The server
+# under test gets core 0 alone; wrk and the broker share the other core(s).
 set -euo pipefail
 
 usage() {
@@ -20,7 +21,10 @@ Options:
   --warmup-max S       longest warm-up (default 90)
   --duration S         measured seconds per scenario (default 20)
   --connections N      concurrent connections held by wrk (default 64)
-  --only LIST          comma-separated scenarios among A,B,Bv,C,Clog (default all)
+  --only LIST          comma-separated scenarios among A,B,Bv,C,Clog,Cref (default A,B,Bv,C,Clog, and Cref
+                       when --ref-jar is given)
+  --ref-jar JAR        scenario Cref: C with this hookgate jar (e.g. one built from an earlier commit), so that a
+                       change is measured against what it changes in the same run
   --producer k=v       extra producer property for B, B' and C alike (repeatable), e.g. linger.ms=5
   --profile            record JFR during each measured phase and report where the time goes
   --no-build           use the existing target/hookgate.jar and bench classes as they are
@@ -38,6 +42,8 @@ DURATION=20
 JIT_QUIET=10 # percent of one core: below this the JIT has compiled the hot path and the server is warm
 CONNECTIONS=64
 ONLY="A,B,Bv,C,Clog"
+ONLY_SET=0
+REF_JAR=""
 PROFILE=0
 BUILD=1
 PRODUCER=()
@@ -50,7 +56,8 @@ while [[ $# -gt 0 ]]; do
     --warmup-max) WARMUP_MAX=$2; shift ;;
     --duration) DURATION=$2; shift ;;
     --connections) CONNECTIONS=$2; shift ;;
-    --only) ONLY=$2; shift ;;
+    --only) ONLY=$2; ONLY_SET=1; shift ;;
+    --ref-jar) REF_JAR=$2; shift ;;
     --producer) PRODUCER+=("$2"); shift ;;
     --profile) PROFILE=1 ;;
     --no-build) BUILD=0 ;;
@@ -59,8 +66,14 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
+if [[ -n $REF_JAR ]]; then
+  [[ -f $REF_JAR ]] || { echo "--ref-jar: no such file: $REF_JAR" >&2; exit 2; }
+  REF_JAR=$(cd "$(dirname "$REF_JAR")" && pwd)/$(basename "$REF_JAR")
+  ((ONLY_SET)) || ONLY+=",Cref"
+fi
 for s in ${ONLY//,/ }; do
-  case $s in A | B | Bv | C | Clog) ;; *) echo "unknown scenario '$s' (A, B, Bv, C, Clog)" >&2; exit 2 ;; esac
+  case $s in A | B | Bv | C | Clog) ;; Cref) [[ -n $REF_JAR ]] || { echo "scenario Cref needs --ref-jar" >&2; exit 2; } ;;
+    *) echo "unknown scenario '$s' (A, B, Bv, C, Clog, Cref)" >&2; exit 2 ;; esac
 done
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 
@@ -228,7 +241,10 @@ attempt_scenario() { # attempt round id expected-status command...
   EXTRA_JVM=()
   if ((PROFILE)); then
     # shellcheck disable=SC2054 # the commas belong to the option
-    EXTRA_JVM=(-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="$RUN/$id.$round.jfr")
+    # DebugNonSafepoints: without it a sample in compiled code is charged to the nearest safepoint poll
+    # (loop back-edges, returns), which made short loops such as a symbol-table probe look like a tenth of C.
+    EXTRA_JVM=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+      -XX:StartFlightRecording=settings=profile,dumponexit=true,filename="$RUN/$id.$round.jfr")
   fi
   PORT=$port "$@" >"$log_file" 2>&1 &
   SERVER_PID=$!
@@ -299,13 +315,13 @@ attempt_scenario() { # attempt round id expected-status command...
 
 SERVER_PREFIX=(taskset -c "$SERVER_CPUS" java "${SERVER_JVM[@]}")
 KAFKA_ENV=(env HOOKGATE_CONFIG="$CONFIG" KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP")
-hookgate() { # access-log on|off; PORT and MGMT_PORT come from scenario()
+hookgate() { # access-log on|off [jar]; PORT and MGMT_PORT come from scenario()
   # Runs in scenario()'s background subshell: cd stays there, exec keeps $! the JVM's pid.
   cd "$RUN"
   exec env HOOKGATE_CONFIG="$CONFIG" KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" KILI_WEBHOOK_SECRET="$AUTH" \
     HOOKGATE_INGRESS_PORT="$PORT" HOOKGATE_MANAGEMENT_PORT="$MGMT_PORT" HOOKGATE_MANAGEMENT_HOST=127.0.0.1 \
     HOOKGATE_INGRESS_INSTANCES=1 HOOKGATE_INGRESS_ACCESS_LOG="$1" \
-    "${SERVER_PREFIX[@]}" "${EXTRA_JVM[@]}" -jar "$JAR"
+    "${SERVER_PREFIX[@]}" "${EXTRA_JVM[@]}" -jar "${2:-$JAR}"
 }
 bare() { exec "${SERVER_PREFIX[@]}" "${EXTRA_JVM[@]}" -cp "$CP" io.hookgate.bench.BareServer "$PORT"; }
 kafka_handler() {
@@ -325,10 +341,11 @@ run_one() { # round id
     Bv) scenario "$1" Bv 202 kafka_handler vertx-kafka-client bench.vertx ;;
     C) scenario "$1" C 202 hookgate false ;;
     Clog) scenario "$1" Clog 202 hookgate true ;;
+    Cref) scenario "$1" Cref 202 hookgate false "$REF_JAR" ;;
   esac
 }
 ORDER=()
-for id in A B Bv C Clog; do wants $id && ORDER+=("$id"); done
+for id in A B Bv C Clog Cref; do wants $id && ORDER+=("$id"); done
 # Each round starts one scenario later, so a slow drift of the machine's load does not always hit the same one.
 for ((round = 1; round <= ROUNDS; round++)); do
   for ((i = 0; i < ${#ORDER[@]}; i++)); do
@@ -364,13 +381,13 @@ CHECK=""
 TOPICS=()
 wants B && TOPICS+=(bench.plain)
 wants Bv && TOPICS+=(bench.vertx)
-{ wants C || wants Clog; } && TOPICS+=(hookgate.events)
+{ wants C || wants Clog || wants Cref; } && TOPICS+=(hookgate.events)
 if ((${#TOPICS[@]})); then
   while IFS=$'\t' read -r topic records; do
     case $topic in
       bench.plain) ids=(B) ;;
       bench.vertx) ids=(Bv) ;;
-      *) ids=(); wants C && ids+=(C); wants Clog && ids+=(Clog) ;;
+      *) ids=(); wants C && ids+=(C); wants Clog && ids+=(Clog); wants Cref && ids+=(Cref) ;;
     esac
     n=$(answered "${ids[@]}")
     slack=$((CONNECTIONS * $(wrk_runs "${ids[@]}")))
@@ -384,7 +401,7 @@ fi
 TABLE=$(java -cp "$CP" io.hookgate.bench.Report "$RUN/results.tsv")
 PROFILES=""
 if ((PROFILE)); then
-  for id in A B Bv C Clog; do
+  for id in A B Bv C Clog Cref; do
     # The last round's recording: the JIT has had the longest to settle by then, and one is enough to read.
     [[ -f $RUN/$id.$ROUNDS.jfr ]] || continue
     requests=$(awk -F'\t' -v id="$id" -v r="$ROUNDS" '$1 == id && $18 == r { print $2 }' "$RUN/results.tsv")
@@ -464,7 +481,7 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
   cat "$RUN/results.tsv"
   echo '```'
   for ((round = 1; round <= ROUNDS; round++)); do
-    for id in A B Bv C Clog; do
+    for id in A B Bv C Clog Cref; do
       [[ -f $RUN/$id.$round.wrk.txt ]] || continue
       echo
       echo "wrk, $id, round $round:"

@@ -35,6 +35,7 @@ public final class Report {
     SCENARIOS.put("Bv", "B': B with vertx-kafka-client's KafkaProducer wrapper");
     SCENARIOS.put("C", "C: hookgate Kili path (auth, normalize, CloudEvent, acks=all), access log off");
     SCENARIOS.put("Clog", "C+log: C with the access log on");
+    SCENARIOS.put("Cref", "Cref: C run from the reference jar (--ref-jar)");
   }
 
   record Row(String id, long requests, double seconds, double rps, double p50, double p90, double p99,
@@ -122,11 +123,14 @@ public final class Report {
     ratio(out, byId, "B/A", "B", "A");
     ratio(out, byId, "B'/B", "Bv", "B");
     ratio(out, byId, "C+log/C", "Clog", "C");
+    ratio(out, byId, "C/Cref", "C", "Cref");
+    ratio(out, byId, "Cref/B", "Cref", "B");
     out.append('\n');
     latencyRatio(out, byId, "C p50 / B p50", "C", "B", Row::p50);
     latencyRatio(out, byId, "C p99 / B p99", "C", "B", Row::p99);
     latencyRatio(out, byId, "B' p99 / B p99", "Bv", "B", Row::p99);
     latencyRatio(out, byId, "C+log p99 / C p99", "Clog", "C", Row::p99);
+    latencyRatio(out, byId, "C p99 / Cref p99", "C", "Cref", Row::p99);
     out.append('\n');
     List<Row> b = byId.get("B");
     List<Row> c = byId.get("C");
