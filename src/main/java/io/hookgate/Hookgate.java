@@ -83,7 +83,9 @@ public final class Hookgate {
   /** Starts everything; blocks the calling thread (never call it from an event loop). */
   public static Hookgate start(HookgateConfig config, Map<String, String> env) throws Exception {
     ObjectMapper mapper = new ObjectMapper();
-    Map<String, ConfiguredSource> sources = sources(config, env, mapper);
+    // Bodies are read with a nesting limit of their own, so that the events made of them stay readable.
+    ObjectMapper bodies = IngressVerticle.bodyMapper(mapper);
+    Map<String, ConfiguredSource> sources = sources(config, env, bodies);
     // Every rule expression compiles now or start-up stops, before anything is started.
     RuleSet rules = new RuleCompiler().compile(config.rules());
     if (!config.targets().isEmpty()) {
@@ -142,7 +144,7 @@ public final class Hookgate {
       }
       vertx.deployVerticle(() -> {
         IngressVerticle v = new IngressVerticle(config.ingress(), sources, publisher, cloudEvents,
-            config.kafka().topics().events().name(), metrics, mapper, clock);
+            config.kafka().topics().events().name(), metrics, bodies, clock);
         gateway.ingress.add(v);
         return v;
       }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);

@@ -1,12 +1,15 @@
 package io.hookgate.ingress;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.hookgate.config.IngressConfig;
 import io.hookgate.event.CloudEventFactory;
+import io.hookgate.event.CloudEventStrings;
 import io.hookgate.event.EventIds;
 import io.hookgate.event.EventPublisher;
 import io.hookgate.event.NormalizedEvent;
@@ -35,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +62,22 @@ public final class IngressVerticle extends VerticleBase {
   private final CloudEventFactory cloudEvents;
   private final String topic;
   private final GatewayMetrics metrics;
+  /**
+   * The deepest nesting of a webhook body. The event's {@code data} holds the body one level down, and a
+   * structured CloudEvent (forwards) another, and most JSON parsers stop at 1000 levels (Jackson by default,
+   * hookgate's rules included): a body accepted here must not make an event its readers cannot parse. No
+   * labeling platform sends more than a few dozen.
+   */
+  public static final int MAX_BODY_DEPTH = 512;
+
+  /** A copy of {@code base} for reading webhook bodies: refuses bodies nested deeper than {@link #MAX_BODY_DEPTH}. */
+  public static ObjectMapper bodyMapper(ObjectMapper base) {
+    ObjectMapper copy = base.copy();
+    copy.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+        .maxNestingDepth(MAX_BODY_DEPTH).build());
+    return copy;
+  }
+
   private final ObjectMapper mapper;
   private final Clock clock;
   /** Refuses trailing content after the JSON value, so the raw body can be embedded as data.original. */
@@ -252,8 +272,14 @@ public final class IngressVerticle extends VerticleBase {
       }
     }
     String id = eventId(req, source, normalized, bytes);
+    String badAttribute = badAttribute(id, normalized);
+    if (badAttribute != null) {
+      reject(req, source, Problem.of(400, "invalid_payload", "Bad Request", badAttribute
+          + "; CloudEvents attributes may not contain control characters, noncharacters or unpaired surrogates"));
+      return;
+    }
     ProducerRecord<String, byte[]> record = cloudEvents.toRecord(topic, id, source.name(), normalized, trace(req), bytes);
-    publish(req, source, id, normalized.type(), record);
+    publish(req, source, id, normalized.type(), record, bytes.length);
   }
 
   /** Parses the body into a tree and normalizes it; null when the request was refused with a 400. */
@@ -261,6 +287,11 @@ public final class IngressVerticle extends VerticleBase {
     JsonNode json;
     try {
       json = jsonReader.readTree(bytes);
+    } catch (StreamConstraintsException e) {
+      reject(req, source, Problem.of(400, "invalid_payload", "Bad Request", "the body is nested more than "
+          + MAX_BODY_DEPTH + " levels deep: the events made of it must stay readable by JSON parsers that stop at "
+          + "1000 levels, as Jackson does by default, and the event wraps the body in two more"));
+      return null;
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
@@ -275,13 +306,13 @@ public final class IngressVerticle extends VerticleBase {
       return source.webhookSource().normalize(source.name(), json);
     } catch (InvalidPayloadException e) {
       reject(req, source, Problem.of(400, "invalid_payload", "Bad Request",
-          e.getMessage() + " (a " + source.kind() + " webhook)").withField(e.field().isEmpty() ? null : e.field()));
+          e.getMessage() + " (" + article(source.kind()) + " " + source.kind() + " webhook)").withField(e.field().isEmpty() ? null : e.field()));
       return null;
     }
   }
 
   private void publish(HttpServerRequest req, ConfiguredSource source, String id, String type,
-      ProducerRecord<String, byte[]> record) {
+      ProducerRecord<String, byte[]> record, int bodyBytes) {
     long started = System.nanoTime();
     // No timer of our own: the producer fails a record it could not get acknowledged within
     // delivery.timeout.ms, which KafkaClientFactory sets to ingress.publishTimeout, and send() never blocks.
@@ -289,14 +320,25 @@ public final class IngressVerticle extends VerticleBase {
       if (ar.succeeded()) {
         metrics.publishLatency(source.name(), "ok", System.nanoTime() - started);
         respond(req, source, 202, "application/json", "{\"id\":" + jsonString(id) + "}", id, type, null);
+      } else if (ar.cause() instanceof RecordTooLargeException) {
+        // Permanent: the same body makes the same record, so a 503 would have the sender retry for ever.
+        metrics.publishLatency(source.name(), "too_large", System.nanoTime() - started);
+        reject(req, source, Problem.of(413, "body_too_large", "Content Too Large", "the event made of this "
+            + bodyBytes + "-byte body (" + record.value().length + " bytes of data: the body and what hookgate"
+            + " reads from it) is larger than Kafka accepts in one record; send a smaller body"));
       } else {
         Throwable err = ar.cause();
+        long elapsed = System.nanoTime() - started;
         boolean timedOut = err instanceof org.apache.kafka.common.errors.TimeoutException;
         metrics.kafkaError(err.getClass().getSimpleName());
-        metrics.publishLatency(source.name(), timedOut ? "timeout" : "error", System.nanoTime() - started);
+        metrics.publishLatency(source.name(), timedOut ? "timeout" : "error", elapsed);
         LOG.warn("Kafka write failed for event {} from source {}: {}", id, source.name(), err.toString());
-        unavailable(req, source, timedOut
+        // A TimeoutException at once is the producer's "no metadata" (send never waits): the broker is not
+        // reachable, which is not the same as a write left unacknowledged for the whole publish timeout.
+        boolean waited = elapsed >= config.publishTimeout().toNanos() / 2;
+        unavailable(req, source, timedOut && waited
             ? "Kafka did not acknowledge the event within " + config.publishTimeout().toMillis() + "ms; retry later"
+            : timedOut ? "Kafka is not reachable (the topic's partitions are unknown); retry later"
             : "the event could not be stored in Kafka; retry later");
       }
     });
@@ -306,6 +348,28 @@ public final class IngressVerticle extends VerticleBase {
   private static TraceContext trace(HttpServerRequest req) {
     return TraceContext.fromHeaders(req.headers().getAll(TraceContext.TRACEPARENT),
         req.headers().getAll(TraceContext.TRACESTATE));
+  }
+
+  private static String article(String word) {
+    return !word.isEmpty() && "aeiou".indexOf(Character.toLowerCase(word.charAt(0))) >= 0 ? "an" : "a";
+  }
+
+  /** Why the event's id, subject, project or type is not a CloudEvents String; null when they all are. */
+  private static String badAttribute(String id, NormalizedEvent normalized) {
+    String why = CloudEventStrings.invalid(id);
+    if (why != null) {
+      return "the event id (the webhook-id or X-GitHub-Delivery header, or the payload's delivery id) contains " + why;
+    }
+    if (normalized.subject() != null && (why = CloudEventStrings.invalid(normalized.subject())) != null) {
+      return "the event subject (the item, task or issue id in the payload) contains " + why;
+    }
+    if (normalized.partitionKey() != null && (why = CloudEventStrings.invalid(normalized.partitionKey())) != null) {
+      return "the project id in the payload contains " + why;
+    }
+    if ((why = CloudEventStrings.invalid(normalized.type())) != null) {
+      return "the event type taken from the payload contains " + why;
+    }
+    return null;
   }
 
   /** The sender's delivery id where it has one, so a re-sent webhook keeps its id; else a hash of the body. */

@@ -137,6 +137,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("broker.heartbeat.interval.ms", "500");
     p.put("broker.session.timeout.ms", "2000");
     p.put("num.partitions", "3");
+    p.put("message.max.bytes", String.valueOf(KafkaClientFactory.MAX_RECORD_BYTES));
     p.put("auto.create.topics.enable", "true");
     p.putAll(overrides);
     return p;

@@ -24,6 +24,15 @@ public final class KafkaClientFactory {
     this.settings = settings;
   }
 
+  /**
+   * The largest record hookgate writes (producers' {@code max.request.size}, and {@code max.message.bytes} of
+   * the topics it creates and of its embedded broker). Kafka's 1 MiB default is too small: an event's
+   * {@code data} carries the body and what hookgate reads from it, up to about twice the body for a label of
+   * thousands of boxes, so a body within the default 1 MiB limit could make a record Kafka refuses. Operators
+   * may change it with {@code kafka.producer.max.request.size} and their topics' settings.
+   */
+  public static final int MAX_RECORD_BYTES = 4 * 1024 * 1024;
+
   public String bootstrapServers() {
     return bootstrapServers;
   }
@@ -49,6 +58,7 @@ public final class KafkaClientFactory {
   public Map<String, Object> eventProducer(String clientId, Duration publishTimeout) {
     Map<String, Object> p = common(clientId);
     long timeout = Math.max(1000, publishTimeout.toMillis());
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, timeout - 100));

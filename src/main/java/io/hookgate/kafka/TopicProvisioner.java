@@ -36,6 +36,7 @@ public final class TopicProvisioner {
       NewTopic topic = new NewTopic(spec.name(), Optional.of(spec.partitions()),
           rf > 0 ? Optional.of(rf) : Optional.empty());
       Map<String, String> configs = new HashMap<>();
+      configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(KafkaClientFactory.MAX_RECORD_BYTES));
       if (spec.retention() != null) {
         configs.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(spec.retention().toMillis()));
       }

@@ -39,6 +39,7 @@ public final class RulesKafkaClients {
   public static Map<String, Object> actionsProducer(KafkaClientFactory clients, String clientId) {
     Map<String, Object> p = clients.common(clientId);
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaClientFactory.MAX_RECORD_BYTES);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
