@@ -73,17 +73,28 @@ final class ActionCaller {
     this.clock = clock;
   }
 
-  /** The request as first sent; redirects derive the next hop from it. */
-  record Request(String kind, HttpMethod method, URI uri, MultiMap headers, Buffer body) {
+  /**
+   * The request as first sent; redirects derive the next hop from it.
+   *
+   * @param signing for a forward, what {@link #call} signs when it sends the request; null otherwise
+   */
+  record Request(String kind, HttpMethod method, URI uri, MultiMap headers, Buffer body, Signing signing) {
   }
 
-  /** Calls the target; never fails: every problem becomes a {@link CallResult}. */
-  Future<CallResult> call(Target target, WebClient client, ActionRecord action) {
-    Request request;
-    try {
-      request = prepare(target, action);
-    } catch (IllegalArgumentException e) {
-      return Future.succeededFuture(CallResult.refused(e.getMessage()));
+  /** A forward's Standard Webhooks signature, made when the request is sent so that its timestamp is then. */
+  record Signing(StandardWebhooksSigner.Keyed signer, String id, byte[] body) {
+  }
+
+  /**
+   * Sends a request built by {@link #prepare}; never fails: every problem becomes a {@link CallResult}.
+   * Network errors and timeouts are retryable; a request the HTTP client refuses to build is refused.
+   */
+  Future<CallResult> call(Target target, WebClient client, Request request) {
+    if (request.signing() != null) {
+      Signing signing = request.signing();
+      long timestamp = clock.instant().getEpochSecond();
+      request.headers().set("webhook-timestamp", Long.toString(timestamp));
+      request.headers().set("webhook-signature", signing.signer().sign(signing.id(), timestamp, signing.body()));
     }
     // A bug or an unforeseen input must not leave the action hanging: it becomes a retryable failure.
     return hop(target, client, request, 0)
@@ -91,11 +102,12 @@ final class ActionCaller {
   }
 
   /**
-   * Builds the request of an action. Throws IllegalArgumentException when the action cannot make a valid
-   * request: an unknown kind, a path that leaves the target, a header name or value HTTP cannot carry (from
-   * the action id, the action's headers or the target's credential)... Nothing has been sent then, and every
-   * retry would build the same request, so the action is refused. The message says what is wrong and never
-   * contains a header value: the target's credential is one of them.
+   * Builds the request of an action, all but a forward's signature. Throws IllegalArgumentException when
+   * the action cannot make a valid request: an unknown kind, a path that leaves the target, a header name
+   * or value HTTP cannot carry (from the action id, the action's headers or the target's credential)...
+   * Nothing has been sent then, and every retry would build the same request, so the caller refuses the
+   * action at once. The message says what is wrong and never contains a header value: the target's
+   * credential is one of them.
    */
   Request prepare(Target target, ActionRecord action) {
     String kind = action.kind() == null ? "http" : action.kind().toLowerCase(Locale.ROOT);
@@ -123,6 +135,7 @@ final class ActionCaller {
           + "\": not an HTTP token");
     }
     HttpMethod method = action.method() == null ? HttpMethod.POST : HttpMethod.valueOf(action.method().toUpperCase(Locale.ROOT));
+    Signing signing = null;
     Buffer body;
     switch (kind) {
       case "http" -> {
@@ -160,12 +173,10 @@ final class ActionCaller {
         method = HttpMethod.POST;
         byte[] bytes = bytes(action.body());
         body = Buffer.buffer(bytes);
-        long timestamp = clock.instant().getEpochSecond();
         headers.set("Content-Type", "application/cloudevents+json; charset=utf-8");
         headers.set("webhook-id", action.id());
-        headers.set("webhook-timestamp", Long.toString(timestamp));
-        headers.set("webhook-signature", signers.computeIfAbsent(target.name(),
-            name -> new StandardWebhooksSigner.Keyed(key)).sign(action.id(), timestamp, bytes));
+        signing = new Signing(signers.computeIfAbsent(target.name(), name -> new StandardWebhooksSigner.Keyed(key)),
+            action.id(), bytes);
       }
       default -> throw new IllegalArgumentException("unknown action kind '" + action.kind()
           + "' (http, graphql, slack or forward)");
@@ -190,7 +201,7 @@ final class ActionCaller {
       }
       headers.set(authHeader, value);
     }
-    return new Request(kind, method, uri, headers, body);
+    return new Request(kind, method, uri, headers, body, signing);
   }
 
   /** Throws when {@code value} cannot be the value of the header {@code name}; {@code from} says where it came from. */
@@ -320,7 +331,7 @@ final class ActionCaller {
       body = null;
       headers.remove("Content-Type");
     }
-    Request nextRequest = new Request(request.kind(), method, next, headers, body);
+    Request nextRequest = new Request(request.kind(), method, next, headers, body, null);
     return hop(target, client, nextRequest, redirects + 1).map(result -> result.verdict() == CallResult.Verdict.REFUSED
         ? CallResult.refused("redirect (HTTP " + response.statusCode() + ") refused: " + result.message())
         : result);
