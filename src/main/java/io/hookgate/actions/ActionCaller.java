@@ -2,6 +2,7 @@ package io.hookgate.actions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.config.Secret;
 import io.hookgate.event.RawJson;
 import io.hookgate.event.TraceContext;
 import io.vertx.core.Future;
@@ -72,35 +73,69 @@ final class ActionCaller {
     this.clock = clock;
   }
 
-  /** The request as first sent; redirects derive the next hop from it. */
-  record Request(String kind, HttpMethod method, URI uri, MultiMap headers, Buffer body) {
+  /**
+   * The request as first sent; redirects derive the next hop from it.
+   *
+   * @param signing for a forward, what {@link #call} signs when it sends the request; null otherwise
+   */
+  record Request(String kind, HttpMethod method, URI uri, MultiMap headers, Buffer body, Signing signing) {
   }
 
-  /** Calls the target; never fails: every problem becomes a {@link CallResult}. */
-  Future<CallResult> call(Target target, WebClient client, ActionRecord action) {
-    Request request;
-    try {
-      request = prepare(target, action);
-    } catch (IllegalArgumentException e) {
-      return Future.succeededFuture(CallResult.refused(e.getMessage()));
+  /** A forward's Standard Webhooks signature, made when the request is sent so that its timestamp is then. */
+  record Signing(StandardWebhooksSigner.Keyed signer, String id, byte[] body) {
+  }
+
+  /**
+   * Sends a request built by {@link #prepare}; never fails: every problem becomes a {@link CallResult}.
+   * Network errors and timeouts are retryable; a request the HTTP client refuses to build is refused.
+   */
+  Future<CallResult> call(Target target, WebClient client, Request request) {
+    if (request.signing() != null) {
+      Signing signing = request.signing();
+      long timestamp = clock.instant().getEpochSecond();
+      request.headers().set("webhook-timestamp", Long.toString(timestamp));
+      request.headers().set("webhook-signature", signing.signer().sign(signing.id(), timestamp, signing.body()));
     }
     // A bug or an unforeseen input must not leave the action hanging: it becomes a retryable failure.
     return hop(target, client, request, 0)
         .otherwise(error -> CallResult.networkError("unexpected error: " + describe(error, target)));
   }
 
+  /**
+   * Builds the request of an action, all but a forward's signature. Throws IllegalArgumentException when
+   * the action cannot make a valid request: an unknown kind, a path that leaves the target, a header name
+   * or value HTTP cannot carry (from the action id, the action's headers or the target's credential)...
+   * Nothing has been sent then, and every retry would build the same request, so the caller refuses the
+   * action at once. The message says what is wrong and never contains a header value: the target's
+   * credential is one of them.
+   */
   Request prepare(Target target, ActionRecord action) {
     String kind = action.kind() == null ? "http" : action.kind().toLowerCase(Locale.ROOT);
+    // The id becomes Idempotency-Key (and a forward's webhook-id). It comes from the event id, which a sender
+    // may choose (webhook-id, a generic source's deliveryId): a line break in it must not reach the wire.
+    checkValue("Idempotency-Key", "the action id", action.id());
     URI uri = resolve(target, action.path());
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     String authHeader = target.config().auth() == null ? null : target.config().auth().header();
     for (Map.Entry<String, String> h : action.headers().entrySet()) {
       String name = h.getKey().toLowerCase(Locale.ROOT);
       if (!RESERVED.contains(name) && (authHeader == null || !name.equalsIgnoreCase(authHeader)) && h.getValue() != null) {
+        if (!HttpSyntax.isToken(h.getKey())) {
+          throw new IllegalArgumentException("invalid header name \"" + HttpSyntax.shown(h.getKey())
+              + "\" in the action's headers: not an HTTP token");
+        }
+        // Rules fill these from event data (X-Label: "{{ event.data.labelId }}").
+        checkValue(h.getKey(), "from the action's headers", h.getValue());
         headers.set(h.getKey(), h.getValue());
       }
     }
+    if (action.method() != null && !HttpSyntax.isToken(action.method())) {
+      // The client would send some of these (a trailing line break) as they are, on the request line.
+      throw new IllegalArgumentException("invalid HTTP method \"" + HttpSyntax.shown(action.method())
+          + "\": not an HTTP token");
+    }
     HttpMethod method = action.method() == null ? HttpMethod.POST : HttpMethod.valueOf(action.method().toUpperCase(Locale.ROOT));
+    Signing signing = null;
     Buffer body;
     switch (kind) {
       case "http" -> {
@@ -138,12 +173,10 @@ final class ActionCaller {
         method = HttpMethod.POST;
         byte[] bytes = bytes(action.body());
         body = Buffer.buffer(bytes);
-        long timestamp = clock.instant().getEpochSecond();
         headers.set("Content-Type", "application/cloudevents+json; charset=utf-8");
         headers.set("webhook-id", action.id());
-        headers.set("webhook-timestamp", Long.toString(timestamp));
-        headers.set("webhook-signature", signers.computeIfAbsent(target.name(),
-            name -> new StandardWebhooksSigner.Keyed(key)).sign(action.id(), timestamp, bytes));
+        signing = new Signing(signers.computeIfAbsent(target.name(), name -> new StandardWebhooksSigner.Keyed(key)),
+            action.id(), bytes);
       }
       default -> throw new IllegalArgumentException("unknown action kind '" + action.kind()
           + "' (http, graphql, slack or forward)");
@@ -157,8 +190,26 @@ final class ActionCaller {
         headers.set(TraceContext.TRACESTATE, trace.tracestate());
       }
     }
-    target.authValue().ifPresent(secret -> headers.set(authHeader, secret.reveal()));
-    return new Request(kind, method, uri, headers, body);
+    if (target.authValue().isPresent()) {
+      Secret secret = target.authValue().get();
+      String value = secret.reveal();
+      String problem = HttpSyntax.valueProblem(value);
+      if (problem != null) {
+        // Named by where it comes from only (env:..., file:...), never shown.
+        throw new IllegalArgumentException("invalid header value for " + authHeader + " (the credential of target "
+            + target.name() + ", from " + secret.origin() + "): " + problem);
+      }
+      headers.set(authHeader, value);
+    }
+    return new Request(kind, method, uri, headers, body, signing);
+  }
+
+  /** Throws when {@code value} cannot be the value of the header {@code name}; {@code from} says where it came from. */
+  private static void checkValue(String name, String from, String value) {
+    String problem = HttpSyntax.valueProblem(value);
+    if (problem != null) {
+      throw new IllegalArgumentException("invalid header value for " + name + " (" + from + "): " + problem);
+    }
   }
 
   private Buffer json(JsonNode node) {
@@ -216,22 +267,31 @@ final class ActionCaller {
     return guard.resolve(uri.getHost(), target.allowance())
         .compose(address -> {
           CappedBody capture = new CappedBody(MAX_BODY);
-          HttpRequest<Void> http = client
-              .requestAbs(request.method(), SocketAddress.inetSocketAddress(new InetSocketAddress(address, port(uri))),
-                  uri.toASCIIString())
-              .followRedirects(false)
-              .timeout(target.config().timeout().toMillis())
-              // No timer on the wait for a pooled connection: in Vert.x 5.1.0 that timer is not cancelled when
-              // the pool hands the request a connection, and when it fires 'timeout' later it fails a completed
-              // promise (IllegalStateException "Promise already completed", logged with its stack trace by the
-              // event loop; eclipse-vertx/vert.x#6169, fixed in 5.1.3). bench/run-actions.sh measured hundreds
-              // of such errors a second (a log of 188 MB in two minutes). The wait stays bounded: the
-              // CallLimiter never runs more calls than the pool has connections, and the TCP connect has the
-              // client's own connect timeout.
-              .connectTimeout(0)
-              .as(BodyCodec.pipe(capture));
-          http.putHeaders(request.headers());
-          Future<HttpResponse<Void>> sent = request.body() == null ? http.send() : http.sendBuffer(request.body());
+          Future<HttpResponse<Void>> sent;
+          try {
+            HttpRequest<Void> http = client
+                .requestAbs(request.method(),
+                    SocketAddress.inetSocketAddress(new InetSocketAddress(address, port(uri))), uri.toASCIIString())
+                .followRedirects(false)
+                .timeout(target.config().timeout().toMillis())
+                // No timer on the wait for a pooled connection: in Vert.x 5.1.0 that timer is not cancelled when
+                // the pool hands the request a connection, and when it fires 'timeout' later it fails a completed
+                // promise (IllegalStateException "Promise already completed", logged with its stack trace by the
+                // event loop; eclipse-vertx/vert.x#6169, fixed in 5.1.3). bench/run-actions.sh measured hundreds
+                // of such errors a second (a log of 188 MB in two minutes). The wait stays bounded: the
+                // CallLimiter never runs more calls than the pool has connections, and the TCP connect has the
+                // client's own connect timeout.
+                .connectTimeout(0)
+                .as(BodyCodec.pipe(capture));
+            http.putHeaders(request.headers());
+            sent = request.body() == null ? http.send() : http.sendBuffer(request.body());
+          } catch (IllegalArgumentException e) {
+            // The client refused to build the request (a header, the method, the URL): something prepare() does
+            // not check, or a redirect's Location. Nothing went on the wire, and a retry would build the same
+            // request. The client's message may quote the offending value: redacted, and kept on one line.
+            return Future.succeededFuture(CallResult.refused("could not build the request: "
+                + HttpSyntax.shown(target.redact(String.valueOf(e.getMessage())), 300)));
+          }
           return sent.compose(response -> {
             if (REDIRECTS.contains(response.statusCode()) && response.getHeader("Location") != null) {
               return redirect(target, client, request, response, redirects);
@@ -271,7 +331,7 @@ final class ActionCaller {
       body = null;
       headers.remove("Content-Type");
     }
-    Request nextRequest = new Request(request.kind(), method, next, headers, body);
+    Request nextRequest = new Request(request.kind(), method, next, headers, body, null);
     return hop(target, client, nextRequest, redirects + 1).map(result -> result.verdict() == CallResult.Verdict.REFUSED
         ? CallResult.refused("redirect (HTTP " + response.statusCode() + ") refused: " + result.message())
         : result);

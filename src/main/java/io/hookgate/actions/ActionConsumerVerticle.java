@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Executes the actions topic. For each action, in this order: a readable record for a configured target
- * (else dead letter), due (else back to the retry topic), not older than the target's {@code maxAge} (else
- * dead letter), the breaker lets it through (else postponed to when it may), a concurrency and rate slot
+ * (else dead letter), due (else back to the retry topic), a valid request can be built from it (else dead
+ * letter {@code refused}), not older than the target's {@code maxAge} (else dead letter), the breaker lets
+ * it through (else postponed to when it may), a concurrency and rate slot
  * (waiting without blocking; postponed when the target's queue is full), the call, and then its outcome
  * written durably: the {@code then} actions on success, a retry record with its due time on a retryable
  * failure, a dead-letter record when permanent or exhausted, and always the delivery log. Only then is the
@@ -181,6 +182,15 @@ public final class ActionConsumerVerticle extends VerticleBase {
     if (action.notBefore() != null && action.notBefore().isAfter(now.plus(EARLY_TOLERANCE))) {
       return defer(target, action, action.notBefore(), "not-due");
     }
+    ActionCaller.Request request;
+    try {
+      request = caller.prepare(target, action);
+    } catch (IllegalArgumentException e) {
+      // The action cannot make a valid request (a line break in its id, an unknown kind...): nothing is sent,
+      // and every retry would build the same request, so it is refused at once. Before the breaker, which
+      // measures the target (that never sees this action), and which must neither count it nor hold it back.
+      return giveUp(target, action, "refused", null, e.getMessage(), null);
+    }
     RetryPolicy policy = policies.get(target.name());
     if (policy.expired(action.createdAt(), now)) {
       return giveUp(target, action, "expired", null, "gave up: the action is older than retry.maxAge ("
@@ -203,7 +213,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
       long started = System.nanoTime();
       Future<CallResult> call;
       try {
-        call = caller.call(target, clients.get(target.name()), action);
+        call = caller.call(target, clients.get(target.name()), request);
       } catch (RuntimeException e) {
         call = Future.succeededFuture(CallResult.refused("could not build the request: " + e.getMessage()));
       }
