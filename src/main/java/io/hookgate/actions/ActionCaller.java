@@ -174,14 +174,15 @@ final class ActionCaller {
         byte[] bytes = bytes(action.body());
         body = Buffer.buffer(bytes);
         headers.set("Content-Type", "application/cloudevents+json; charset=utf-8");
-        headers.set("webhook-id", action.id());
+        // Signed as sent: the receiver verifies over the webhook-id header it got.
+        headers.set("webhook-id", HttpSyntax.headerId(action.id()));
         signing = new Signing(signers.computeIfAbsent(target.name(), name -> new StandardWebhooksSigner.Keyed(key)),
-            action.id(), bytes);
+            HttpSyntax.headerId(action.id()), bytes);
       }
       default -> throw new IllegalArgumentException("unknown action kind '" + action.kind()
           + "' (http, graphql, slack or forward)");
     }
-    headers.set("Idempotency-Key", action.id());
+    headers.set("Idempotency-Key", HttpSyntax.headerId(action.id()));
     // Checked again: the record may come from another writer of the topic, or a replay.
     TraceContext trace = action.trace() == null ? null : action.trace().validated();
     if (trace != null) {

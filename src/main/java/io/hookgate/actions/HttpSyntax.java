@@ -78,4 +78,33 @@ final class HttpSyntax {
     }
     return end < text.length() ? out.append('…').toString() : out.toString();
   }
+
+  /**
+   * The action id as a header value (Idempotency-Key, a forward's webhook-id): unchanged when it is
+   * printable ASCII without '%', as every id hookgate makes is; otherwise '%' and every character outside
+   * printable ASCII are percent-encoded (UTF-8). An HTTP/1.1 client writes header values as Latin-1, so
+   * "a\u2713" and "a\u2717" both went out as "a?", and a receiver deduplicating on the key would have dropped
+   * the second. Encoding '%' too keeps distinct ids distinct.
+   */
+  static String headerId(String id) {
+    int i = 0;
+    while (i < id.length() && id.charAt(i) >= 0x20 && id.charAt(i) < 0x7F && id.charAt(i) != '%') {
+      i++;
+    }
+    if (i == id.length()) {
+      return id;
+    }
+    StringBuilder out = new StringBuilder(id.length() + 16).append(id, 0, i);
+    byte[] rest = id.substring(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (byte b : rest) {
+      int c = b & 0xFF;
+      if (c >= 0x20 && c < 0x7F && c != '%') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+      }
+    }
+    return out.toString();
+  }
 }

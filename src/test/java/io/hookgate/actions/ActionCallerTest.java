@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -106,5 +107,32 @@ class ActionCallerTest {
     assertThat(HttpSyntax.isToken("X-Label")).isTrue();
     assertThat(HttpSyntax.isToken("X Label")).isFalse();
     assertThat(HttpSyntax.isToken("")).isFalse();
+  }
+
+  /**
+   * An HTTP/1.1 client writes header values as Latin-1: ids beyond it went out as "a?", and two events became one
+   * key. They are percent-encoded, '%' included, so distinct ids stay distinct; what hookgate makes is unchanged.
+   */
+  @Test
+  void idsBeyondAsciiBecomeDistinctAsciiKeys() throws Exception {
+    Target target = target(server.baseUrl());
+    List<String> ids = List.of("a\u2713:r:0", "a\u2717:r:0", "a%E2%9C%93:r:0", "caf\u00e9:r:0", "\ud83d\ude00:r:0");
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (String id : ids) {
+      String key = caller.prepare(target, ActionsGateway.action(id, "t", "http", "/x", ActionsGateway.json("{}")))
+          .headers().get("Idempotency-Key");
+      assertThat(key).as(id).matches("[\\x20-\\x7e]+");
+      keys.add(key);
+    }
+    assertThat(keys).hasSize(ids.size());
+    assertThat(HttpSyntax.headerId("5f3bb6e8f1b419736dc86cd6b9b3143c:kili-qa:0")).isEqualTo("5f3bb6e8f1b419736dc86cd6b9b3143c:kili-qa:0");
+    assertThat(HttpSyntax.headerId("a\u2713")).isEqualTo("a%E2%9C%93");
+
+    // And on the wire: the server receives the encoded key, not "a?".
+    var request = caller.prepare(target, ActionsGateway.action("a\u2713:r:1", "t", "http", "/idkey", ActionsGateway.json("{}")));
+    CallResult result = caller.call(target, client, request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(result.statusCode()).isEqualTo(200);
+    assertThat(server.await("/idkey", 1, java.time.Duration.ofSeconds(5)).get(0).header("Idempotency-Key"))
+        .isEqualTo("a%E2%9C%93:r:1");
   }
 }
