@@ -66,6 +66,19 @@ class TextLogFormatTest {
   }
 
   @Test
+  void aMessageWithAnIdHoldingALineBreakStaysOnOneLine() {
+    // As RulesConsumer logs it; a generic source's mapping.deliveryId puts any string into the event id.
+    LoggingEvent event = event("io.hookgate.rules.RulesConsumer", "Rule {} failed on event {}: {}", "r1",
+        "bad-1\n12:00:00.000 INFO  [main] io.hookgate.Hookgate  - forged\r\u2028", "CelEvaluationException");
+    TextLogs.Line line = TextLogs.encodeLine(encoder, event);
+    assertThat(line.message()).isEqualTo("Rule r1 failed on event bad-1\\n12:00:00.000 INFO  [main] "
+        + "io.hookgate.Hookgate  - forged\\r\\u2028: CelEvaluationException");
+    // Plain messages, quotes and backslashes included, are written as they are.
+    String plain = "POST /webhooks/kili 202 \"quoted\" C:\\dir é 😀";
+    assertThat(TextLogs.encodeLine(encoder, event("hookgate.access", plain)).message()).isEqualTo(plain);
+  }
+
+  @Test
   void anEventWithoutPairsKeepsTheLayout() {
     TextLogs.Line line = TextLogs.encodeLine(encoder, event("io.hookgate.Hookgate", "hookgate started"));
     assertThat(line.level()).isEqualTo("INFO");
