@@ -134,6 +134,13 @@ class ErrorStatusIngressTest {
   }
 
   @Test
+  void aBodyOfOnlyWhitespaceIs400InvalidPayloadAsTheReadmeSays() throws Exception {
+    // Not malformed-json: Jackson reads whitespace as no value, and the source then finds no object.
+    JsonNode p = assertProblem(postKili("  \r\n\t "), 400, "urn:hookgate:problem:invalid-payload");
+    assertThat(p.path("detail").asText()).contains("must be a JSON object");
+  }
+
+  @Test
   void aMissingRequiredFieldIs400NamingTheField() throws Exception {
     String noProject = "{\"eventType\":\"onSubmit\",\"logPayload\":{\"runId\":\"r1\"},"
         + "\"payload\":{\"asset_id\":\"a1\",\"label\":{\"id\":\"l1\"}}}";
