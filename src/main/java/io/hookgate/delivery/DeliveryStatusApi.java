@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hookgate.health.ManagementVerticle;
+import io.hookgate.ingress.Problem;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -72,7 +74,7 @@ public final class DeliveryStatusApi implements Consumer<Router> {
   private void targetStatus(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     if (catalog.describe(name).isEmpty() && store.get(DeliveryStatusStore.key(name)).isEmpty()) {
-      notFound(ctx, "no target named '" + name + "'");
+      unknownTarget(ctx, name);
       return;
     }
     json(ctx, 200, status(name));
@@ -81,7 +83,7 @@ public final class DeliveryStatusApi implements Consumer<Router> {
   private void subscriptions(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     if (catalog.describe(name).isEmpty() && store.get(DeliveryStatusStore.key(name)).isEmpty()) {
-      notFound(ctx, "no target named '" + name + "'");
+      unknownTarget(ctx, name);
       return;
     }
     ArrayNode out = mapper.createArrayNode();
@@ -96,7 +98,8 @@ public final class DeliveryStatusApi implements Consumer<Router> {
     String key = DeliveryStatusStore.key(name, source, NO_PROJECT.equals(project) ? null : project);
     Optional<DeliveryStatus> status = store.get(key);
     if (status.isEmpty()) {
-      notFound(ctx, "no delivery to target '" + name + "' for source '" + source + "' and project '" + project + "'");
+      ManagementVerticle.problem(ctx, mapper, Problem.of(404, "unknown_subscription", "Unknown Subscription",
+          "no delivery to target '" + name + "' for source '" + source + "' and project '" + project + "'"));
       return;
     }
     json(ctx, 200, mapper.valueToTree(status.get()));
@@ -110,9 +113,9 @@ public final class DeliveryStatusApi implements Consumer<Router> {
     return node;
   }
 
-  private void notFound(RoutingContext ctx, String detail) {
-    ObjectNode body = mapper.createObjectNode().put("title", "Not Found").put("status", 404).put("detail", detail);
-    ctx.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json").end(body.toString());
+  private void unknownTarget(RoutingContext ctx, String name) {
+    ManagementVerticle.problem(ctx, mapper, Problem.of(404, "unknown_target", "Unknown Target",
+        "no target named '" + name + "'"));
   }
 
   private void json(RoutingContext ctx, int status, JsonNode body) {

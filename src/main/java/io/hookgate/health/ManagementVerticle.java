@@ -1,22 +1,34 @@
 package io.hookgate.health;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookgate.config.ManagementConfig;
+import io.hookgate.ingress.Problem;
 import io.hookgate.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The management port: liveness, readiness, Prometheus metrics, and whatever read-only admin routes the
  * gateway adds. Kept off the ingress port so that it can be closed to the outside (NetworkPolicy).
  */
 public final class ManagementVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ManagementVerticle.class);
   private final ManagementConfig config;
   private final KafkaReadiness readiness;
   private final GatewayMetrics metrics;
@@ -42,11 +54,17 @@ public final class ManagementVerticle extends VerticleBase {
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.scrape()));
     adminRoutes.forEach(r -> r.accept(router));
-    router.route().last().handler(ctx -> {
-      ObjectNode body = mapper.createObjectNode().put("type", "urn:hookgate:problem:not-found")
-          .put("title", "Not Found").put("status", 404)
-          .put("detail", "no management endpoint at " + ctx.request().path());
-      ctx.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json").end(body.toString());
+    methodNotAllowed(router);
+    // Errors are RFC 9457 problems of the same shape as the ingress's. No catch-all route: an unknown path
+    // is vertx-web's 404, which comes here.
+    router.errorHandler(404, ctx -> problem(ctx, mapper, Problem.of(404, "not_found", "Not Found",
+        "no management endpoint at " + ctx.request().path())));
+    router.errorHandler(500, ctx -> {
+      if (ctx.response().ended()) {
+        return;
+      }
+      LOG.error("Unexpected failure handling {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+      problem(ctx, mapper, Problem.of(500, "internal_error", "Internal Server Error", "the request could not be handled"));
     });
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(config.port(), config.host());
@@ -63,6 +81,49 @@ public final class ManagementVerticle extends VerticleBase {
     ObjectNode body = mapper.createObjectNode().put("status", s.ready() ? "UP" : "DOWN");
     body.putObject("checks").set("kafka", kafka);
     json(ctx, s.ready() ? 200 : 503, body);
+  }
+
+  /**
+   * A 405 for each path served, for the methods it does not serve, with {@code Allow} listing those it
+   * does (RFC 9110 requires it). Added as routes after all the others, rather than left to vertx-web,
+   * whose own 405 has no body, and whose 405 error handler is not told the allowed methods.
+   */
+  private void methodNotAllowed(Router router) {
+    Map<String, Set<String>> allowed = new LinkedHashMap<>();
+    Set<String> anyMethod = new HashSet<>();
+    for (Route route : router.getRoutes()) {
+      // A route of pathRegex(...) has no path; one with :params has both its path and a regex.
+      if (route.getPath() == null) {
+        continue;
+      }
+      String path = route.isExactPath() ? route.getPath() : route.getPath() + "*";
+      if (route.methods() == null || route.methods().isEmpty()) {
+        anyMethod.add(path);
+      } else {
+        route.methods().forEach(m -> allowed.computeIfAbsent(path, k -> new TreeSet<>()).add(m.name()));
+      }
+    }
+    allowed.keySet().removeAll(anyMethod);
+    allowed.forEach((path, methods) -> {
+      String allow = String.join(", ", methods);
+      router.route(path).handler(ctx -> {
+        ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+        problem(ctx, mapper, Problem.of(405, "method_not_allowed", "Method Not Allowed",
+            ctx.request().path() + " is served with " + allow + ", not " + ctx.request().method().name()));
+      });
+    });
+  }
+
+  /** Ends the request with {@code problem} as {@code application/problem+json}, its path as {@code instance}. */
+  public static void problem(RoutingContext ctx, ObjectMapper mapper, Problem problem) {
+    String body;
+    try {
+      body = mapper.writeValueAsString(problem.withInstance(ctx.request().path()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    ctx.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
+        .end(body);
   }
 
   private static void json(RoutingContext ctx, int status, ObjectNode body) {

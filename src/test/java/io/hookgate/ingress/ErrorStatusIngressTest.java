@@ -4,13 +4,17 @@ import static io.hookgate.ingress.ProblemAssert.assertProblem;
 import static io.hookgate.ingress.ProblemAssert.assertProblemBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.encoder.Encoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.testing.EventConsumer;
 import io.hookgate.testing.GatewayHarness;
 import io.hookgate.testing.KafkaBroker;
 import io.hookgate.testing.KafkaBrokerExtension;
+import io.hookgate.testing.LogCapture;
 import io.hookgate.testing.RawHttp;
+import io.hookgate.testing.TextLogs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,6 +131,13 @@ class ErrorStatusIngressTest {
   void anEmptyBodyIs400() throws Exception {
     JsonNode p = assertProblem(postKili(""), 400, "urn:hookgate:problem:malformed-json");
     assertThat(p.path("detail").asText()).contains("empty");
+  }
+
+  @Test
+  void aBodyOfOnlyWhitespaceIs400InvalidPayloadAsTheReadmeSays() throws Exception {
+    // Not malformed-json: Jackson reads whitespace as no value, and the source then finds no object.
+    JsonNode p = assertProblem(postKili("  \r\n\t "), 400, "urn:hookgate:problem:invalid-payload");
+    assertThat(p.path("detail").asText()).contains("must be a JSON object");
   }
 
   @Test
@@ -312,6 +324,39 @@ class ErrorStatusIngressTest {
       assertProblemBody(408, "urn:hookgate:problem:request-timeout", r.header("Content-Type"), r.body());
       assertThat(waited).isBetween(Duration.ofMillis(800), Duration.ofSeconds(10));
       assertThat(raw.closedByServer()).isTrue();
+    }
+  }
+
+  // --- access log ----------------------------------------------------------------------------
+
+  /**
+   * The text access log line of a request whose {@code X-Request-Id} and delivery id (the event id) are
+   * chosen to forge fields: read back with a key=value parser, each is still one value and nothing was added.
+   */
+  @Test
+  void headersChosenByTheClientCannotForgeFieldsOfTheTextAccessLog() throws Exception {
+    String forgedRequestId = "req-1\" source=\"evil\" status=\"200";
+    String forgedDelivery = "d-" + UUID.randomUUID() + "\" eventType=\"evil";
+    Encoder<ILoggingEvent> text = TextLogs.shippedTextEncoder();
+    try (LogCapture logs = new LogCapture("hookgate.access")) {
+      HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base() + "/nope"))
+          .header("X-Request-Id", forgedRequestId).build(), HttpResponse.BodyHandlers.ofString());
+      assertProblem(refused, 404, "urn:hookgate:problem:not-found");
+      String id = acceptedId(post("roomy", "{\"type\":\"logged\"}", Map.of("X-GitHub-Delivery", forgedDelivery)));
+      assertThat(id).isEqualTo(forgedDelivery);
+      acceptedHere.add(id);
+
+      // The access line is logged right after the answer is handed to the connection, so it may come later.
+      List<ILoggingEvent> lines = Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> logs.events().stream()
+          .filter(e -> e.getLoggerName().equals("hookgate.access")).toList(), l -> l.size() >= 2);
+      TextLogs.Line first = TextLogs.encodeLine(text, lines.get(0));
+      assertThat(first.pairs()).containsExactly(Map.entry("requestId", forgedRequestId), Map.entry("source", "-"),
+          Map.entry("status", "404"), Map.entry("reason", "not_found"));
+      TextLogs.Line second = TextLogs.encodeLine(text, lines.get(1));
+      assertThat(second.pairs()).extracting(Map.Entry::getKey)
+          .containsExactly("requestId", "source", "status", "eventId", "eventType");
+      assertThat(second.pairs()).contains(Map.entry("eventId", forgedDelivery), Map.entry("status", "202"));
+      assertThat(second.pairs()).doesNotContain(Map.entry("eventType", "evil"));
     }
   }
 

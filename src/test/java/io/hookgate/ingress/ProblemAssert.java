@@ -8,20 +8,23 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 
-/** Checks that a refusal is an RFC 9457 problem: the media type, and type/title/status/detail present. */
-final class ProblemAssert {
+/**
+ * Checks that a refusal, of the ingress or of the management port, is an RFC 9457 problem: the media type,
+ * and type/title/status/detail present.
+ */
+public final class ProblemAssert {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private ProblemAssert() {
   }
 
   /** Asserts the status and the problem body; returns the body for further checks. */
-  static JsonNode assertProblem(HttpResponse<String> response, int status, String type) {
+  public static JsonNode assertProblem(HttpResponse<String> response, int status, String type) {
     assertThat(response.statusCode()).as("status of %s", response.body()).isEqualTo(status);
     return assertProblemBody(status, type, response.headers().firstValue("Content-Type").orElse(null), response.body());
   }
 
-  static JsonNode assertProblemBody(int status, String type, String contentType, String body) {
+  public static JsonNode assertProblemBody(int status, String type, String contentType, String body) {
     assertThat(contentType).as("Content-Type").startsWith("application/problem+json");
     JsonNode problem;
     try {

@@ -28,8 +28,13 @@ public final class JsonLogs {
    * {@code HOOKGATE_LOG_FORMAT=json}: the configuration itself is under test, not a copy of it.
    */
   public static Encoder<ILoggingEvent> shippedJsonEncoder() {
+    return shippedEncoder("json");
+  }
+
+  /** The encoder of the root logger's one appender in the shipped logback.xml for that {@code HOOKGATE_LOG_FORMAT}. */
+  static Encoder<ILoggingEvent> shippedEncoder(String format) {
     LoggerContext context = new LoggerContext();
-    context.putProperty("HOOKGATE_LOG_FORMAT", "json");
+    context.putProperty("HOOKGATE_LOG_FORMAT", format);
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(context);
     try {
@@ -39,8 +44,8 @@ public final class JsonLogs {
     }
     List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
     context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().forEachRemaining(appenders::add);
-    assertThat(appenders).as("root appenders with HOOKGATE_LOG_FORMAT=json").hasSize(1);
-    assertThat(appenders.get(0).getName()).isEqualTo("json");
+    assertThat(appenders).as("root appenders with HOOKGATE_LOG_FORMAT=%s", format).hasSize(1);
+    assertThat(appenders.get(0).getName()).isEqualTo(format);
     return ((OutputStreamAppender<ILoggingEvent>) appenders.get(0)).getEncoder();
   }
 
