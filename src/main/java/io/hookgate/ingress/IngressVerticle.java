@@ -112,7 +112,49 @@ public final class IngressVerticle extends VerticleBase {
     // (a scheduled task and a map entry in Vert.x each): a 408 comes at most a tenth of the timeout late.
     long timeout = config.bodyReadTimeout().toMillis();
     vertx.setPeriodic(Math.max(10, Math.min(1000, timeout / 10)), id -> sweepStalledReads());
-    return server.requestHandler(this::route).listen(config.port(), config.host());
+    return server.requestHandler(this::route).invalidRequestHandler(this::invalidRequest)
+        .listen(config.port(), config.host());
+  }
+
+  /**
+   * A request Netty's HTTP decoder refused (a negative or non-numeric Content-Length, Content-Length with
+   * chunked encoding, a request line or headers over the limits): the statuses of Vert.x's default handler,
+   * which answers them with no body, but with a problem that says what is wrong, as every other refusal.
+   */
+  private void invalidRequest(HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    Problem problem;
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      problem = Problem.of(414, "request_line_too_long", "URI Too Long",
+          "the request line is longer than " + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH + " bytes");
+    } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      problem = Problem.of(431, "headers_too_large", "Request Header Fields Too Large",
+          "the request headers are larger than " + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE + " bytes");
+    } else {
+      String why = cause == null || cause.getMessage() == null ? "" : ": " + oneLine(cause.getMessage(), 200);
+      problem = Problem.of(400, "malformed_request", "Bad Request", "the request is not valid HTTP/1.1" + why);
+    }
+    metrics.reject("-", problem.reason());
+    metrics.request("-", problem.status());
+    String path = req.path();
+    String body;
+    try {
+      body = mapper.writeValueAsString(path != null && path.startsWith("/") ? problem.withInstance(oneLine(path, 200)) : problem);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    // The decoder's state is unknown past the bad line: answer and close, as Vert.x's own handler does.
+    req.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
+        .putHeader(HttpHeaders.CONNECTION, "close").end(body).onComplete(ar -> req.connection().close());
+  }
+
+  private static String oneLine(String text, int max) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), max));
+    for (int i = 0; i < text.length() && out.length() < max; i++) {
+      char c = text.charAt(i);
+      out.append(c < 0x20 || c == 0x7F ? ' ' : c);
+    }
+    return out.toString();
   }
 
   /**

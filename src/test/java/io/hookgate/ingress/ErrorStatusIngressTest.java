@@ -197,6 +197,23 @@ class ErrorStatusIngressTest {
     }
   }
 
+  /** What Netty's decoder refuses gets a problem too, not a bare 400 (Vert.x's default invalid-request answer). */
+  @Test
+  void requestsThatAreNotValidHttpAre400WithAProblem() throws Exception {
+    List<Map<String, String>> invalid = List.of(
+        Map.of("Content-Type", "application/json", "Content-Length", "-1"),
+        Map.of("Content-Type", "application/json", "Content-Length", "5", "Transfer-Encoding", "chunked"));
+    for (Map<String, String> headers : invalid) {
+      try (RawHttp raw = new RawHttp("127.0.0.1", gateway.ingressPort())) {
+        raw.head("POST", "/webhooks/roomy", headers);
+        RawHttp.Response r = raw.readResponse();
+        JsonNode p = assertProblemBody(400, "urn:hookgate:problem:malformed-request", r.header("Content-Type"), r.body());
+        assertThat(r.status()).as(headers.toString()).isEqualTo(400);
+        assertThat(p.path("detail").asText()).startsWith("the request is not valid HTTP/1.1");
+      }
+    }
+  }
+
   // --- 413 -----------------------------------------------------------------------------------
 
   @Test
