@@ -477,7 +477,11 @@ public final class IngressVerticle extends VerticleBase {
     }
     String sourceName = source == null ? "-" : source.name();
     metrics.request(sourceName, status);
-    Future<Void> written = response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(body);
+    response.setStatusCode(status);
+    if (status == 413) {
+      response.setStatusMessage("Content Too Large"); // RFC 9110's name, as the problem's title; Netty has the old one
+    }
+    Future<Void> written = response.putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(body);
     if (bodyPending) {
       written.onComplete(ar -> {
         if (!req.isEnded()) {
