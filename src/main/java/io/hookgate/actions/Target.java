@@ -66,6 +66,13 @@ public record Target(
     if (config.auth() != null) {
       Secret s = secret(key + ".auth.secret", config.auth().secret(), env);
       secrets.add(s.reveal());
+      String problem = HttpSyntax.valueProblem(config.auth().prefix() + s.reveal());
+      if (problem != null) {
+        // Found at start-up rather than on every action (e.g. a secret file or variable ending in a newline).
+        // The message names where the secret comes from, never the secret.
+        throw new ConfigException("config key '" + key + ".auth.secret' (" + s.origin() + "): the "
+            + config.auth().header() + " header value it makes " + problem);
+      }
       auth = Optional.of(new Secret(config.auth().prefix() + s.reveal(), s.origin()));
     }
     Optional<byte[]> signing = Optional.empty();

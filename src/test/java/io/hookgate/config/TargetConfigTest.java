@@ -67,4 +67,19 @@ class TargetConfigTest {
     assertThatThrownBy(() -> Target.resolve("bad name", signed, Map.of("SIGN", "whsec_AAAA")))
         .hasMessageContaining("target names");
   }
+
+  /** A secret ending in a newline (a file or variable written with echo) stops start-up, not every action. */
+  @Test
+  void aCredentialHttpCannotCarryStopsStartUpWithoutBeingShown() {
+    TargetConfig t = load("""
+        targets:
+          t:
+            baseUrl: https://x.example
+            auth: { header: Authorization, prefix: "Bearer ", secret: env:TOKEN }
+        """).targets().get("t");
+    assertThatThrownBy(() -> Target.resolve("t", t, Map.of("TOKEN", "cred-part-one\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("targets.t.auth.secret").hasMessageContaining("env:TOKEN")
+        .hasMessageContaining("contains a line break").hasMessageNotContaining("cred-part");
+  }
 }
