@@ -405,6 +405,9 @@ class ManifestsTest {
       }
       assertThat(topicConfig.path("cleanup.policy").asText("delete")).as(spec.name() + " cleanup.policy")
           .isEqualTo(spec.compacted() ? "compact" : "delete");
+      // An event's record can be about twice its body: the topic must take what the producers may write.
+      assertThat(topicConfig.path("max.message.bytes").asLong()).as(spec.name() + " max.message.bytes")
+          .isEqualTo(io.hookgate.kafka.KafkaClientFactory.MAX_RECORD_BYTES);
     }
     // The topics go to the Topic Operator's namespace, the gateway to its own.
     String topicsNamespace = m.all("KafkaTopic").get(0).path("metadata").path("namespace").asText();
