@@ -225,6 +225,7 @@ class ErrorStatusIngressTest {
       RawHttp.Response r = raw.readResponse();
       JsonNode p = assertProblemBody(413, "urn:hookgate:problem:body-too-large", r.header("Content-Type"), r.body());
       assertThat(r.status()).isEqualTo(413);
+      assertThat(r.reason()).as("RFC 9110's name, as the problem's title").isEqualTo("Content Too Large");
       assertThat(p.path("detail").asText()).contains(Integer.toString(LIMIT));
       assertThat(raw.closedByServer()).as("connection closed instead of reading the body").isTrue();
     }

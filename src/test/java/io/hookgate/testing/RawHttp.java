@@ -22,7 +22,8 @@ public final class RawHttp implements AutoCloseable {
   private final InputStream in;
 
   /** A parsed response; header names in lower case. */
-  public record Response(int status, Map<String, String> headers, String body) {
+  /** @param reason the status line's reason phrase */
+  public record Response(int status, Map<String, String> headers, String body, String reason) {
     public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
@@ -82,7 +83,8 @@ public final class RawHttp implements AutoCloseable {
     if (statusLine == null) {
       throw new IOException("connection closed before a response");
     }
-    int status = Integer.parseInt(statusLine.split(" ")[1]);
+    String[] parts = statusLine.split(" ", 3);
+    int status = Integer.parseInt(parts[1]);
     Map<String, String> headers = new LinkedHashMap<>();
     for (String l = line(); l != null && !l.isEmpty(); l = line()) {
       int colon = l.indexOf(':');
@@ -98,7 +100,7 @@ public final class RawHttp implements AutoCloseable {
       }
       line();
     }
-    return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+    return new Response(status, headers, body.toString(StandardCharsets.UTF_8), parts.length > 2 ? parts[2] : "");
   }
 
   /** Whether the server closed the connection (EOF or reset) within the socket timeout. */
