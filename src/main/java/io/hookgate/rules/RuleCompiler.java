@@ -64,15 +64,15 @@ public final class RuleCompiler {
       if (!names.add(rule.name())) {
         throw new ConfigException("config key '" + key + ".name': another rule is already named '" + rule.name() + "'");
       }
+      // A disabled rule is compiled and its targets checked too, so that enabling it later cannot fail
+      // start-up by surprise; only an enabled one runs.
+      CompiledRule compiled = compile(rule, key);
       if (rule.enabled()) {
-        out.add(compile(rule, key));
-        for (int j = 0; j < rule.actions().size(); j++) {
-          targets.add(new RuleSet.TargetReference(rule.name(), key + ".actions[" + j + "].target",
-              rule.actions().get(j).target()));
-        }
-      } else {
-        // Still checked, so that enabling it later cannot fail start-up by surprise.
-        compile(rule, key);
+        out.add(compiled);
+      }
+      for (int j = 0; j < rule.actions().size(); j++) {
+        targets.add(new RuleSet.TargetReference(rule.name(), key + ".actions[" + j + "].target",
+            rule.actions().get(j).target()));
       }
     }
     return new RuleSet(out, targets);

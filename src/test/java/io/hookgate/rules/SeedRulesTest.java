@@ -213,6 +213,22 @@ class SeedRulesTest {
         .hasMessageContaining("no target named 'klii'").hasMessageContaining("configured: kili");
   }
 
+  /** "enabled: false: compiled and checked, not run": its targets are checked too. */
+  @Test
+  void aDisabledRuleNamingAnUnconfiguredTargetStopsStartUpToo() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.hookgate.Hookgate.start(
+        new io.hookgate.config.ConfigLoader(Map.of()).loadYaml("""
+            kafka: { bootstrapServers: "127.0.0.1:1" }
+            targets:
+              kili: { baseUrl: "https://cloud.kili-technology.com/api/label/v2/graphql" }
+            rules:
+              - { name: later, enabled: false, actions: [ { target: nosuch, kind: http } ] }
+            """), Map.of()))
+        .isInstanceOf(io.hookgate.config.ConfigException.class)
+        .hasMessageContaining("rules[0].actions[0].target").hasMessageContaining("rule 'later'")
+        .hasMessageContaining("no target named 'nosuch'");
+  }
+
   // --- helpers ---------------------------------------------------------------------------------------
 
   private static ActionRecord kili(String eventId, String rule, int index, String body, ActionRecord... then) {
