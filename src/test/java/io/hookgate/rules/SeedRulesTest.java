@@ -200,15 +200,9 @@ class SeedRulesTest {
 
   @Test
   void aRuleNamingAnUnconfiguredTargetStopsStartUp() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.hookgate.Hookgate.start(
-        new io.hookgate.config.ConfigLoader(Map.of()).loadYaml("""
-            kafka: { bootstrapServers: "127.0.0.1:1" }
-            targets:
-              kili: { baseUrl: "https://cloud.kili-technology.com/api/label/v2/graphql" }
-            rules:
-              - { name: typo, actions: [ { target: kili, kind: http }, { target: klii, kind: http } ] }
-            """), Map.of()))
-        .isInstanceOf(io.hookgate.config.ConfigException.class)
+    assertStartUpFails("""
+        - { name: typo, actions: [ { target: kili, kind: http }, { target: klii, kind: http } ] }
+        """)
         .hasMessageContaining("rules[0].actions[1].target").hasMessageContaining("rule 'typo'")
         .hasMessageContaining("no target named 'klii'").hasMessageContaining("configured: kili");
   }
@@ -216,20 +210,27 @@ class SeedRulesTest {
   /** "enabled: false: compiled and checked, not run": its targets are checked too. */
   @Test
   void aDisabledRuleNamingAnUnconfiguredTargetStopsStartUpToo() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.hookgate.Hookgate.start(
-        new io.hookgate.config.ConfigLoader(Map.of()).loadYaml("""
-            kafka: { bootstrapServers: "127.0.0.1:1" }
-            targets:
-              kili: { baseUrl: "https://cloud.kili-technology.com/api/label/v2/graphql" }
-            rules:
-              - { name: later, enabled: false, actions: [ { target: nosuch, kind: http } ] }
-            """), Map.of()))
-        .isInstanceOf(io.hookgate.config.ConfigException.class)
+    assertStartUpFails("""
+        - { name: later, enabled: false, actions: [ { target: nosuch, kind: http } ] }
+        """)
         .hasMessageContaining("rules[0].actions[0].target").hasMessageContaining("rule 'later'")
         .hasMessageContaining("no target named 'nosuch'");
   }
 
   // --- helpers ---------------------------------------------------------------------------------------
+
+  /** Starting a gateway with one target, kili, and these rules fails with a ConfigException. */
+  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertStartUpFails(String rules) {
+    String yaml = """
+        kafka: { bootstrapServers: "127.0.0.1:1" }
+        targets:
+          kili: { baseUrl: "https://cloud.kili-technology.com/api/label/v2/graphql" }
+        rules:
+        """ + rules.indent(2);
+    return org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.hookgate.Hookgate.start(
+        new io.hookgate.config.ConfigLoader(Map.of()).loadYaml(yaml), Map.of()))
+        .isInstanceOf(io.hookgate.config.ConfigException.class);
+  }
 
   private static ActionRecord kili(String eventId, String rule, int index, String body, ActionRecord... then) {
     return action(eventId + ":" + rule + ":" + index, eventId, "labeling.label.submitted", "kili", KILI_PROJECT, rule,
