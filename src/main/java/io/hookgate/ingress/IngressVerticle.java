@@ -2,6 +2,7 @@ package io.hookgate.ingress;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -137,12 +138,7 @@ public final class IngressVerticle extends VerticleBase {
     metrics.reject("-", problem.reason());
     metrics.request("-", problem.status());
     String path = req.path();
-    String body;
-    try {
-      body = mapper.writeValueAsString(path != null && path.startsWith("/") ? problem.withInstance(oneLine(path, 200)) : problem);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    String body = problemJson(path != null && path.startsWith("/") ? problem.withInstance(oneLine(path, 200)) : problem);
     // The decoder's state is unknown past the bad line: answer and close, as Vert.x's own handler does.
     req.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
         .putHeader(HttpHeaders.CONNECTION, "close").end(body).onComplete(ar -> req.connection().close());
@@ -451,8 +447,12 @@ public final class IngressVerticle extends VerticleBase {
   }
 
   private String problemJson(Problem problem, HttpServerRequest req) {
+    return problemJson(problem.withInstance(req.path()));
+  }
+
+  private String problemJson(Problem problem) {
     try {
-      return mapper.writeValueAsString(problem.withInstance(req.path()));
+      return mapper.writeValueAsString(problem);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -549,34 +549,8 @@ public final class IngressVerticle extends VerticleBase {
     }
   }
 
+  /** {@code s} as a JSON string literal, escaped by Jackson's encoder, as every other JSON hookgate writes. */
   private static String jsonString(String s) {
-    if (!needsEscaping(s)) {
-      return '"' + s + '"'; // every id the gateway makes, and nearly every sender's
-    }
-    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.append('"').toString();
-  }
-
-  private static boolean needsEscaping(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == '"' || c == '\\') {
-        return true;
-      }
-    }
-    return false;
+    return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
   }
 }
