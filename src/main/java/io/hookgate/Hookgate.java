@@ -88,6 +88,9 @@ public final class Hookgate {
     Map<String, ConfiguredSource> sources = sources(config, env, bodies);
     // Every rule expression compiles now or start-up stops, before anything is started.
     RuleSet rules = new RuleCompiler().compile(config.rules());
+    if (!config.sources().isEmpty()) {
+      rules.requireSources(config.sources().keySet());
+    }
     if (!config.targets().isEmpty()) {
       rules.requireTargets(config.targets().keySet());
     } else if (!rules.isEmpty()) {

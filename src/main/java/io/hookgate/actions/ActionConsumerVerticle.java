@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -369,8 +370,10 @@ public final class ActionConsumerVerticle extends VerticleBase {
       Integer statusCode, String message, String body) {
     String name = target == null ? action.target() : target.name();
     CircuitBreaker breaker = breakers.get(name);
+    // Dates to the millisecond, as Isahit Lab shows them and as JavaScript dates can hold them.
     DeliveryOutcome outcome = new DeliveryOutcome(name, action.source(), action.projectId(), called, result,
-        statusCode, message, body, clock.instant(), breaker == null ? null : breaker.state().label());
+        statusCode, message, body, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+        breaker == null ? null : breaker.state().label());
     DeliveryRecorder.Update update = recorder.apply(outcome);
     return Durably.write(vertx, "the delivery status of " + name, () -> stopping,
         () -> recorder.persist(context, update));

@@ -49,7 +49,8 @@ public final class RuleCompiler {
 
   public RuleSet compile(List<RuleConfig> rules) {
     List<CompiledRule> out = new ArrayList<>();
-    List<RuleSet.TargetReference> targets = new ArrayList<>();
+    List<RuleSet.Reference> targets = new ArrayList<>();
+    List<RuleSet.Reference> sources = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < rules.size(); i++) {
       RuleConfig rule = rules.get(i);
@@ -71,11 +72,14 @@ public final class RuleCompiler {
         out.add(compiled);
       }
       for (int j = 0; j < rule.actions().size(); j++) {
-        targets.add(new RuleSet.TargetReference(rule.name(), key + ".actions[" + j + "].target",
+        targets.add(new RuleSet.Reference(rule.name(), key + ".actions[" + j + "].target",
             rule.actions().get(j).target()));
       }
+      for (int j = 0; j < rule.scope().sources().size(); j++) {
+        sources.add(new RuleSet.Reference(rule.name(), key + ".scope.sources[" + j + "]", rule.scope().sources().get(j)));
+      }
     }
-    return new RuleSet(out, targets);
+    return new RuleSet(out, targets, sources);
   }
 
   private CompiledRule compile(RuleConfig rule, String key) {

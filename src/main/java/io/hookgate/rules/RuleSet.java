@@ -2,10 +2,13 @@ package io.hookgate.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.config.ConfigException;
 import io.hookgate.actions.ActionRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The compiled rules, in configuration order. Evaluation is pure computation (no I/O) and deterministic:
@@ -20,28 +23,42 @@ public final class RuleSet {
    */
   public static final int MAX_ACTIONS_PER_RULE = 100;
 
-  /** Where a rule names a target, for checking it against the configured targets. */
-  record TargetReference(String rule, String key, String target) {
+  /** Where a rule names a target or a source, for checking it against the configured ones. */
+  record Reference(String rule, String key, String name) {
   }
 
   private final List<CompiledRule> rules;
-  private final List<TargetReference> targets;
+  private final List<Reference> targets;
+  private final List<Reference> sources;
 
-  RuleSet(List<CompiledRule> rules, List<TargetReference> targets) {
+  RuleSet(List<CompiledRule> rules, List<Reference> targets, List<Reference> sources) {
     this.rules = List.copyOf(rules);
     this.targets = List.copyOf(targets);
+    this.sources = List.copyOf(sources);
   }
 
   /**
    * Stops start-up when a rule's action names a target that is not configured: its actions could only ever
    * be dead letters. (A plugin's targets are only known per event; the action consumers dead-letter those.)
    */
-  public void requireTargets(java.util.Set<String> configured) {
-    for (TargetReference t : targets) {
-      if (!configured.contains(t.target())) {
-        throw new io.hookgate.config.ConfigException("config key '" + t.key() + "' (rule '" + t.rule()
-            + "'): no target named '" + t.target() + "' under targets:" + (configured.isEmpty() ? " (none configured)"
-            : " (configured: " + String.join(", ", new java.util.TreeSet<>(configured)) + ")"));
+  public void requireTargets(Set<String> configured) {
+    require(targets, configured, "target", "targets");
+  }
+
+  /**
+   * Stops start-up when a rule's {@code scope.sources} names a source that is not configured: a typo there
+   * would silently keep the rule from ever matching.
+   */
+  public void requireSources(Set<String> configured) {
+    require(sources, configured, "source", "sources");
+  }
+
+  private static void require(List<Reference> references, Set<String> configured, String what, String section) {
+    for (Reference r : references) {
+      if (!configured.contains(r.name())) {
+        throw new ConfigException("config key '" + r.key() + "' (rule '" + r.rule() + "'): no " + what + " named '"
+            + r.name() + "' under " + section + ":" + (configured.isEmpty() ? " (none configured)"
+            : " (configured: " + String.join(", ", new TreeSet<>(configured)) + ")"));
       }
     }
   }

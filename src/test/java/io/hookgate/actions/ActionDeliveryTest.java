@@ -127,7 +127,9 @@ class ActionDeliveryTest {
     assertThat(status.path("counts").path("deadLetters").asInt()).isZero();
     assertThat(status.path("lastCall").path("statusCode").asInt()).isEqualTo(200);
     assertThat(status.path("lastCall").path("message").asText()).isEqualTo("OK");
-    assertThat(status.path("lastCall").path("date").asText()).isNotBlank();
+    // ISO 8601 to the millisecond, as Isahit Lab and JavaScript dates have them.
+    assertThat(java.time.Instant.parse(status.path("lastCall").path("date").asText()).getNano() % 1_000_000).isZero();
+    assertThat(status.path("lastCall").path("date").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?Z");
     assertThat(status.path("lastError").path("statusCode").asInt()).isEqualTo(503);
     assertThat(status.path("lastError").path("message").asText()).isEqualTo("Service Unavailable");
     assertThat(status.path("lastError").path("body").asText()).isEqualTo("still down");

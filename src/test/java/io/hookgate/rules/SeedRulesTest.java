@@ -194,7 +194,9 @@ class SeedRulesTest {
           .load(java.nio.file.Path.of("conf", "examples", example));
       assertThat(config.sources()).as(example).isNotEmpty();
       assertThat(config.targets()).as(example).isNotEmpty();
-      new RuleCompiler().compile(config.rules()).requireTargets(config.targets().keySet());
+      RuleSet rules = new RuleCompiler().compile(config.rules());
+      rules.requireTargets(config.targets().keySet());
+      rules.requireSources(config.sources().keySet());
     }
   }
 
@@ -217,11 +219,28 @@ class SeedRulesTest {
         .hasMessageContaining("no target named 'nosuch'");
   }
 
+  /** A typo in scope.sources would keep the rule from ever matching, without a word: start-up stops instead. */
+  @Test
+  void aRuleScopedToAnUnconfiguredSourceStopsStartUp() {
+    assertStartUpFails("""
+        - { name: scoped, scope: { sources: [ kili, klii ] }, actions: [ { target: kili, kind: http } ] }
+        """, "sources: { kili: { kind: kili, auth: { type: none } } }")
+        .hasMessageContaining("rules[0].scope.sources[1]").hasMessageContaining("rule 'scoped'")
+        .hasMessageContaining("no source named 'klii'").hasMessageContaining("configured: kili");
+  }
+
   // --- helpers ---------------------------------------------------------------------------------------
 
   /** Starting a gateway with one target, kili, and these rules fails with a ConfigException. */
   private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertStartUpFails(String rules) {
-    String yaml = """
+    return assertStartUpFails(rules, "");
+  }
+
+  /** The same, with a line of configuration before the targets (e.g. {@code sources:}). */
+  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertStartUpFails(String rules,
+      String more) {
+    String yaml = more + """
+
         kafka: { bootstrapServers: "127.0.0.1:1" }
         targets:
           kili: { baseUrl: "https://cloud.kili-technology.com/api/label/v2/graphql" }
