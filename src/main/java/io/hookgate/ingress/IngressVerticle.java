@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The webhook HTTP server: {@code POST /webhooks/{source}}. For each request, in this order: known source
- * (404), POST (405), static token (401, before reading the body), JSON content type (415), declared length
+ * (404), POST (405), static token (401, before reading the body), JSON content type and no content coding
+ * (415), declared length
  * (413), then {@code 100 Continue} if the client asked for it, body read within the limit (413) and in time
  * (408), signature (401), JSON (400), the platform's
  * required fields (400), then the CloudEvent is written to Kafka and the answer is 202 only once Kafka has
@@ -208,6 +209,16 @@ public final class IngressVerticle extends VerticleBase {
     if (contentType != null && !isJson(contentType)) {
       reject(req, source, Problem.of(415, "unsupported_media_type", "Unsupported Media Type",
           "the body must be JSON (Content-Type: application/json), not " + contentType));
+      return;
+    }
+    String encoding = req.getHeader(HttpHeaders.CONTENT_ENCODING);
+    if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+      // Signatures are over the bytes as sent and the body is stored as sent: decoding it here would make
+      // both ambiguous. RFC 9110 (section 12.5.3) says to answer 415 with the codings that are accepted.
+      req.response().putHeader(HttpHeaders.ACCEPT_ENCODING, "identity");
+      reject(req, source, Problem.of(415, "unsupported_media_type", "Unsupported Media Type",
+          "the body must be sent without a content coding (Content-Encoding: " + oneLine(encoding, 100)
+              + "); send it uncompressed"));
       return;
     }
     long declared = declaredLength(req);

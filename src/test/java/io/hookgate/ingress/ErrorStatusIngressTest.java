@@ -322,6 +322,24 @@ class ErrorStatusIngressTest {
     }
   }
 
+  /** A gzipped body would otherwise be read as malformed JSON; RFC 9110 says 415 with Accept-Encoding. */
+  @Test
+  void aCompressedBodyIs415WithTheAcceptedCoding() throws Exception {
+    for (String coding : List.of("gzip", "br", "deflate, gzip")) {
+      java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+      try (var gz = new java.util.zip.GZIPOutputStream(zipped)) {
+        gz.write(kiliBody().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway.webhookUrl("kili")))
+          .header("Authorization", TOKEN).header("Content-Type", "application/json").header("Content-Encoding", coding)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode p = assertProblem(r, 415, "urn:hookgate:problem:unsupported-media-type");
+      assertThat(p.path("detail").asText()).contains("Content-Encoding: " + coding).contains("uncompressed");
+      assertThat(r.headers().firstValue("Accept-Encoding")).hasValue("identity");
+    }
+    acceptedHere.add(acceptedId(post("kili", kiliBody(), Map.of("Authorization", TOKEN, "Content-Encoding", "identity"))));
+  }
+
   @Test
   void jsonMediaTypesWithParametersOrSuffixesAreAccepted() throws Exception {
     for (String type : List.of("application/json; charset=utf-8", "application/cloudevents+json", "APPLICATION/JSON")) {
