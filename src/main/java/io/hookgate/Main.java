@@ -16,6 +16,18 @@ public final class Main {
   private Main() {
   }
 
+  /**
+   * One log line per line of the message: log lines never span lines (see OneLineMessageConverter), and a
+   * CEL error's caret only points at its column when it sits under the expression, in a line of its own.
+   */
+  private static void configurationError(ConfigException e) {
+    String[] lines = String.valueOf(e.getMessage()).split("\n");
+    LOG.error("Configuration error: {}", lines[0]);
+    for (int i = 1; i < lines.length; i++) {
+      LOG.error("{}", lines[i]);
+    }
+  }
+
   public static void main(String[] args) {
     String logFormat = System.getenv("HOOKGATE_LOG_FORMAT");
     if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
@@ -29,7 +41,7 @@ public final class Main {
     try {
       config = new ConfigLoader(System.getenv()).load();
     } catch (ConfigException e) {
-      LOG.error("Configuration error: {}", e.getMessage());
+      configurationError(e);
       System.exit(2);
       return;
     }
@@ -37,7 +49,7 @@ public final class Main {
     try {
       gateway = Hookgate.start(config, System.getenv());
     } catch (ConfigException e) {
-      LOG.error("Configuration error: {}", e.getMessage());
+      configurationError(e);
       System.exit(2);
       return;
     } catch (Exception e) {

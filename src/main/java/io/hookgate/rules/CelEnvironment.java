@@ -83,7 +83,20 @@ final class CelEnvironment {
     }
     CelIssue first = result.getErrors().get(0);
     String where = "line " + first.getSourceLocation().getLine() + ", column " + (first.getSourceLocation().getColumn() + 1);
-    throw failure(key, rule, "does not compile at " + where + ": " + first.getMessage() + "\n" + result.getErrorString());
+    throw failure(key, rule, "does not compile at " + where + ": " + first.getMessage() + snippet(result.getErrorString()));
+  }
+
+  /**
+   * The expression line and the caret under the first error, from CEL's error text (whose first line repeats
+   * the message), each on a line of its own so that Main logs them one under the other.
+   */
+  private static String snippet(String errors) {
+    StringBuilder out = new StringBuilder();
+    String[] lines = errors.split("\n");
+    for (int i = 1; i < lines.length && lines[i].startsWith(" |"); i++) {
+      out.append('\n').append(lines[i]);
+    }
+    return out.toString();
   }
 
   /** Rejects an expression whose static type cannot give what its place needs. */

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,38 @@ class JarStartIT {
       assertThat(exit).as(output).isNotZero();
       assertThat(output).contains("Configuration error").contains("sources.kili.kind").contains("kilii");
       assertThat(output).doesNotContain(secret);
+    }
+  }
+
+  /** The caret under a CEL error only helps in a line of its own, aligned under the expression. */
+  @Test
+  void aRuleThatDoesNotCompileStopsStartUpWithTheCaretUnderTheError(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("rules.yaml");
+    Files.writeString(config, """
+        sources:
+          kili: { kind: kili, auth: { type: none } }
+        targets:
+          sink: { baseUrl: "https://sink.example.com" }
+        rules:
+          - name: unfinished
+            match: event.type == 'x' && (size(event.data.annotations) >
+            actions: [ { target: sink, kind: forward } ]
+        """);
+    try (PackagedJar jar = PackagedJar.in(dir).env("HOOKGATE_CONFIG", config.toString()).start()) {
+      int exit = jar.awaitExit(Duration.ofSeconds(60));
+      String output = jar.output();
+      assertThat(exit).as(output).isEqualTo(2);
+      List<String> lines = output.lines().filter(l -> l.contains("io.hookgate.Main")).toList();
+      assertThat(lines).as(output).hasSize(3);
+      assertThat(lines.get(0)).contains("Configuration error: config key 'rules[0].match' (rule 'unfinished')")
+          .contains("line 1, column 53").doesNotContain("\\n");
+      String expression = lines.get(1);
+      String caret = lines.get(2);
+      assertThat(expression).endsWith(" | event.type == 'x' && (size(event.data.annotations) >");
+      assertThat(caret).endsWith("^");
+      // Same prefix length, so the caret sits under the 53rd character, just past the end of the expression.
+      int start = expression.indexOf(" | ") + 3;
+      assertThat(caret.length() - 1 - start).isEqualTo(52);
     }
   }
 
