@@ -180,7 +180,8 @@ public final class Hookgate {
     stats.bindTo(metrics, group);
     rules.names().forEach(metrics::ruleConfigured);
     vertx.deployVerticle(() -> new RulesVerticle(
-        RulesKafkaClients.consumer(clients, "hookgate-rules-" + n.getAndIncrement(), group, engine), rulesProducer,
+        RulesKafkaClients.consumer(clients, "hookgate-rules-" + n.getAndIncrement(), group, engine),
+        clients.commitInterval(), rulesProducer,
         events, actions, rules, engine, metrics, stats, mapper, clock),
         new DeploymentOptions().setInstances(engine.instances())).await(30, TimeUnit.SECONDS);
     LOG.info("Rules {} running in {} consumer(s) of group {}", rules.names(), engine.instances(), group);

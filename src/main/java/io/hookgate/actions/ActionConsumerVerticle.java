@@ -58,6 +58,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
   }
 
   private final Map<String, Object> consumerProperties;
+  private final Duration commitInterval;
   private final Topics topics;
   private final Map<String, Target> targets;
   private final Map<String, CircuitBreaker> breakers;
@@ -75,10 +76,12 @@ public final class ActionConsumerVerticle extends VerticleBase {
   private ConsumerLoop loop;
   private volatile boolean stopping;
 
-  ActionConsumerVerticle(Map<String, Object> consumerProperties, Topics topics, Map<String, Target> targets,
-      Map<String, CircuitBreaker> breakers, EventPublisher publisher, DeliveryRecorder recorder, ActionCodec codec,
-      ActionMetrics metrics, Clock clock, RandomGenerator random, int maxInFlight) {
+  ActionConsumerVerticle(Map<String, Object> consumerProperties, Duration commitInterval, Topics topics,
+      Map<String, Target> targets, Map<String, CircuitBreaker> breakers, EventPublisher publisher,
+      DeliveryRecorder recorder, ActionCodec codec, ActionMetrics metrics, Clock clock, RandomGenerator random,
+      int maxInFlight) {
     this.consumerProperties = consumerProperties;
+    this.commitInterval = commitInterval;
     this.topics = topics;
     this.targets = Map.copyOf(targets);
     this.breakers = Map.copyOf(breakers);
@@ -111,7 +114,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
       policies.put(name, new RetryPolicy(t.config().retry(), random));
     });
     loop = new ConsumerLoop("hookgate-actions-consumer", consumerProperties, topics.actions(), context, maxInFlight,
-        (tracker, records) -> records.forEach(r -> safely(r).onComplete(ar -> {
+        commitInterval, (tracker, records) -> records.forEach(r -> safely(r).onComplete(ar -> {
           if (ar.succeeded()) {
             tracker.done(r.offset());
           } else {

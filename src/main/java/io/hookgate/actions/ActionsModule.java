@@ -140,10 +140,10 @@ public final class ActionsModule implements AutoCloseable {
     return vertx.executeBlocking(this::warmProducer, false)
         .compose(v -> store.start())
         .compose(v -> vertx.deployVerticle(new RetryVerticle(consumer(topics.retry(), "schedulers", "hookgate-retry"),
-            topics, publisher, codec, clock, MAX_PENDING_RETRIES, metrics.registry())))
+            clients.commitInterval(), topics, publisher, codec, clock, MAX_PENDING_RETRIES, metrics.registry())))
         .compose(v -> vertx.deployVerticle(new ActionConsumerVerticle(
-            consumer(topics.actions(), "executors", "hookgate-actions"), topics, targets, breakers, publisher,
-            recorder, codec, metrics, clock, random, MAX_IN_FLIGHT)))
+            consumer(topics.actions(), "executors", "hookgate-actions"), clients.commitInterval(), topics, targets,
+            breakers, publisher, recorder, codec, metrics, clock, random, MAX_IN_FLIGHT)))
         .onSuccess(v -> LOG.info("Actions: consuming {} for targets {}; retries via {}, dead letters to {}",
             topics.actions(), targets.keySet(), topics.retry(), topics.deadLetter()))
         .mapEmpty();

@@ -63,6 +63,7 @@ public final class ConsumerLoop {
   private final String topic;
   private final Context context;
   private final int maxOutstanding;
+  private final long commitIntervalNanos;
   private final Listener listener;
   private final MeterRegistry meters;
   private final AtomicLong lag = new AtomicLong();
@@ -74,21 +75,25 @@ public final class ConsumerLoop {
   private volatile boolean holding;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private boolean pausedAll;
+  private long lastCommit = System.nanoTime();
   private Thread thread;
 
   /**
    * @param properties consumer properties with bootstrap servers, client id and group id; hookgate sets
    *     manual commits, reading from the earliest offset and the deserializers
+   * @param commitInterval the least time between two commits while running ({@code kafka.commitInterval});
+   *     a rebalance and a stop commit at once
    * @param meters where the consumer's meters go
    */
   public ConsumerLoop(String name, Map<String, Object> properties, String topic, Context context,
-      int maxOutstanding, Listener listener, MeterRegistry meters) {
+      int maxOutstanding, Duration commitInterval, Listener listener, MeterRegistry meters) {
     this.name = name;
     this.meters = meters;
     this.properties = new HashMap<>(properties);
     this.topic = topic;
     this.context = context;
     this.maxOutstanding = maxOutstanding;
+    this.commitIntervalNanos = commitInterval.toNanos();
     this.listener = listener;
     this.properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     this.properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -176,7 +181,12 @@ public final class ConsumerLoop {
       }
       pausedAll = full;
     }
-    commit(c, false);
+    if (System.nanoTime() - lastCommit >= commitIntervalNanos) {
+      // Not after every poll: each commit is a write to the broker's offsets topic, and under load polls
+      // come by the thousand a second.
+      commit(c, false);
+      lastCommit = System.nanoTime();
+    }
     ConsumerRecords<String, byte[]> records = c.poll(POLL);
     updateLag(c);
     for (TopicPartition tp : records.partitions()) {

@@ -38,14 +38,16 @@ public final class RetryVerticle extends VerticleBase {
   private final Clock clock;
   private final int maxPending;
   private final MeterRegistry meters;
+  private final Duration commitInterval;
   private final Map<TopicPartition, Map<Long, Long>> timers = new HashMap<>();
   private ConsumerLoop loop;
   private volatile boolean stopping;
 
-  RetryVerticle(Map<String, Object> consumerProperties, ActionConsumerVerticle.Topics topics, EventPublisher publisher,
-      ActionCodec codec, Clock clock, int maxPending, MeterRegistry meters) {
+  RetryVerticle(Map<String, Object> consumerProperties, Duration commitInterval, ActionConsumerVerticle.Topics topics,
+      EventPublisher publisher, ActionCodec codec, Clock clock, int maxPending, MeterRegistry meters) {
     this.meters = meters;
     this.consumerProperties = consumerProperties;
+    this.commitInterval = commitInterval;
     this.topics = topics;
     this.publisher = publisher;
     this.codec = codec;
@@ -56,7 +58,7 @@ public final class RetryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     loop = new ConsumerLoop("hookgate-retry-consumer", consumerProperties, topics.retry(), context, maxPending,
-        new ConsumerLoop.Listener() {
+        commitInterval, new ConsumerLoop.Listener() {
           @Override
           public void records(OffsetTracker tracker, java.util.List<ConsumerRecord<String, byte[]>> records) {
             records.forEach(r -> schedule(tracker, r));

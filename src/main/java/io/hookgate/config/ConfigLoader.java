@@ -14,6 +14,7 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -321,6 +322,8 @@ public final class ConfigLoader {
     require(c.ingress().maxBodyBytes() > 0, "ingress.maxBodyBytes", "must be positive");
     require(c.ingress().publishTimeout().toMillis() >= 100, "ingress.publishTimeout", "must be at least 100ms");
     require(c.kafka().topics() != null && c.kafka().topics().events() != null, "kafka.topics.events", "is missing");
+    require(!c.kafka().commitInterval().isNegative() && c.kafka().commitInterval().compareTo(Duration.ofMinutes(1)) <= 0,
+        "kafka.commitInterval", "must be between 0 (after every poll) and 1m");
     for (TopicSpec t : c.kafka().topics().all()) {
       require(t.name() != null && t.name().matches("[a-zA-Z0-9._-]{1,249}"), "kafka.topics", "topic name '" + t.name() + "' is not a valid Kafka topic name");
     }

@@ -1,5 +1,7 @@
 package io.hookgate.config;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -9,6 +11,9 @@ import java.util.Map;
  * @param createTopics create missing topics at start with the partitions and replication below
  * @param producer extra producer properties, applied over hookgate's (except the durability ones)
  * @param client extra properties for every client (security settings such as SASL and TLS)
+ * @param commitInterval how often the rules and action consumers commit the offsets of what they have
+ *     finished, at most (0: after every poll). Every commit is a write to the broker's offsets topic; after
+ *     a crash, up to this much finished work is done again, with the same action ids
  */
 public record KafkaSettings(
     String bootstrapServers,
@@ -16,11 +21,15 @@ public record KafkaSettings(
     TopicsConfig topics,
     boolean createTopics,
     Map<String, String> producer,
-    Map<String, String> client) {
+    Map<String, String> client,
+    @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration commitInterval) {
+
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(200);
 
   public KafkaSettings {
     producer = producer == null ? Map.of() : Map.copyOf(producer);
     client = client == null ? Map.of() : Map.copyOf(client);
+    commitInterval = commitInterval == null ? DEFAULT_COMMIT_INTERVAL : commitInterval;
   }
 
   public boolean useEmbedded() {

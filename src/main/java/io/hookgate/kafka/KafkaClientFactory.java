@@ -23,6 +23,11 @@ public final class KafkaClientFactory {
     this.bootstrapServers = bootstrapServers;
     this.settings = settings;
   }
+  /** {@code kafka.commitInterval}: the least time between two offset commits of a running consumer. */
+  public Duration commitInterval() {
+    return settings.commitInterval();
+  }
+
 
   /**
    * The largest record hookgate writes (producers' {@code max.request.size}, and {@code max.message.bytes} of

@@ -72,6 +72,8 @@ final class RulesConsumer implements Runnable {
   private final Clock clock;
   private final int maxInFlight;
   private final Duration drainTimeout;
+  private final long commitIntervalNanos;
+  private long lastCommit = System.nanoTime();
 
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
@@ -84,7 +86,7 @@ final class RulesConsumer implements Runnable {
 
   RulesConsumer(String id, Supplier<Consumer<String, byte[]>> consumerFactory, Producer<String, byte[]> producer, String eventsTopic,
       String actionsTopic, RuleSet rules, ActionCodec json, ObjectMapper mapper, GatewayMetrics metrics,
-      RulesStats stats, Clock clock, int maxInFlight, Duration drainTimeout) {
+      RulesStats stats, Clock clock, int maxInFlight, Duration drainTimeout, Duration commitInterval) {
     this.id = id;
     this.consumerFactory = consumerFactory;
     this.producer = producer;
@@ -98,6 +100,7 @@ final class RulesConsumer implements Runnable {
     this.clock = clock;
     this.maxInFlight = maxInFlight;
     this.drainTimeout = drainTimeout;
+    this.commitIntervalNanos = commitInterval.toNanos();
   }
 
   /** Completes once the consumer has subscribed (it joins the group on its first polls). */
@@ -138,7 +141,11 @@ final class RulesConsumer implements Runnable {
       subscribed.complete(null);
       while (running) {
         handleCompletions(true);
-        commitAsync();
+        if (System.nanoTime() - lastCommit >= commitIntervalNanos) {
+          // Not after every poll: each commit is a write to the broker's offsets topic (kafka.commitInterval).
+          commitAsync();
+          lastCommit = System.nanoTime();
+        }
         applyBackPressure();
         ConsumerRecords<String, byte[]> records;
         try {

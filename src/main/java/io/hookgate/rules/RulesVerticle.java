@@ -7,6 +7,7 @@ import io.hookgate.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -30,6 +31,7 @@ public final class RulesVerticle extends VerticleBase {
   private final String actionsTopic;
   private final RuleSet rules;
   private final RulesEngineConfig config;
+  private final Duration commitInterval;
   private final GatewayMetrics metrics;
   private final RulesStats stats;
   private final ObjectMapper mapper;
@@ -41,9 +43,10 @@ public final class RulesVerticle extends VerticleBase {
    * @param consumerConfig from {@link RulesKafkaClients#consumer}; its client id names the thread
    * @param producer shared by the instances; writes the actions (see {@link RulesKafkaClients#actionsProducer})
    */
-  public RulesVerticle(Map<String, Object> consumerConfig, Producer<String, byte[]> producer, String eventsTopic,
-      String actionsTopic, RuleSet rules, RulesEngineConfig config, GatewayMetrics metrics, RulesStats stats,
-      ObjectMapper mapper, Clock clock) {
+  public RulesVerticle(Map<String, Object> consumerConfig, Duration commitInterval, Producer<String, byte[]> producer,
+      String eventsTopic, String actionsTopic, RuleSet rules, RulesEngineConfig config, GatewayMetrics metrics,
+      RulesStats stats, ObjectMapper mapper, Clock clock) {
+    this.commitInterval = commitInterval;
     this.clientId = String.valueOf(consumerConfig.get("client.id"));
     this.consumerConfig = Map.copyOf(consumerConfig);
     this.producer = producer;
@@ -65,7 +68,7 @@ public final class RulesVerticle extends VerticleBase {
   private Future<Void> launch() {
     RulesConsumer c = new RulesConsumer(clientId, () -> new KafkaConsumer<>(consumerConfig), producer, eventsTopic,
         actionsTopic, rules, new ActionCodec(), mapper, metrics, stats, clock, config.maxInFlight(),
-        config.drainTimeout());
+        config.drainTimeout(), commitInterval);
     consumer = c;
     Thread thread = new Thread(c, clientId);
     thread.setDaemon(true);

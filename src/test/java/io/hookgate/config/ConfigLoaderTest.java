@@ -190,6 +190,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theCommitIntervalDefaultsTo200msAndIsBounded() {
+    assertThat(load(KILI).kafka().commitInterval()).isEqualTo(Duration.ofMillis(200));
+    assertThat(load(KILI, Map.of("HOOKGATE_KAFKA_COMMIT_INTERVAL", "0s")).kafka().commitInterval()).isZero();
+    assertThatThrownBy(() -> load("kafka:\n  commitInterval: 2m\n" + KILI))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'kafka.commitInterval'").hasMessageContaining("1m");
+  }
+
+  @Test
   void aValueOfTheWrongTypeIsAnErrorNamingTheKey() {
     assertThatThrownBy(() -> load("ingress:\n  port: eighty\n" + KILI))
         .isInstanceOf(ConfigException.class).hasMessageContaining("'ingress.port'");

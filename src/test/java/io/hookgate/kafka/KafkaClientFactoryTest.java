@@ -17,7 +17,7 @@ class KafkaClientFactoryTest {
   void durabilitySettingsWinOverTheConfiguredProducerProperties() {
     KafkaSettings settings = new KafkaSettings("kafka:9092", null, null, true,
         Map.of("acks", "0", "enable.idempotence", "false", "max.block.ms", "60000", "linger.ms", "20"),
-        Map.of("security.protocol", "SASL_SSL"));
+        Map.of("security.protocol", "SASL_SSL"), null);
     Map<String, Object> p = new KafkaClientFactory("kafka:9092", settings).eventProducer("ingress", Duration.ofSeconds(5));
 
     assertThat(p).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
@@ -30,7 +30,7 @@ class KafkaClientFactoryTest {
 
   @Test
   void theProducerGivesUpOnARecordWithinThePublishTimeout() {
-    KafkaSettings settings = new KafkaSettings("kafka:9092", null, null, true, Map.of(), Map.of());
+    KafkaSettings settings = new KafkaSettings("kafka:9092", null, null, true, Map.of(), Map.of(), null);
     Map<String, Object> p = new KafkaClientFactory("kafka:9092", settings).eventProducer("ingress", Duration.ofSeconds(3));
     assertThat(p).containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3000);
     assertThat((Integer) p.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)).isLessThan(3000);
@@ -38,7 +38,7 @@ class KafkaClientFactoryTest {
 
   @Test
   void theProducerConfigurationIsValidForShortAndLongPublishTimeouts() {
-    KafkaSettings settings = new KafkaSettings("127.0.0.1:1", null, null, true, Map.of(), Map.of());
+    KafkaSettings settings = new KafkaSettings("127.0.0.1:1", null, null, true, Map.of(), Map.of(), null);
     for (Duration timeout : new Duration[] {Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30)}) {
       // KafkaProducer refuses inconsistent timeouts (delivery < linger + request) at construction.
       assertThatCode(() -> new KafkaProducer<String, byte[]>(

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hookgate.actions.ActionCodec;
 import io.hookgate.actions.ActionRecord;
+import io.hookgate.config.KafkaSettings;
 import io.hookgate.config.RulesEngineConfig;
 import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.metrics.GatewayMetrics;
@@ -89,7 +90,7 @@ class RulesConsumerTest {
           Map<String, Object> consumer = RulesKafkaClients.consumer(clients, "rules-test-" + instance.getAndIncrement(), group, engine);
           // Rebalances complete within a heartbeat: quick ones keep this test short.
           consumer.put("heartbeat.interval.ms", 100);
-          return vertx.deployVerticle(new RulesVerticle(consumer, producer,
+          return vertx.deployVerticle(new RulesVerticle(consumer, KafkaSettings.DEFAULT_COMMIT_INTERVAL, producer,
               gateway.eventsTopic(), gateway.actionsTopic(), rules, engine, metrics, stats, RuleFixtures.MAPPER,
               Clock.systemUTC())).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -177,7 +178,8 @@ class RulesConsumerTest {
     Vertx vertx = Vertx.vertx();
     try (Producer<String, byte[]> producer = new KafkaProducer<>(producerConfig);
          EventConsumer actions = new EventConsumer(kafka.bootstrapServers(), gateway.actionsTopic())) {
-      vertx.deployVerticle(new RulesVerticle(RulesKafkaClients.consumer(clients, "rules-large", group, engine), producer,
+      vertx.deployVerticle(new RulesVerticle(RulesKafkaClients.consumer(clients, "rules-large", group, engine),
+          KafkaSettings.DEFAULT_COMMIT_INTERVAL, producer,
           gateway.eventsTopic(), gateway.actionsTopic(), rules, engine, metrics, new RulesStats(), RuleFixtures.MAPPER,
           Clock.systemUTC())).await(30, TimeUnit.SECONDS);
       String small1 = post("small-1-" + group);
