@@ -418,6 +418,10 @@ public final class IngressVerticle extends VerticleBase {
     if ((why = CloudEventStrings.invalid(normalized.type())) != null) {
       return "the event type taken from the payload contains " + why;
     }
+    String platformEvent = normalized.data().platformEventType();
+    if (platformEvent != null && (why = CloudEventStrings.invalid(platformEvent)) != null) {
+      return "the platform's event name in the payload (the platformevent extension) contains " + why;
+    }
     return null;
   }
 

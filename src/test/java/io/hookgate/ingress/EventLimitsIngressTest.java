@@ -127,6 +127,12 @@ class EventLimitsIngressTest {
         Path.of("src/test/resources/fixtures/kili-onsubmit-one-box.json")).replaceFirst("\"asset_id\"\\s*:\\s*\"", "\"asset_id\": \"\\\\r\\\\n"))),
         HttpResponse.BodyHandlers.ofString()), 400, "urn:hookgate:problem:invalid-payload");
     assertThat(kili.path("detail").asText()).contains("subject").contains("U+000D");
+    // The platform's own event name becomes the ce_platformevent header.
+    JsonNode eventName = assertProblem(http.send(kili(HttpRequest.BodyPublishers.ofString(Files.readString(
+        Path.of("src/test/resources/fixtures/kili-onsubmit-one-box.json")).replaceFirst("\"onSubmit\"",
+            "\"onSubmit\\\\r\\\\nX-Injected: 1\""))),
+        HttpResponse.BodyHandlers.ofString()), 400, "urn:hookgate:problem:invalid-payload");
+    assertThat(eventName.path("detail").asText()).contains("platformevent").contains("U+000D");
 
     // Printable Unicode, paired surrogates included, is fine.
     HttpResponse<String> ok = http.send(post(gateway.webhookUrl("open"),
