@@ -9,9 +9,11 @@ import io.hookgate.event.LabelingEvent;
 import io.hookgate.event.NormalizedEvent;
 import io.hookgate.ingress.InvalidPayloadException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -45,7 +47,8 @@ public final class AquariumSource implements WebhookSource {
     JsonNode issue = Fields.requireObject(body, "issue");
     JsonNode elements = Fields.requireArray(body, "issue.elements");
     List<ExportedIssue.Element> out = new ArrayList<>();
-    List<Annotation> annotations = new ArrayList<>();
+    // One annotation per label: a frame and a crop of the same label, in one issue, are one label.
+    Map<String, Annotation> annotations = new LinkedHashMap<>();
     for (int i = 0; i < elements.size(); i++) {
       out.add(element(elements.get(i), "issue.elements." + i, annotations));
     }
@@ -57,12 +60,12 @@ public final class AquariumSource implements WebhookSource {
       dataset = dataset != null ? dataset : out.get(0).dataset();
     }
     // The issue is not an item: its id is the event's subject and data.issue.id, and itemId stays null.
-    data.batchId(dataset).annotations(annotations)
+    data.batchId(dataset).annotations(List.copyOf(annotations.values()))
         .issue(new ExportedIssue(issueId, name, dataset, out));
     return new NormalizedEvent(EventTypes.ISSUE_EXPORTED, issueId, project, null, data.build());
   }
 
-  private static ExportedIssue.Element element(JsonNode e, String path, List<Annotation> annotations)
+  private static ExportedIssue.Element element(JsonNode e, String path, Map<String, Annotation> annotations)
       throws InvalidPayloadException {
     if (!e.isObject()) {
       throw new InvalidPayloadException(path, "field '" + path + "' must be a JSON object");
@@ -84,13 +87,14 @@ public final class AquariumSource implements WebhookSource {
       }
       String category = Fields.text(e, "crop_data.label") != null ? Fields.text(e, "crop_data.label") : Fields.text(frameLabel, "label");
       String labelType = Fields.text(e, "crop_data.label_type") != null ? Fields.text(e, "crop_data.label_type") : Fields.text(frameLabel, "label_type");
-      annotations.add(Annotation.of(uuid, null, category, kind(labelType), null));
+      annotations.putIfAbsent(uuid, Annotation.of(uuid, null, category(category), kind(labelType), null));
     }
     for (JsonNode label : e.path("frame_data").path("label_data")) {
       String uuid = Fields.text(label, "uuid");
       if (uuid != null && !"crop".equals(type)) {
         labelIds.add(uuid);
-        annotations.add(Annotation.of(uuid, null, Fields.text(label, "label"), kind(Fields.text(label, "label_type")), null));
+        annotations.putIfAbsent(uuid, Annotation.of(uuid, null, category(Fields.text(label, "label")),
+            kind(Fields.text(label, "label_type")), null));
       }
     }
     JsonNode sensors = e.path("frame_data").path("sensor_data");
@@ -101,11 +105,39 @@ public final class AquariumSource implements WebhookSource {
         Fields.text(e, "inference_set"), List.copyOf(labelIds), Fields.text(sensor, "data_urls.image_url"));
   }
 
+  /**
+   * Aquarium's label types, from its client's {@code LabelType}; what is not listed (a type added later)
+   * is guessed from its name below.
+   */
+  private static final Map<String, String> KINDS = Map.ofEntries(
+      Map.entry("BBOX_2D", "bounding_box"),
+      Map.entry("LINE_SEGMENT_2D", "line"),
+      Map.entry("KEYPOINTS_2D", "point"),
+      Map.entry("POLYGON_LIST_2D", "polygon"),
+      Map.entry("SEMANTIC_LABEL_URL_2D", "segmentation"),
+      Map.entry("SEMANTIC_LABEL_ASSET_2D", "segmentation"),
+      Map.entry("INSTANCE_LABEL_URL_2D", "segmentation"),
+      Map.entry("INSTANCE_LABEL_ASSET_2D", "segmentation"),
+      Map.entry("INSTANCE_LABEL_2D", "segmentation"),
+      Map.entry("CLASSIFICATION_2D", "classification"),
+      Map.entry("CLASSIFICATION_3D", "classification"),
+      Map.entry("CUBOID_3D", "other"),
+      Map.entry("TEXT_TOKEN", "other"));
+
+  /** A semantic segmentation label's class is {@code __mask}, a placeholder for the classes in its mask. */
+  private static String category(String label) {
+    return "__mask".equals(label) ? null : label;
+  }
+
   private static String kind(String labelType) {
     if (labelType == null) {
       return "other";
     }
     String t = labelType.toUpperCase(Locale.ROOT);
+    String known = KINDS.get(t);
+    if (known != null) {
+      return known;
+    }
     if (t.contains("BBOX") || t.contains("BOX")) {
       return "bounding_box";
     }

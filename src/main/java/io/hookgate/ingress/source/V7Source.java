@@ -95,19 +95,24 @@ public final class V7Source implements WebhookSource {
     // A video annotation keeps its geometry per frame: the first frame stands for it.
     JsonNode shape = a.path("frames").isObject() && !a.path("frames").isEmpty()
         ? a.path("frames").elements().next() : a;
+    // The shape decides, not bounding_box: Darwin adds a bounding_box to polygons, ellipses and lines too.
+    // text is a sub-annotation of another shape, so it decides only alone.
     String kind;
     if (a.has("tag") || shape.has("tag")) {
       kind = "tag";
     } else if (shape.has("polygon") || shape.has("complex_polygon")) {
       kind = "polygon";
-    } else if (shape.has("bounding_box")) {
-      kind = "bounding_box";
     } else if (shape.has("keypoint") || shape.has("skeleton")) {
       kind = "point";
     } else if (shape.has("line")) {
       kind = "line";
     } else if (shape.has("mask") || shape.has("raster_layer")) {
       kind = "segmentation";
+    } else if (shape.has("ellipse")) {
+      // Not in the closed list of kinds; its box is known.
+      kind = "other";
+    } else if (shape.has("bounding_box")) {
+      kind = "bounding_box";
     } else if (shape.has("text")) {
       kind = "transcription";
     } else {
@@ -128,6 +133,21 @@ public final class V7Source implements WebhookSource {
     if (bb.path("x").isNumber() && bb.path("y").isNumber() && bb.path("w").isNumber() && bb.path("h").isNumber()) {
       return BoundingBox.ofPixels(bb.path("x").asDouble(), bb.path("y").asDouble(), bb.path("w").asDouble(),
           bb.path("h").asDouble(), width, height);
+    }
+    JsonNode ellipse = shape.path("ellipse");
+    if (ellipse.path("center").path("x").isNumber() && ellipse.path("center").path("y").isNumber()
+        && ellipse.path("radius").path("x").isNumber() && ellipse.path("radius").path("y").isNumber()) {
+      // The box enclosing the ellipse, turned by its angle (radians).
+      double cx = ellipse.path("center").path("x").asDouble();
+      double cy = ellipse.path("center").path("y").asDouble();
+      double rx = Math.abs(ellipse.path("radius").path("x").asDouble());
+      double ry = Math.abs(ellipse.path("radius").path("y").asDouble());
+      double angle = ellipse.path("angle").asDouble(0);
+      double cos = Math.cos(angle);
+      double sin = Math.sin(angle);
+      double halfWidth = Math.sqrt(rx * rx * cos * cos + ry * ry * sin * sin);
+      double halfHeight = Math.sqrt(rx * rx * sin * sin + ry * ry * cos * cos);
+      return BoundingBox.ofPixels(cx - halfWidth, cy - halfHeight, 2 * halfWidth, 2 * halfHeight, width, height);
     }
     JsonNode polygon = shape.has("polygon") ? shape.path("polygon") : shape.path("complex_polygon");
     List<double[]> points = new ArrayList<>();

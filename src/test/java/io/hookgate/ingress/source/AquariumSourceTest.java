@@ -16,6 +16,55 @@ import org.junit.jupiter.api.Test;
 class AquariumSourceTest {
   private final AquariumSource aquarium = new AquariumSource();
 
+  /** Aquarium's own label types (its client's LabelType); LINE_SEGMENT_2D is a line, not a segmentation. */
+  @Test
+  void aquariumLabelTypesMapToTheirKinds() throws Exception {
+    ObjectNode body = fixture("aquarium-issue-exported.json");
+    ArrayNode labels = (ArrayNode) body.at("/issue/elements/0/frame_data/label_data");
+    labels.removeAll();
+    String[][] types = {{"BBOX_2D", "bounding_box"}, {"LINE_SEGMENT_2D", "line"}, {"KEYPOINTS_2D", "point"},
+        {"POLYGON_LIST_2D", "polygon"}, {"SEMANTIC_LABEL_URL_2D", "segmentation"},
+        {"SEMANTIC_LABEL_ASSET_2D", "segmentation"}, {"INSTANCE_LABEL_URL_2D", "segmentation"},
+        {"INSTANCE_LABEL_2D", "segmentation"}, {"CLASSIFICATION_2D", "classification"}, {"CUBOID_3D", "other"},
+        {"TEXT_TOKEN", "other"}};
+    for (String[] t : types) {
+      labels.addObject().put("uuid", "u-" + t[0]).put("label", "c-" + t[0]).put("label_type", t[0]);
+    }
+    List<Annotation> annotations = aquarium.normalize("aquarium", body).data().annotations();
+    for (String[] t : types) {
+      assertThat(annotations).filteredOn(a -> a.id().equals("u-" + t[0])).extracting(Annotation::kind)
+          .as(t[0]).containsExactly(t[1]);
+    }
+  }
+
+  @Test
+  void aSemanticMaskIsNotCountedAsACategoryNamedMask() throws Exception {
+    ObjectNode body = fixture("aquarium-issue-exported.json");
+    ArrayNode labels = (ArrayNode) body.at("/issue/elements/0/frame_data/label_data");
+    labels.addObject().put("uuid", "mask-1").put("label", "__mask").put("label_type", "SEMANTIC_LABEL_URL_2D");
+    NormalizedEvent event = aquarium.normalize("aquarium", body);
+    assertThat(event.data().annotations()).filteredOn(a -> a.id().equals("mask-1"))
+        .extracting(Annotation::category).containsExactly((String) null);
+    assertThat(event.data().annotationCounts()).doesNotContainKey("__mask");
+  }
+
+  /** A frame and a crop of the same label, or a label listed twice, are one annotation and count once. */
+  @Test
+  void aLabelInSeveralElementsOfAnIssueIsOneAnnotation() throws Exception {
+    ObjectNode body = fixture("aquarium-issue-exported.json");
+    ArrayNode elements = (ArrayNode) body.at("/issue/elements");
+    ObjectNode frameOfTheCrop = elements.get(1).deepCopy();
+    frameOfTheCrop.put("element_type", "frame").put("element_id", "frame_000517").remove("crop_data");
+    elements.add(frameOfTheCrop);
+    ArrayNode firstFrame = (ArrayNode) body.at("/issue/elements/0/frame_data/label_data");
+    firstFrame.add(firstFrame.get(0).deepCopy());
+    NormalizedEvent event = aquarium.normalize("aquarium", body);
+    List<String> ids = event.data().annotations().stream().map(Annotation::id).toList();
+    assertThat(ids).doesNotHaveDuplicates().contains("lbl_9a1b2c3d", "lbl_c8d9e0f1", "lbl_0a1b2c3d");
+    // Two pedestrians (9a1b..., c8d9...), each listed twice.
+    assertThat(event.data().annotationCounts()).isEqualTo(java.util.Map.of("pedestrian", 2, "car", 1, "cyclist", 1));
+  }
+
   @Test
   void missingEventIsRefusedNamingIt() {
     ObjectNode body = fixture("aquarium-issue-exported.json");

@@ -131,6 +131,31 @@ class V7SourceTest {
     assertThat(event.data().annotations().get(5).areaRatio()).isEqualTo(0.25);
   }
 
+  /** Darwin adds a bounding_box to other shapes: the shape gives the kind, the bounding_box the box. */
+  @Test
+  void theShapeNotItsBoundingBoxGivesTheKindAndAnEllipseHasTheBoxEnclosingIt() throws Exception {
+    NormalizedEvent event = v7.normalize("v7", json("""
+        {"item": {"source_info": {"item_id": "i1"}, "slots": [{"slot_name": "0", "width": 200, "height": 100}]},
+         "annotations": [
+           {"id": "l", "name": "lane", "slot_names": ["0"], "line": {"path": [{"x": 0, "y": 0}, {"x": 100, "y": 50}]},
+            "bounding_box": {"x": 0, "y": 0, "w": 100, "h": 50}},
+           {"id": "e", "name": "ball", "slot_names": ["0"], "ellipse": {"center": {"x": 100, "y": 50},
+            "radius": {"x": 40, "y": 20}, "angle": 0}, "bounding_box": {"x": 60, "y": 30, "w": 80, "h": 40}},
+           {"id": "f", "name": "ball", "slot_names": ["0"], "ellipse": {"center": {"x": 100, "y": 50},
+            "radius": {"x": 40, "y": 20}, "angle": 1.5707963267948966}},
+           {"id": "b", "name": "car", "slot_names": ["0"], "bounding_box": {"x": 0, "y": 0, "w": 20, "h": 10},
+            "text": {"text": "AB-123"}}
+         ]}"""));
+    assertThat(event.data().annotations()).extracting(Annotation::kind)
+        .containsExactly("line", "other", "other", "bounding_box");
+    assertThat(event.data().annotations()).extracting(Annotation::boundingBox).containsExactly(
+        new BoundingBox(0, 0, 0.5, 0.5),
+        new BoundingBox(0.3, 0.3, 0.4, 0.4),
+        // Turned a quarter: 80 wide and 40 high becomes 40 wide and 80 high.
+        new BoundingBox(0.4, 0.1, 0.2, 0.8),
+        new BoundingBox(0, 0, 0.1, 0.1));
+  }
+
   @Test
   void tagsComeFromTagAnnotationsAndItemTagsWithoutDuplicates() throws Exception {
     NormalizedEvent event = v7.normalize("v7", json("""
