@@ -91,20 +91,92 @@ public final class KiliSource implements WebhookSource {
     if (!jsonResponse.isObject()) {
       return out;
     }
+    if (isVideo(jsonResponse)) {
+      return videoAnnotations(jsonResponse);
+    }
     for (Map.Entry<String, JsonNode> job : jsonResponse.properties()) {
-      JsonNode value = job.getValue();
-      for (JsonNode a : value.path("annotations")) {
-        String category = Fields.text(a, "categories.0.name");
-        out.add(Annotation.of(Fields.text(a, "mid"), job.getKey(), category, kind(Fields.text(a, "type")), box(a)));
-      }
-      for (JsonNode c : value.path("categories")) {
-        out.add(Annotation.of(null, job.getKey(), Fields.text(c, "name"), "classification", null));
-      }
-      if (value.path("text").isTextual()) {
-        out.add(Annotation.of(null, job.getKey(), null, "transcription", null));
-      }
+      jobAnnotations(job.getKey(), job.getValue(), out);
     }
     return out;
+  }
+
+  /** A job's objects, then its classification categories, then its transcription; entries that are not objects are no annotation. */
+  private static void jobAnnotations(String job, JsonNode value, List<Annotation> out) {
+    JsonNode annotations = value.path("annotations");
+    if (annotations.isArray()) {
+      for (JsonNode a : annotations) {
+        if (a.isObject()) {
+          String category = Fields.text(a, "categories.0.name");
+          out.add(Annotation.of(Fields.text(a, "mid"), job, category, kind(Fields.text(a, "type")), box(a)));
+        }
+      }
+    }
+    JsonNode categories = value.path("categories");
+    if (categories.isArray()) {
+      for (JsonNode c : categories) {
+        if (c.isObject()) {
+          out.add(Annotation.of(null, job, Fields.text(c, "name"), "classification", null));
+        }
+      }
+    }
+    if (value.path("text").isTextual()) {
+      out.add(Annotation.of(null, job, null, "transcription", null));
+    }
+  }
+
+  /** Kili's video labels key their jsonResponse by frame ({@code {"0": {"JOB_0": {...}}, "1": ...}}). */
+  static boolean isVideo(JsonNode jsonResponse) {
+    if (jsonResponse.isEmpty()) {
+      return false;
+    }
+    for (Map.Entry<String, JsonNode> e : jsonResponse.properties()) {
+      if (!isFrameIndex(e.getKey())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static boolean isFrameIndex(String key) {
+    if (key.isEmpty() || key.length() > 9) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      if (key.charAt(i) < '0' || key.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A video's objects once each, as their first frame has them (as for V7's videos): an object tracked
+   * over a hundred frames is one annotation, not a hundred. Classifications and transcriptions once per job
+   * and category.
+   */
+  private static List<Annotation> videoAnnotations(JsonNode jsonResponse) {
+    List<Map.Entry<String, JsonNode>> frames = new ArrayList<>();
+    jsonResponse.properties().forEach(frames::add);
+    frames.sort(java.util.Comparator.comparingInt(f -> Integer.parseInt(f.getKey())));
+    Map<List<Object>, Annotation> byKey = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> frame : frames) {
+      if (!frame.getValue().isObject()) {
+        continue;
+      }
+      for (Map.Entry<String, JsonNode> job : frame.getValue().properties()) {
+        List<Annotation> inFrame = new ArrayList<>();
+        jobAnnotations(job.getKey(), job.getValue(), inFrame);
+        for (Annotation a : inFrame) {
+          // An object without a mid cannot be followed from frame to frame: each counts.
+          List<Object> key = a.id() != null ? java.util.Arrays.asList(job.getKey(), a.id())
+              : a.kind().equals("classification") || a.kind().equals("transcription")
+                  ? java.util.Arrays.asList(job.getKey(), a.kind(), a.category())
+                  : java.util.Arrays.asList(frame.getKey(), byKey.size());
+          byKey.putIfAbsent(key, a);
+        }
+      }
+    }
+    return List.copyOf(byKey.values());
   }
 
   private static BoundingBox box(JsonNode annotation) {

@@ -377,8 +377,8 @@ final class KiliTokenReader {
     Set<String> jobs = new HashSet<>();
     String job;
     while ((job = p.nextFieldName()) != null) {
-      if (!jobs.add(job)) {
-        throw Unusual.INSTANCE;
+      if (!jobs.add(job) || KiliSource.isFrameIndex(job)) {
+        throw Unusual.INSTANCE; // a video's frames, or a repeated key: the tree reading handles both
       }
       if (p.nextToken() == JsonToken.START_OBJECT) {
         readJob(p, job, out);

@@ -42,16 +42,19 @@ public final class V7Source implements WebhookSource {
     String team = Fields.firstText(item, "source_info.team.slug", "source_info.team.name");
     Set<String> tags = new LinkedHashSet<>();
     for (JsonNode t : item.path("tags")) {
-      if (t.isTextual()) {
+      if (t.isTextual() && !t.asText().isBlank()) {
         tags.add(t.asText());
       }
     }
     List<Annotation> annotations = new ArrayList<>();
     Author author = null;
     for (JsonNode a : annotationsNode) {
+      if (!a.isObject()) {
+        continue; // not an annotation (a null, a string): nothing to say about it
+      }
       Annotation annotation = annotation(a, item);
       annotations.add(annotation);
-      if ("tag".equals(annotation.kind()) && annotation.category() != null) {
+      if ("tag".equals(annotation.kind()) && annotation.category() != null && !annotation.category().isBlank()) {
         tags.add(annotation.category());
       }
       if (author == null && a.path("annotators").path(0).isObject()) {

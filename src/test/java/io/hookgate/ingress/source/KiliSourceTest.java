@@ -157,6 +157,52 @@ class KiliSourceTest {
     assertThat(event.data().annotations().get(0).areaRatio()).isEqualTo(0.32);
   }
 
+  /** Kili keys a video label's jsonResponse by frame; an object followed over frames is one annotation. */
+  @Test
+  void aVideoLabelGivesEachObjectOnceWithItsFirstFramesBox() throws Exception {
+    com.fasterxml.jackson.databind.JsonNode body = json("""
+        {"eventType": "onSubmit", "logPayload": {"projectId": "p1"},
+         "payload": {"asset_id": "a1", "label": {"id": "l1", "jsonResponse": {
+           "10": {"JOB_0": {"annotations": [
+             {"mid": "car-1", "type": "rectangle", "categories": [{"name": "CAR"}], "isKeyFrame": false,
+              "boundingPoly": [{"normalizedVertices": [{"x": 0.5, "y": 0.5}, {"x": 0.9, "y": 0.9}]}]}]},
+                  "JOB_1": {"categories": [{"name": "NIGHT"}]}},
+           "2": {"JOB_0": {"annotations": [
+             {"mid": "car-1", "type": "rectangle", "categories": [{"name": "CAR"}], "isKeyFrame": true,
+              "boundingPoly": [{"normalizedVertices": [{"x": 0.1, "y": 0.1}, {"x": 0.3, "y": 0.5}]}]},
+             {"mid": "person-1", "type": "rectangle", "categories": [{"name": "PERSON"}],
+              "boundingPoly": [{"normalizedVertices": [{"x": 0, "y": 0}, {"x": 0.1, "y": 0.1}]}]}]},
+                 "JOB_1": {"categories": [{"name": "NIGHT"}]}},
+           "3": {}
+         }}}}""");
+    NormalizedEvent event = kili.normalize("kili", body);
+    assertThat(event.data().annotations()).containsExactly(
+        new Annotation("car-1", "JOB_0", "CAR", "bounding_box", new BoundingBox(0.1, 0.1, 0.2, 0.4), 0.08),
+        new Annotation("person-1", "JOB_0", "PERSON", "bounding_box", new BoundingBox(0, 0, 0.1, 0.1), 0.01),
+        new Annotation(null, "JOB_1", "NIGHT", "classification", null, null));
+    assertThat(event.data().annotationCounts())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("JOB_0.CAR", 1, "JOB_0.PERSON", 1, "JOB_1.NIGHT", 1));
+    // The token reading leaves frames to the tree reading above.
+    byte[] bytes = MAPPER.writeValueAsBytes(body);
+    assertThat(kili.normalizeUsual("kili", bytes, io.hookgate.event.RawJson.node(bytes))).isNull();
+  }
+
+  @Test
+  void entriesThatAreNotObjectsAreNoAnnotations() throws Exception {
+    com.fasterxml.jackson.databind.JsonNode body = json("""
+        {"eventType": "onSubmit", "logPayload": {"projectId": "p1"},
+         "payload": {"asset_id": "a1", "label": {"id": "l1", "jsonResponse": {
+           "JOB_0": {"annotations": [null, "x", 3, {"mid": "m1", "type": "rectangle", "categories": [{"name": "A"}]}]},
+           "JOB_1": {"categories": [null, {"name": "B"}]},
+           "JOB_2": {"annotations": {"mid": "m2", "type": "rectangle"}}
+         }}}}""");
+    NormalizedEvent event = kili.normalize("kili", body);
+    assertThat(event.data().annotations()).extracting(Annotation::id, Annotation::category)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("m1", "A"), org.assertj.core.groups.Tuple.tuple(null, "B"));
+    byte[] bytes = MAPPER.writeValueAsBytes(body);
+    assertThat(kili.normalizeUsual("kili", bytes, io.hookgate.event.RawJson.node(bytes))).isNull();
+  }
+
   @Test
   void verticesPastTheImageEdgeAreClippedSoTheRatioStaysAShare() throws Exception {
     NormalizedEvent event = kili.normalize("kili", json("""

@@ -157,6 +157,15 @@ class V7SourceTest {
   }
 
   @Test
+  void entriesThatAreNotAnnotationsAndBlankTagsAreLeftOut() throws Exception {
+    NormalizedEvent event = v7.normalize("v7", json("""
+        {"item": {"source_info": {"item_id": "i1"}, "tags": ["", "ok", null]},
+         "annotations": [null, "str", 4, {"id": "t1", "name": "", "tag": {}}, {"id": "t2", "name": "urgent", "tag": {}}]}"""));
+    assertThat(event.data().annotations()).extracting(Annotation::id).containsExactly("t1", "t2");
+    assertThat(event.data().tags()).containsExactly("ok", "urgent");
+  }
+
+  @Test
   void tagsComeFromTagAnnotationsAndItemTagsWithoutDuplicates() throws Exception {
     NormalizedEvent event = v7.normalize("v7", json("""
         {"item": {"source_info": {"item_id": "i1"}, "tags": ["difficult", 3]},
