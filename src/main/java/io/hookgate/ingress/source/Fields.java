@@ -23,8 +23,23 @@ final class Fields {
     return asText(at(root, dotted));
   }
 
+  /**
+   * A string as it is; an integer as its digits; another number as its value in plain decimal ({@code 1.50}
+   * and {@code 1.5} are {@code "1.5"}, {@code 8.0} is {@code "8"}, never {@code "1.0E20"}); a number too large
+   * to be one ({@code 1e400}) as absent.
+   */
   static String asText(JsonNode n) {
-    return n.isTextual() || n.isNumber() ? n.asText() : null;
+    if (n.isTextual() || n.isIntegralNumber()) {
+      return n.asText();
+    }
+    if (n.isNumber()) {
+      if (n.isBigDecimal()) {
+        return n.decimalValue().stripTrailingZeros().toPlainString();
+      }
+      double d = n.doubleValue();
+      return Double.isFinite(d) ? java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString() : null;
+    }
+    return null;
   }
 
   static String firstText(JsonNode root, String... paths) {

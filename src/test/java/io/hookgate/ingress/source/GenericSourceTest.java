@@ -65,4 +65,16 @@ class GenericSourceTest {
     assertThat(event.deliveryId()).isEqualTo("7");
     assertThat(event.subject()).isNull();
   }
+
+  @Test
+  void fractionsAreTheirPlainDecimalValueAndInfiniteNumbersAbsent() throws Exception {
+    GenericSource source = new GenericSource(new GenericMapping("/type", "/project", "/seq", "/subject"));
+    NormalizedEvent event = source.normalize("g", json("{\"type\": \"x\", \"project\": 1.50, \"seq\": 8.0, \"subject\": 1e20}"));
+    assertThat(event.partitionKey()).isEqualTo("1.5");
+    assertThat(event.deliveryId()).isEqualTo("8");
+    assertThat(event.subject()).isEqualTo("100000000000000000000");
+    NormalizedEvent huge = source.normalize("g", json("{\"type\": \"x\", \"project\": 1e400, \"seq\": 123456789012345678901234567890}"));
+    assertThat(huge.partitionKey()).as("no project: the source name").isEqualTo("g");
+    assertThat(huge.deliveryId()).isEqualTo("123456789012345678901234567890");
+  }
 }
