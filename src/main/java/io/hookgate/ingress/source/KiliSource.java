@@ -69,6 +69,9 @@ public final class KiliSource implements WebhookSource {
     if (response.isTextual()) {
       try {
         response = mapper.readTree(response.asText());
+      } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+        throw new InvalidPayloadException("payload.label.jsonResponse", "field 'payload.label.jsonResponse' is a JSON "
+            + "string nested too deeply (" + e.getOriginalMessage() + ")");
       } catch (JsonProcessingException e) {
         throw new InvalidPayloadException("payload.label.jsonResponse", "field 'payload.label.jsonResponse' is a string but not JSON");
       }

@@ -71,6 +71,15 @@ class KiliSourceTest {
   }
 
   @Test
+  void aJsonResponseStringNestedTooDeeplyIsRefusedSayingSo() {
+    ObjectNode body = fixture("kili-onsubmit-jsonresponse-string.json");
+    ((ObjectNode) body.at("/payload/label")).put("jsonResponse", "[".repeat(1200) + "]".repeat(1200));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> kili.normalize("kili", body))
+        .isInstanceOf(io.hookgate.ingress.InvalidPayloadException.class)
+        .hasMessageContaining("payload.label.jsonResponse").hasMessageContaining("nested too deeply");
+  }
+
+  @Test
   void aJsonResponseStringGivesTheSameAnnotationsAsAnObject() throws Exception {
     ObjectNode asString = fixture("kili-onsubmit-jsonresponse-string.json");
     ObjectNode asObject = asString.deepCopy();
