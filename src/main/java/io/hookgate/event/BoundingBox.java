@@ -13,8 +13,17 @@ public record BoundingBox(double x, double y, double width, double height) {
     return width * height;
   }
 
-  /** The box enclosing the given normalized points, as Kili's {@code normalizedVertices}; null for none. */
+  /**
+   * The box enclosing the given normalized points, as Kili's {@code normalizedVertices}; null for none, and
+   * null when a point lies more than a whole image away from it: such values are not fractions of the image
+   * (Kili's geospatial labels carry longitude and latitude there), and clipping them would make up a box.
+   */
   public static BoundingBox enclosing(List<double[]> points) {
+    for (double[] p : points) {
+      if (!(p[0] >= -1 && p[0] <= 2 && p[1] >= -1 && p[1] <= 2)) {
+        return null;
+      }
+    }
     return enclosing(points, 1, 1);
   }
 

@@ -224,6 +224,17 @@ class KiliSourceTest {
          ]}}}}}"""));
     assertThat(event.data().annotations().get(0).boundingBox()).isEqualTo(new BoundingBox(0, 0.5, 1, 0.5));
     assertThat(event.data().annotations().get(0).areaRatio()).isEqualTo(0.5);
+    // Longitude and latitude (a geospatial label) are not fractions of an image: no box either.
+    com.fasterxml.jackson.databind.JsonNode geo = json("""
+        {"eventType": "onSubmit", "logPayload": {"projectId": "p1"},
+         "payload": {"asset_id": "a1", "label": {"id": "l1", "jsonResponse": {"JOB_0": {"annotations": [
+           {"mid": "g1", "type": "rectangle", "categories": [{"name": "FIELD"}],
+            "boundingPoly": [{"normalizedVertices": [{"x": -79.1, "y": -3.2}, {"x": -79.0, "y": -3.1}]}]}
+         ]}}}}}""");
+    assertThat(kili.normalize("kili", geo).data().annotations().get(0).boundingBox()).isNull();
+    byte[] geoBytes = MAPPER.writeValueAsBytes(geo);
+    assertThat(kili.normalizeUsual("kili", geoBytes, io.hookgate.event.RawJson.node(geoBytes)).data().annotations()
+        .get(0).boundingBox()).as("the token reading agrees").isNull();
     // Vertices that are not numbers give no box rather than a wrong one.
     assertThat(event.data().annotations().get(1).boundingBox()).isNull();
     assertThat(event.data().annotations().get(1).areaRatio()).isNull();
