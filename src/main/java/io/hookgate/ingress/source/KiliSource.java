@@ -1,6 +1,7 @@
 package io.hookgate.ingress.source;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.event.Annotation;
@@ -11,6 +12,8 @@ import io.hookgate.event.LabelingEvent;
 import io.hookgate.event.NormalizedEvent;
 import io.hookgate.ingress.InvalidPayloadException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +72,7 @@ public final class KiliSource implements WebhookSource {
     if (response.isTextual()) {
       try {
         response = mapper.readTree(response.asText());
-      } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      } catch (StreamConstraintsException e) {
         throw new InvalidPayloadException("payload.label.jsonResponse", "field 'payload.label.jsonResponse' is a JSON "
             + "string nested too deeply (" + e.getOriginalMessage() + ")");
       } catch (JsonProcessingException e) {
@@ -128,7 +131,7 @@ public final class KiliSource implements WebhookSource {
   }
 
   /** Kili's video labels key their jsonResponse by frame ({@code {"0": {"JOB_0": {...}}, "1": ...}}). */
-  static boolean isVideo(JsonNode jsonResponse) {
+  private static boolean isVideo(JsonNode jsonResponse) {
     if (jsonResponse.isEmpty()) {
       return false;
     }
@@ -160,7 +163,7 @@ public final class KiliSource implements WebhookSource {
   private static List<Annotation> videoAnnotations(JsonNode jsonResponse) {
     List<Map.Entry<String, JsonNode>> frames = new ArrayList<>();
     jsonResponse.properties().forEach(frames::add);
-    frames.sort(java.util.Comparator.comparingInt(f -> Integer.parseInt(f.getKey())));
+    frames.sort(Comparator.comparingInt(f -> Integer.parseInt(f.getKey())));
     Map<List<Object>, Annotation> byKey = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> frame : frames) {
       if (!frame.getValue().isObject()) {
@@ -171,10 +174,10 @@ public final class KiliSource implements WebhookSource {
         jobAnnotations(job.getKey(), job.getValue(), inFrame);
         for (Annotation a : inFrame) {
           // An object without a mid cannot be followed from frame to frame: each counts.
-          List<Object> key = a.id() != null ? java.util.Arrays.asList(job.getKey(), a.id())
+          List<Object> key = a.id() != null ? Arrays.asList(job.getKey(), a.id())
               : a.kind().equals("classification") || a.kind().equals("transcription")
-                  ? java.util.Arrays.asList(job.getKey(), a.kind(), a.category())
-                  : java.util.Arrays.asList(frame.getKey(), byKey.size());
+                  ? Arrays.asList(job.getKey(), a.kind(), a.category())
+                  : Arrays.asList(frame.getKey(), byKey.size());
           byKey.putIfAbsent(key, a);
         }
       }
