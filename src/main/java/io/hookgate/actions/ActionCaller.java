@@ -307,18 +307,20 @@ final class ActionCaller {
   private Future<CallResult> redirect(Target target, WebClient client, Request request, HttpResponse<Void> response,
       int redirects) {
     String location = response.getHeader("Location");
+    // Refusals from here on follow an answer of the target (the redirect): they carry its status.
+    int status = response.statusCode();
     if (redirects >= MAX_REDIRECTS) {
-      return Future.succeededFuture(CallResult.refused("more than " + MAX_REDIRECTS + " redirects"));
+      return Future.succeededFuture(CallResult.refused(status, "more than " + MAX_REDIRECTS + " redirects"));
     }
     URI next;
     try {
       next = request.uri().resolve(new URI(location.trim()));
     } catch (URISyntaxException | IllegalArgumentException e) {
-      return Future.succeededFuture(CallResult.refused("redirect to an invalid URL"));
+      return Future.succeededFuture(CallResult.refused(status, "redirect to an invalid URL"));
     }
     String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") || next.getHost() == null) {
-      return Future.succeededFuture(CallResult.refused("redirect to a URL that is not http(s)"));
+      return Future.succeededFuture(CallResult.refused(status, "redirect to a URL that is not http(s)"));
     }
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
     if (!sameOrigin(target.baseUri(), next) && target.config().auth() != null) {
@@ -334,7 +336,7 @@ final class ActionCaller {
     }
     Request nextRequest = new Request(request.kind(), method, next, headers, body, null);
     return hop(target, client, nextRequest, redirects + 1).map(result -> result.verdict() == CallResult.Verdict.REFUSED
-        ? CallResult.refused("redirect (HTTP " + response.statusCode() + ") refused: " + result.message())
+        ? CallResult.refused(status, "redirect (HTTP " + status + ") refused: " + result.message())
         : result);
   }
 

@@ -197,9 +197,9 @@ public final class ActionConsumerVerticle extends VerticleBase {
     }
     RetryPolicy policy = policies.get(target.name());
     if (policy.expired(action.createdAt(), now)) {
-      return giveUp(target, action, "expired", null, "gave up: the action is older than retry.maxAge ("
-          + target.config().retry().maxAge() + ")" + (action.lastError() == null ? "" : "; last error: "
-          + action.lastError()), null);
+      String expired = "gave up: the action is older than retry.maxAge (" + target.config().retry().maxAge() + ")";
+      return giveUp(target, action, "expired", null, expired + (action.lastError() == null ? "" : "; last error: "
+          + action.lastError()), expired, null);
     }
     CircuitBreaker breaker = breakers.get(target.name());
     CircuitBreaker.Permit permit = breaker.tryAcquire();
@@ -262,8 +262,12 @@ public final class ActionConsumerVerticle extends VerticleBase {
       return giveUp(target, action, decision.reason(), result.statusCode(), decision.detail() + "; last error: "
           + summary, new Called(message, body));
     }
-    metrics.attempt(target.name(), "dead_letter", nanos);
     String reason = result.verdict() == CallResult.Verdict.REFUSED ? "refused" : "permanent";
+    if (!result.sent()) {
+      // Refused by SSRF protection before anything was sent: no call, as for an action that cannot be built.
+      return giveUp(target, action, reason, null, summary, null);
+    }
+    metrics.attempt(target.name(), "dead_letter", nanos);
     logAttempt(target, action, "dead_letter", result, message, nanos, reason);
     return giveUp(target, action, reason, result.statusCode(), summary, new Called(message, body));
   }
@@ -311,10 +315,20 @@ public final class ActionConsumerVerticle extends VerticleBase {
 
   private Future<Void> giveUp(Target target, ActionRecord action, String reason, Integer statusCode,
       String lastError, Called called) {
+    return giveUp(target, action, reason, statusCode, lastError, lastError, called);
+  }
+
+  /** @param logged what the WARN line says when no call was made (lastError may hold an earlier call's body) */
+  private Future<Void> giveUp(Target target, ActionRecord action, String reason, Integer statusCode,
+      String lastError, String logged, Called called) {
     String name = target == null ? action.target() : target.name();
     String error = target == null ? lastError : target.redact(lastError);
+    logged = target == null ? logged : target.redact(logged);
     metrics.deadLetter(name, reason);
-    LOG.warn("Action {} to target {} dead-lettered ({}): {}", action.id(), name, reason, error);
+    // The answer's status line, not its body (the delivery status API has the start of that): a target's error
+    // page may carry anything.
+    LOG.warn("Action {} to target {} dead-lettered ({}): {}", action.id(), name, reason, called == null ? logged
+        : statusCode == null ? called.message() : "HTTP " + statusCode + " " + called.message());
     RecordHeaders headers = new RecordHeaders();
     headers.add(HEADER_DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));
     if (statusCode != null) {

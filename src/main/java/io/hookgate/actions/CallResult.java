@@ -21,12 +21,26 @@ public record CallResult(Verdict verdict, Integer statusCode, String message, St
     RETRYABLE,
     /** Any other failure: trying again would fail the same way. */
     PERMANENT,
-    /** Refused before any connection (SSRF protection, bad action): permanent, and says nothing of the target. */
+    /**
+     * Refused by hookgate (SSRF protection, a bad action, a redirect it will not follow): permanent, and says
+     * nothing of the target. Without a status code nothing was sent; with one, it is the redirect's.
+     */
     REFUSED
   }
 
+  /** Refused before anything was sent. */
   public static CallResult refused(String message) {
     return new CallResult(Verdict.REFUSED, null, message, null, null);
+  }
+
+  /** Refused after the target answered {@code status}: a redirect that is not followed. */
+  public static CallResult refused(int status, String message) {
+    return new CallResult(Verdict.REFUSED, status, message, null, null);
+  }
+
+  /** Whether a request reached the target: false only for a refusal before sending. */
+  public boolean sent() {
+    return verdict != Verdict.REFUSED || statusCode != null;
   }
 
   public static CallResult networkError(String message) {

@@ -173,9 +173,15 @@ class ActionDeliveryTest {
   @Test
   void permanentClientErrorGoesToTheDeadLetterTopicAtOnce() throws Exception {
     server.script("/strict", Reply.of(400, "{\"error\":\"invalid label\",\"field\":\"labelID\"}"));
-    gateway.send(action("strict-1", "strict", "http", "/strict", json("{\"labelID\":null}")));
-
-    ConsumerRecord<String, byte[]> dead = gateway.awaitDeadLetter("strict-1");
+    ConsumerRecord<String, byte[]> dead;
+    try (io.hookgate.testing.LogCapture logs = new io.hookgate.testing.LogCapture()) {
+      gateway.send(action("strict-1", "strict", "http", "/strict", json("{\"labelID\":null}")));
+      dead = gateway.awaitDeadLetter("strict-1");
+      // The log says what happened, not what the target's error page said (the status API has that).
+      List<String> lines = logs.lines().stream().filter(l -> l.contains("strict-1")).toList();
+      assertThat(lines).anySatisfy(l -> assertThat(l).contains("dead-lettered (permanent): HTTP 400 Bad Request"));
+      assertThat(lines).noneSatisfy(l -> assertThat(l).contains("invalid label"));
+    }
     assertThat(dead.key()).isEqualTo("strict");
     assertThat(ActionsGateway.header(dead, "hookgate-dlq-reason")).isEqualTo("permanent");
     assertThat(ActionsGateway.header(dead, "hookgate-dlq-status")).isEqualTo("400");

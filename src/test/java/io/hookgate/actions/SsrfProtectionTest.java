@@ -94,7 +94,7 @@ class SsrfProtectionTest {
     server.script("/moved", Reply.of(302, "").header("Location", "http://10.0.0.1:9/steal"));
     gateway.send(action("ssrf-redirect", "redirector", "http", "/moved", json("{\"secret\":\"data\"}")));
     assertRefused("ssrf-redirect", "redirector",
-        "redirect (HTTP 302) refused: SSRF protection refused 10.0.0.1: a private address");
+        "redirect (HTTP 302) refused: SSRF protection refused 10.0.0.1: a private address", 302);
     assertThat(server.requests("/moved")).hasSize(1);
   }
 
@@ -109,7 +109,15 @@ class SsrfProtectionTest {
     assertThat(landed.header("Idempotency-Key")).isEqualTo("redirect-ok");
   }
 
+  /** Refused before anything was sent: no call in the status, only the dead letter. */
   private static void assertRefused(String id, String target, String expected) throws Exception {
+    JsonNode status = assertRefused(id, target, expected, null);
+    assertThat(status.path("counts").path("attempts").asInt()).isZero();
+    assertThat(status.path("lastCall").isNull()).as(status.toString()).isTrue();
+  }
+
+  /** @param redirect the status of the redirect that was refused, or null when nothing was sent */
+  private static JsonNode assertRefused(String id, String target, String expected, Integer redirect) throws Exception {
     ConsumerRecord<String, byte[]> dead = gateway.awaitDeadLetter(id);
     assertThat(ActionsGateway.header(dead, "hookgate-dlq-reason")).isEqualTo("refused");
     assertThat(ActionsGateway.decode(dead).lastError()).contains(expected);
@@ -119,8 +127,14 @@ class SsrfProtectionTest {
       return status[0].path("counts").path("deadLetters").asInt() == 1;
     });
     assertThat(status[0].path("lastError").path("message").asText()).contains(expected);
-    assertThat(status[0].path("lastError").path("statusCode").isNull()).isTrue();
-    assertThat(status[0].path("lastCall").path("statusCode").isNull()).isTrue();
+    if (redirect == null) {
+      assertThat(status[0].path("lastError").path("statusCode").isNull()).isTrue();
+    } else {
+      // The redirect was the target's answer: a call, whose status the log keeps.
+      assertThat(status[0].path("lastError").path("statusCode").asInt()).isEqualTo(redirect);
+      assertThat(status[0].path("lastCall").path("statusCode").asInt()).isEqualTo(redirect);
+    }
     assertThat(status[0].path("counts").path("retries").asInt()).isZero();
+    return status[0];
   }
 }
