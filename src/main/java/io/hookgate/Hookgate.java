@@ -2,6 +2,7 @@ package io.hookgate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.actions.ActionsModule;
+import io.hookgate.actions.Target;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.config.SourceConfig;
@@ -86,6 +87,9 @@ public final class Hookgate {
     // Bodies are read with a nesting limit of their own, so that the events made of them stay readable.
     ObjectMapper bodies = IngressVerticle.bodyMapper(mapper);
     Map<String, ConfiguredSource> sources = sources(config, env, bodies);
+    // Targets' secrets too, before the embedded broker starts: a configuration error stops start-up before
+    // anything listens.
+    Map<String, Target> targets = Target.resolveAll(config.targets(), env);
     // Every rule expression compiles now or start-up stops, before anything is started.
     RuleSet rules = new RuleCompiler().compile(config.rules());
     if (!config.sources().isEmpty()) {
@@ -132,7 +136,7 @@ public final class Hookgate {
       EventPublisher publisher = new EventPublisher(producer);
       CloudEventFactory cloudEvents = new CloudEventFactory(mapper, clock);
       if (!config.targets().isEmpty()) {
-        gateway.actions = ActionsModule.create(vertx, config, env, clients, metrics, clock);
+        gateway.actions = ActionsModule.create(vertx, config, targets, clients, metrics, clock);
       }
       gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper,
           gateway.actions == null ? List.of() : gateway.actions.adminRoutes());

@@ -86,12 +86,11 @@ public final class ActionsModule implements AutoCloseable {
   }
 
   /**
-   * Resolves the targets' secrets (a missing one stops start-up with a message naming its key) and creates
-   * the Kafka clients; nothing is consumed until {@link #start()}.
+   * Creates the Kafka clients for the targets, resolved beforehand with {@link Target#resolveAll}; nothing
+   * is consumed until {@link #start()}.
    */
-  public static ActionsModule create(Vertx vertx, HookgateConfig config, Map<String, String> env,
+  public static ActionsModule create(Vertx vertx, HookgateConfig config, Map<String, Target> targets,
       KafkaClientFactory clients, GatewayMetrics gatewayMetrics, Clock clock) {
-    Map<String, Target> targets = Target.resolveAll(config.targets(), env);
     TopicsConfig t = config.kafka().topics();
     ActionConsumerVerticle.Topics topics = new ActionConsumerVerticle.Topics(
         name(t.actions(), "actions"), name(t.actionsRetry(), "actionsRetry"), name(t.deadLetter(), "deadLetter"));

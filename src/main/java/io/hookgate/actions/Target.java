@@ -35,9 +35,23 @@ public record Target(
   public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
 
   /** Resolves every target; a missing or malformed secret stops start-up with a message naming the key. */
+  /**
+   * Every target, or one ConfigException that lists every target's problem, a line each (a missing secret
+   * per run would take as many runs as secrets to find).
+   */
   public static Map<String, Target> resolveAll(Map<String, TargetConfig> configs, Map<String, String> env) {
     Map<String, Target> out = new TreeMap<>();
-    configs.forEach((name, config) -> out.put(name, resolve(name, config, env)));
+    List<String> problems = new ArrayList<>();
+    new TreeMap<>(configs).forEach((name, config) -> {
+      try {
+        out.put(name, resolve(name, config, env));
+      } catch (ConfigException e) {
+        problems.add(e.getMessage());
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new ConfigException(String.join("\n", problems));
+    }
     return out;
   }
 

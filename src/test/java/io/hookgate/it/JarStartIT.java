@@ -109,6 +109,28 @@ class JarStartIT {
     }
   }
 
+  /** Every missing target secret in one run, and before the embedded broker starts. */
+  @Test
+  void missingTargetSecretsAreAllNamedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("targets.yaml");
+    Files.writeString(config, """
+        sources:
+          kili: { kind: kili, auth: { type: none } }
+        targets:
+          kili: { baseUrl: "https://kili.example.com/graphql", auth: { header: Authorization, secret: env:NOT_SET_KILI_KEY } }
+          slack: { baseUrlSecret: env:NOT_SET_SLACK_URL }
+        """);
+    try (PackagedJar jar = PackagedJar.in(dir).env("HOOKGATE_CONFIG", config.toString()).start()) {
+      int exit = jar.awaitExit(Duration.ofSeconds(60));
+      String output = jar.output();
+      assertThat(exit).as(output).isEqualTo(2);
+      assertThat(output).contains("targets.kili.auth.secret").contains("NOT_SET_KILI_KEY")
+          .contains("targets.slack.baseUrlSecret").contains("NOT_SET_SLACK_URL");
+      assertThat(output).doesNotContain("Embedded Kafka broker");
+      assertThat(dir.resolve("data")).as("nothing started, not even the broker").doesNotExist();
+    }
+  }
+
   /** The caret under a CEL error only helps in a line of its own, aligned under the expression. */
   @Test
   void aRuleThatDoesNotCompileStopsStartUpWithTheCaretUnderTheError(@TempDir Path dir) throws Exception {
