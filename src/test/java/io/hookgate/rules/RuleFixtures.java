@@ -49,7 +49,15 @@ final class RuleFixtures {
   /** The canonical event the gateway would publish for this fixture posted to source {@code sourceName}. */
   static IncomingEvent event(String kind, String sourceName, String fixture, String id) {
     try {
-      JsonNode body = MAPPER.readTree(text(fixture));
+      return event(kind, sourceName, MAPPER.readTree(text(fixture)), id);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The event of a body given as a tree (a fixture changed by the test). */
+  static IncomingEvent event(String kind, String sourceName, JsonNode body, String id) {
+    try {
       CloudEvent ce = new CloudEventFactory(MAPPER, CLOCK).toCloudEvent(id, sourceName, adapter(kind).normalize(sourceName, body));
       return IncomingEvent.of(ce, MAPPER);
     } catch (Exception e) {

@@ -118,6 +118,18 @@ class SeedRulesTest {
     assertThat(RuleFixtures.json(actions(results))).isEqualTo(RuleFixtures.json(List.of(slack, tag)));
   }
 
+  /** Without dataset_management_url the project is the dataset's slug, which V7's tag API cannot take. */
+  @Test
+  void v7ItemWithoutANumericDatasetIdGetsTheSlackMessageButNoTagRequest() throws Exception {
+    RuleSet rules = new RuleCompiler().compile(RuleFixtures.example("v7.yaml"));
+    ObjectNode body = (ObjectNode) RuleFixtures.MAPPER.readTree(RuleFixtures.text("rules/v7-urgent-eight-screws.json"));
+    ((ObjectNode) body.at("/item/source_info/dataset")).remove("dataset_management_url");
+    IncomingEvent event = RuleFixtures.event("v7", "v7", body, "evt-v7-slug");
+    assertThat(event.projectId()).doesNotContainPattern("^[0-9]+$");
+    List<RuleResult> results = RuleFixtures.evaluate(rules, event);
+    assertThat(results).extracting(RuleResult::outcome).containsExactly("matched", "not_matched");
+  }
+
   @Test
   void v7ItemWithTenScrewsAndNoTagGivesNothing() {
     RuleSet rules = new RuleCompiler().compile(RuleFixtures.example("v7.yaml"));
