@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -89,8 +90,7 @@ class JarStartIT {
   @Test
   void anUnknownSourceKindInTheConfigFileStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
     String secret = "kili-secret-" + UUID.randomUUID();
-    Path config = dir.resolve("bad.yaml");
-    Files.writeString(config, """
+    String output = refusedConfig(dir, """
         sources:
           kili:
             kind: kilii
@@ -98,44 +98,31 @@ class JarStartIT {
               type: header
               header: Authorization
               secrets: [ { env: KILI_WEBHOOK_SECRET } ]
-        """);
-    try (PackagedJar jar = PackagedJar.in(dir).env("KILI_WEBHOOK_SECRET", secret)
-        .env("HOOKGATE_CONFIG", config.toString()).start()) {
-      int exit = jar.awaitExit(Duration.ofSeconds(60));
-      String output = jar.output();
-      assertThat(exit).as(output).isNotZero();
-      assertThat(output).contains("Configuration error").contains("sources.kili.kind").contains("kilii");
-      assertThat(output).doesNotContain(secret);
-    }
+        """, Map.of("KILI_WEBHOOK_SECRET", secret));
+    assertThat(output).contains("Configuration error").contains("sources.kili.kind").contains("kilii");
+    assertThat(output).doesNotContain(secret);
   }
 
   /** Every missing target secret in one run, and before the embedded broker starts. */
   @Test
   void missingTargetSecretsAreAllNamedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
-    Path config = dir.resolve("targets.yaml");
-    Files.writeString(config, """
+    String output = refusedConfig(dir, """
         sources:
           kili: { kind: kili, auth: { type: none } }
         targets:
           kili: { baseUrl: "https://kili.example.com/graphql", auth: { header: Authorization, secret: env:NOT_SET_KILI_KEY } }
           slack: { baseUrlSecret: env:NOT_SET_SLACK_URL }
-        """);
-    try (PackagedJar jar = PackagedJar.in(dir).env("HOOKGATE_CONFIG", config.toString()).start()) {
-      int exit = jar.awaitExit(Duration.ofSeconds(60));
-      String output = jar.output();
-      assertThat(exit).as(output).isEqualTo(2);
-      assertThat(output).contains("targets.kili.auth.secret").contains("NOT_SET_KILI_KEY")
-          .contains("targets.slack.baseUrlSecret").contains("NOT_SET_SLACK_URL");
-      assertThat(output).doesNotContain("Embedded Kafka broker");
-      assertThat(dir.resolve("data")).as("nothing started, not even the broker").doesNotExist();
-    }
+        """, Map.of());
+    assertThat(output).contains("targets.kili.auth.secret").contains("NOT_SET_KILI_KEY")
+        .contains("targets.slack.baseUrlSecret").contains("NOT_SET_SLACK_URL");
+    assertThat(output).doesNotContain("Embedded Kafka broker");
+    assertThat(dir.resolve("data")).as("nothing started, not even the broker").doesNotExist();
   }
 
   /** The caret under a CEL error only helps in a line of its own, aligned under the expression. */
   @Test
   void aRuleThatDoesNotCompileStopsStartUpWithTheCaretUnderTheError(@TempDir Path dir) throws Exception {
-    Path config = dir.resolve("rules.yaml");
-    Files.writeString(config, """
+    String output = refusedConfig(dir, """
         sources:
           kili: { kind: kili, auth: { type: none } }
         targets:
@@ -144,22 +131,33 @@ class JarStartIT {
           - name: unfinished
             match: event.type == 'x' && (size(event.data.annotations) >
             actions: [ { target: sink, kind: forward } ]
-        """);
-    try (PackagedJar jar = PackagedJar.in(dir).env("HOOKGATE_CONFIG", config.toString()).start()) {
+        """, Map.of());
+    List<String> lines = output.lines().filter(l -> l.contains("io.hookgate.Main")).toList();
+    assertThat(lines).as(output).hasSize(3);
+    assertThat(lines.get(0)).contains("Configuration error: config key 'rules[0].match' (rule 'unfinished')")
+        .contains("line 1, column 53").doesNotContain("\\n");
+    String expression = lines.get(1);
+    String caret = lines.get(2);
+    assertThat(expression).endsWith(" | event.type == 'x' && (size(event.data.annotations) >");
+    assertThat(caret).endsWith("^");
+    // Same prefix length, so the caret sits under the 53rd character, just past the end of the expression.
+    int start = expression.indexOf(" | ") + 3;
+    assertThat(caret.length() - 1 - start).isEqualTo(52);
+  }
+
+  /** Starts the jar with this configuration file, expects it to stop with exit code 2, and gives its output. */
+  private static String refusedConfig(Path dir, String yaml, Map<String, String> env) throws Exception {
+    Path config = dir.resolve("hookgate-test.yaml");
+    Files.writeString(config, yaml);
+    PackagedJar.Launch starting = PackagedJar.in(dir).env("HOOKGATE_CONFIG", config.toString());
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      starting = starting.env(e.getKey(), e.getValue());
+    }
+    try (PackagedJar jar = starting.start()) {
       int exit = jar.awaitExit(Duration.ofSeconds(60));
       String output = jar.output();
       assertThat(exit).as(output).isEqualTo(2);
-      List<String> lines = output.lines().filter(l -> l.contains("io.hookgate.Main")).toList();
-      assertThat(lines).as(output).hasSize(3);
-      assertThat(lines.get(0)).contains("Configuration error: config key 'rules[0].match' (rule 'unfinished')")
-          .contains("line 1, column 53").doesNotContain("\\n");
-      String expression = lines.get(1);
-      String caret = lines.get(2);
-      assertThat(expression).endsWith(" | event.type == 'x' && (size(event.data.annotations) >");
-      assertThat(caret).endsWith("^");
-      // Same prefix length, so the caret sits under the 53rd character, just past the end of the expression.
-      int start = expression.indexOf(" | ") + 3;
-      assertThat(caret.length() - 1 - start).isEqualTo(52);
+      return output;
     }
   }
 
