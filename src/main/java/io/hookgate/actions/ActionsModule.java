@@ -25,7 +25,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -174,9 +173,7 @@ public final class ActionsModule implements AutoCloseable {
   }
 
   private Map<String, Object> consumer(String topic, String role, String clientId) {
-    Map<String, Object> p = clients.common(clientId);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, topic + "." + role);
-    return p;
+    return clients.groupMember(clientId, topic + "." + role);
   }
 
   /** Closes the producer and the status reader; call after the verticles are undeployed. */

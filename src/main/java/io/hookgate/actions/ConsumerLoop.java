@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -156,7 +157,9 @@ public final class ConsumerLoop {
         }
       }
       commit(c, true);
-      c.close(Duration.ofSeconds(5));
+      // Leaves the group even as a static member: a stopped replica's partitions move at once.
+      c.close(CloseOptions.timeout(Duration.ofSeconds(5))
+          .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     } catch (RuntimeException e) {
       LOG.error("{}: consumer of {} stopped unexpectedly", name, topic, e);
     } finally {

@@ -324,6 +324,8 @@ public final class ConfigLoader {
     require(c.kafka().topics() != null && c.kafka().topics().events() != null, "kafka.topics.events", "is missing");
     require(!c.kafka().commitInterval().isNegative() && c.kafka().commitInterval().compareTo(Duration.ofMinutes(1)) <= 0,
         "kafka.commitInterval", "must be between 0 (after every poll) and 1m");
+    require(c.kafka().groupInstanceId().matches("[A-Za-z0-9._-]{0,200}"), "kafka.groupInstanceId",
+        "must be letters, digits, '.', '_' and '-' (a pod name), at most 200");
     for (TopicSpec t : c.kafka().topics().all()) {
       require(t.name() != null && t.name().matches("[a-zA-Z0-9._-]{1,249}"), "kafka.topics", "topic name '" + t.name() + "' is not a valid Kafka topic name");
     }

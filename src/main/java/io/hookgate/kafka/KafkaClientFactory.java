@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -23,6 +24,21 @@ public final class KafkaClientFactory {
     this.bootstrapServers = bootstrapServers;
     this.settings = settings;
   }
+  /**
+   * A consumer-group member's properties: {@link #common} plus the group, and, with
+   * {@code kafka.groupInstanceId}, its static membership ({@code <groupInstanceId>.<clientId>}, unique per
+   * consumer of the replica). Static members leave the group on a clean close all the same (see the
+   * consumers' {@code close}): only a crash keeps their partitions waiting for them, for at most the session timeout.
+   */
+  public Map<String, Object> groupMember(String clientId, String groupId) {
+    Map<String, Object> p = common(clientId);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    if (!settings.groupInstanceId().isEmpty()) {
+      p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.groupInstanceId() + "." + clientId);
+    }
+    return p;
+  }
+
   /** {@code kafka.commitInterval}: the least time between two offset commits of a running consumer. */
   public Duration commitInterval() {
     return settings.commitInterval();

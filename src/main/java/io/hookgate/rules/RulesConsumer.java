@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -170,7 +171,9 @@ final class RulesConsumer implements Runnable {
       }
       try {
         if (consumer != null) {
-          consumer.close(Duration.ofSeconds(5));
+          // Leaves the group even as a static member: a stopped replica's partitions move at once.
+          consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
       } catch (RuntimeException e) {
         LOG.warn("Rules consumer {} did not close cleanly: {}", id, e.toString());

@@ -18,8 +18,7 @@ public final class RulesKafkaClients {
   /** Offsets are committed by hand, only once an event's actions are acknowledged. */
   public static Map<String, Object> consumer(KafkaClientFactory clients, String clientId, String groupId,
       RulesEngineConfig config) {
-    Map<String, Object> p = clients.common(clientId);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    Map<String, Object> p = clients.groupMember(clientId, groupId);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.autoOffsetReset());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -198,6 +198,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theGroupInstanceIdIsEmptyByDefaultAndAPodName() {
+    assertThat(load(KILI).kafka().groupInstanceId()).isEmpty();
+    assertThat(load(KILI, Map.of("HOOKGATE_KAFKA_GROUP_INSTANCE_ID", "hookgate-7d9f8-x2x5q")).kafka().groupInstanceId())
+        .isEqualTo("hookgate-7d9f8-x2x5q");
+    assertThatThrownBy(() -> load(KILI, Map.of("HOOKGATE_KAFKA_GROUP_INSTANCE_ID", "pod a/1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'kafka.groupInstanceId'");
+  }
+
+  @Test
   void aValueOfTheWrongTypeIsAnErrorNamingTheKey() {
     assertThatThrownBy(() -> load("ingress:\n  port: eighty\n" + KILI))
         .isInstanceOf(ConfigException.class).hasMessageContaining("'ingress.port'");
