@@ -74,7 +74,7 @@ public final class ManagementVerticle extends VerticleBase {
     KafkaReadiness.Status s = readiness.status();
     ObjectNode kafka = mapper.createObjectNode()
         .put("status", s.ready() ? "UP" : "DOWN")
-        .put("checkedAt", s.checkedAt().toString());
+        .put("checkedAt", s.checkedAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
     if (s.reason() != null) {
       kafka.put("reason", s.reason());
     }

@@ -142,6 +142,9 @@ class KafkaOutageTest {
     assertThat(body.path("status").asText()).isEqualTo("DOWN");
     assertThat(body.path("checks").path("kafka").path("status").asText()).isEqualTo("DOWN");
     assertThat(body.path("checks").path("kafka").path("reason").asText()).contains("Kafka");
+    // ISO 8601 to the millisecond, as the delivery status dates.
+    assertThat(body.path("checks").path("kafka").path("checkedAt").asText())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?Z");
   }
 
   private HttpResponse<String> post(GatewayHarness gateway) throws Exception {
