@@ -27,12 +27,8 @@ class CrashRestartIT {
   @Test
   void aStaticMemberRestartedAfterASigkillActsWellWithinTheSessionTimeout(@TempDir Path dir) throws Exception {
     try (RecordingHttpServer sink = RecordingHttpServer.start()) {
-      Path config = config(dir, sink);
-      PackagedJar.Launch launch = PackagedJar.in(dir).env("HOOKGATE_CONFIG", config.toString())
-          .env("HOOKGATE_KAFKA_GROUP_INSTANCE_ID", "crash-it");
-      try (PackagedJar first = launch.startReady(START)) {
-        post(first.webhookUri("events"), "before");
-        sink.await("/hook", 1, Duration.ofSeconds(60));
+      PackagedJar.Launch launch = launch(dir, sink, "crash-it");
+      try (PackagedJar first = startedWithOneAction(launch, sink)) {
         first.kill();
         assertThat(first.awaitExit(Duration.ofSeconds(20))).isEqualTo(137);
         try (PackagedJar second = first.restart()) {
@@ -56,12 +52,8 @@ class CrashRestartIT {
   @Test
   void aStaticMemberStoppedCleanlyLeavesItsPartitionsToTheNextReplicaAtOnce(@TempDir Path dir) throws Exception {
     try (RecordingHttpServer sink = RecordingHttpServer.start()) {
-      Path config = config(dir, sink);
-      PackagedJar.Launch launch = PackagedJar.in(dir).env("HOOKGATE_CONFIG", config.toString())
-          .env("HOOKGATE_KAFKA_GROUP_INSTANCE_ID", "pod-a");
-      try (PackagedJar first = launch.startReady(START)) {
-        post(first.webhookUri("events"), "before");
-        sink.await("/hook", 1, Duration.ofSeconds(60));
+      PackagedJar.Launch launch = launch(dir, sink, "pod-a");
+      try (PackagedJar first = startedWithOneAction(launch, sink)) {
         first.terminate();
         assertThat(first.awaitExit(Duration.ofSeconds(60))).as("a clean stop, not the grace period's halt").isIn(0, 143);
         assertThat(first.output()).doesNotContain("halting");
@@ -74,7 +66,8 @@ class CrashRestartIT {
     }
   }
 
-  private static Path config(Path dir, RecordingHttpServer sink) throws Exception {
+  /** A gateway with one rule that calls the sink for every event, as static member {@code instanceId}. */
+  private static PackagedJar.Launch launch(Path dir, RecordingHttpServer sink, String instanceId) throws Exception {
     Path config = dir.resolve("crash.yaml");
     Files.writeString(config, """
         sources:
@@ -85,7 +78,21 @@ class CrashRestartIT {
           - name: to-sink
             actions: [ { target: sink, kind: http, path: /hook, body: "{'event': event.id}" } ]
         """.formatted(sink.baseUrl()));
-    return config;
+    return PackagedJar.in(dir).env("HOOKGATE_CONFIG", config.toString())
+        .env("HOOKGATE_KAFKA_GROUP_INSTANCE_ID", instanceId);
+  }
+
+  /** Started, ready, and one event's action at the sink: its consumers have their partitions. */
+  private PackagedJar startedWithOneAction(PackagedJar.Launch launch, RecordingHttpServer sink) throws Exception {
+    PackagedJar jar = launch.startReady(START);
+    try {
+      post(jar.webhookUri("events"), "before");
+      sink.await("/hook", 1, Duration.ofSeconds(60));
+      return jar;
+    } catch (Exception | AssertionError e) {
+      jar.close();
+      throw e;
+    }
   }
 
   private void post(URI uri, String project) throws Exception {
