@@ -34,7 +34,7 @@ Options:
                           call that a pipeline or acting phase saves, so it needs one of them)
   --producer k=v          kafka.producer setting for the gateway (repeatable)
   --gateway-env N=V       environment variable for the gateway, e.g. HOOKGATE_RULES_ENGINE_MAX_IN_FLIGHT=512
-  --profile               run the last round's pipeline gateway with JFR on, keep the measured window and report where
+  --profile               run the last round's pipeline (or, without pipeline, acting) gateway with JFR on, keep the measured window and report where
                           its CPU goes (the recording costs CPU: take the figures from a run without it)
   --no-build              use the existing target/hookgate.jar and bench classes as they are
 Environment: BENCH_SERVER_CPUS (default 0), BENCH_LOAD_CPUS (default the other cores), BENCH_BROKER_CPUS
@@ -215,12 +215,15 @@ EOF
 }
 
 # --- phases --------------------------------------------------------------------------------------------
-profiled() { ((PROFILE)) && [[ $1 == pipeline ]] && (($2 == ROUNDS)); }
+# The profiled phase: the pipeline when it runs, otherwise acting.
+PROFILED_PHASE=pipeline
+wants pipeline || PROFILED_PHASE=acting
+profiled() { ((PROFILE)) && [[ $1 == "$PROFILED_PHASE" ]] && (($2 == ROUNDS)); }
 driver() { # mode round sink-port pid-file extra-args...
   local mode=$1 round=$2 port=$3 pidfile=$4
   shift 4
   local jfr=()
-  if profiled "$mode" "$round"; then jfr=(--jfr "$RUN/pipeline.$round.jfr"); fi
+  if profiled "$mode" "$round"; then jfr=(--jfr "$RUN/$mode.$round.jfr"); fi
   taskset -c "$LOAD_CPUS" java "${DRIVER_JVM[@]}" -cp "$CP" io.hookgate.bench.actions.ActionsDriver \
     --mode "$mode" --round "$round" --sink-port "$port" --server-pid-file "$pidfile" --broker-pid "$BROKER_PID" \
     --connections "$CONNECTIONS" --window "$WINDOW" --warmup "$WARMUP" --warmup-max "$WARMUP_MAX" \
@@ -361,9 +364,9 @@ UPTIME_END=$(uptime)
 
 # --- report --------------------------------------------------------------------------------------------
 PROFILE_TEXT=""
-if ((PROFILE)) && [[ -f $RUN/pipeline.$ROUNDS.jfr ]]; then
-  arrivals=$(awk -F'\t' -v r="$ROUNDS" '$1 == "pipeline" && $2 == r { print $4 }' "$RUN/results.tsv")
-  PROFILE_TEXT=$(java -cp "$CP" io.hookgate.bench.actions.ActionsProfile "$RUN/pipeline.$ROUNDS.jfr" "${arrivals:-0}")
+if ((PROFILE)) && [[ -f $RUN/$PROFILED_PHASE.$ROUNDS.jfr ]]; then
+  arrivals=$(awk -F'\t' -v r="$ROUNDS" -v p="$PROFILED_PHASE" '$1 == p && $2 == r { print $4 }' "$RUN/results.tsv")
+  PROFILE_TEXT=$(java -cp "$CP" io.hookgate.bench.actions.ActionsProfile "$RUN/$PROFILED_PHASE.$ROUNDS.jfr" "${arrivals:-0}")
 fi
 # Errors in the gateways' logs: a healthy run has none (Vert.x 5.1.0's pool race once logged hundreds a
 # second). "has been blocked" warnings mean the gateway's event loop got no CPU for seconds: the machine
