@@ -206,7 +206,9 @@ public final class ActionsModule implements AutoCloseable {
       ObjectNode n = m.createObjectNode();
       n.put("baseUrl", t.displayUrl());
       if (c.auth() != null) {
-        n.putObject("auth").put("header", c.auth().header()).put("secret", c.auth().secret().toString());
+        // The prefix is not secret ("Bearer ", Kili's "X-API-Key: ") and says how the header is written.
+        n.putObject("auth").put("header", c.auth().header()).put("prefix", c.auth().prefix())
+            .put("secret", c.auth().secret().toString());
       }
       n.put("signed", t.signingKey().isPresent());
       n.put("timeoutMs", c.timeout().toMillis());

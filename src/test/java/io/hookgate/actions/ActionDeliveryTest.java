@@ -293,6 +293,8 @@ class ActionDeliveryTest {
     assertThat(echo).isNotNull();
     assertThat(echo.path("configured").asBoolean()).isTrue();
     assertThat(echo.path("settings").path("auth").path("header").asText()).isEqualTo("Authorization");
+    assertThat(echo.path("settings").path("auth").path("prefix").asText()).isEqualTo("Bearer ");
+    assertThat(echo.path("settings").path("auth").path("secret").asText()).isEqualTo("env:ECHO_TOKEN");
     assertThat(echo.path("status").path("counts").path("deadLetters").asInt()).isEqualTo(1);
   }
 

@@ -30,7 +30,7 @@ public final class AquariumSource implements WebhookSource {
     // The documented key is 'project'; Aquarium's own sample handler reads 'project_name'.
     String project = Fields.firstText(body, "project", "project_name");
     if (project == null) {
-      throw new InvalidPayloadException("project", "required field 'project' is missing");
+      throw new InvalidPayloadException("project", "required field 'project' (or 'project_name') is missing or empty");
     }
     LabelingEvent.Builder data = LabelingEvent.builder("aquarium", sourceName, body)
         .platformEventType(event)

@@ -30,7 +30,8 @@ public final class V7Source implements WebhookSource {
     JsonNode item = Fields.requireObject(body, "item");
     String itemId = Fields.firstText(item, "source_info.item_id", "id");
     if (itemId == null) {
-      throw new InvalidPayloadException("item.source_info.item_id", "required field 'item.source_info.item_id' is missing");
+      throw new InvalidPayloadException("item.source_info.item_id",
+          "required field 'item.source_info.item_id' (or 'item.id') is missing or empty");
     }
     JsonNode annotationsNode = body.path("annotations");
     if (!annotationsNode.isMissingNode() && !annotationsNode.isNull() && !annotationsNode.isArray()) {

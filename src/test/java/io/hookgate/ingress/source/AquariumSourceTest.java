@@ -81,6 +81,9 @@ class AquariumSourceTest {
     ObjectNode other = fixture("aquarium-dataset-complete.json");
     other.remove("project");
     assertRefused(aquarium, other, "project");
+    // An empty project is no project either, and the message says that, and where else it may come from.
+    assertThat(assertRefused(aquarium, fixture("aquarium-issue-exported.json").put("project", ""), "project"))
+        .hasMessage("required field 'project' (or 'project_name') is missing or empty");
   }
 
   @Test

@@ -31,6 +31,10 @@ class V7SourceTest {
     ObjectNode noSourceInfo = fixture("v7-item-stage.json");
     ((ObjectNode) noSourceInfo.get("item")).remove("source_info");
     assertRefused(v7, noSourceInfo, "item.source_info.item_id");
+    ObjectNode empty = fixture("v7-item-stage.json");
+    ((ObjectNode) empty.at("/item/source_info")).put("item_id", "");
+    assertThat(assertRefused(v7, empty, "item.source_info.item_id"))
+        .hasMessage("required field 'item.source_info.item_id' (or 'item.id') is missing or empty");
   }
 
   @Test
