@@ -16,9 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,6 +48,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
   /** An action due this soon is run now; more than that and it goes back to wait (clock skew between replicas). */
   static final Duration EARLY_TOLERANCE = Duration.ofMillis(500);
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+  static final int REMEMBERED = 10_000;
   public static final String HEADER_DLQ_REASON = "hookgate-dlq-reason";
   public static final String HEADER_DLQ_STATUS = "hookgate-dlq-status";
   public static final String HEADER_DLQ_ERROR = "hookgate-dlq-error";
@@ -72,6 +76,20 @@ public final class ActionConsumerVerticle extends VerticleBase {
   private final Map<String, WebClient> clients = new HashMap<>();
   private final Map<String, CallLimiter> limiters = new HashMap<>();
   private final Map<String, RetryPolicy> policies = new HashMap<>();
+  /** The actions being handled, by id. */
+  private final Map<String, Future<Void>> inFlight = new HashMap<>();
+  /**
+   * The ids of the last {@value #REMEMBERED} actions delivered, so that a second record of an action already
+   * delivered (a rules consumer that wrote it again after its first write timed out during a broker outage,
+   * a partition read again after a rebalance) is not called again by this gateway. Other replicas, and this
+   * one after a restart, do not know them: the receiver's Idempotency-Key check remains the guarantee.
+   */
+  private final Set<String> delivered = Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > REMEMBERED;
+    }
+  });
   private ActionCaller caller;
   private ConsumerLoop loop;
   private volatile boolean stopping;
@@ -182,6 +200,26 @@ public final class ActionConsumerVerticle extends VerticleBase {
       return giveUp(null, action, "unknown-target", null,
           "no target named '" + action.target() + "' is configured", null);
     }
+    String id = action.id();
+    Future<Void> running = inFlight.get(id);
+    if (running != null) {
+      // The same action twice at once (a record written again after a timed-out write, a partition read
+      // again): this one waits for the first, then is looked at again, so the target is not called twice.
+      return running.transform(ar -> handle(record));
+    }
+    if (delivered.contains(id)) {
+      metrics.duplicate(target.name());
+      LOG.info("Action {} to target {} was delivered already; the record at {}-{}@{} is not called again", id,
+          target.name(), record.topic(), record.partition(), record.offset());
+      return Future.succeededFuture();
+    }
+    Future<Void> outcome = handle(record, action, target);
+    inFlight.put(id, outcome);
+    outcome.onComplete(ar -> inFlight.remove(id, outcome));
+    return outcome;
+  }
+
+  private Future<Void> handle(ConsumerRecord<String, byte[]> record, ActionRecord action, Target target) {
     Instant now = clock.instant();
     if (action.notBefore() != null && action.notBefore().isAfter(now.plus(EARLY_TOLERANCE))) {
       return defer(target, action, action.notBefore(), "not-due");
@@ -238,6 +276,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
     String body = target.redact(result.body());
     int attempt = Math.max(1, action.attempt());
     if (result.success()) {
+      delivered.add(action.id());
       metrics.attempt(target.name(), "success", nanos);
       logAttempt(target, action, "success", result, message, nanos, null);
       return Durably.write(vertx, "the then-actions of " + action.id(), () -> stopping, () -> emitThen(action))

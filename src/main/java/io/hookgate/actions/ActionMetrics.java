@@ -79,6 +79,12 @@ final class ActionMetrics {
         "target", target, "reason", reason);
   }
 
+  void duplicate(String target) {
+    metrics.counter("hookgate.action.duplicates",
+        "Action records not called because this gateway had delivered that action id already", "target", target)
+        .increment();
+  }
+
   void deferred(String target, String reason) {
     metrics.counter("hookgate.action.deferrals", "Actions postponed without a call (breaker open, rate limit, not due)",
         "target", target, "reason", reason).increment();

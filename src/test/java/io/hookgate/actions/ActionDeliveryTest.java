@@ -88,6 +88,10 @@ class ActionDeliveryTest {
             allowedHosts: [ 127.0.0.1 ]
             timeout: 300ms
             retry: { initialBackoff: 10ms, maxBackoff: 20ms, maxAttempts: 2 }
+          twice:
+            baseUrl: %1$s
+            allowedHosts: [ 127.0.0.1 ]
+            %2$s
           echo:
             baseUrl: %1$s
             allowedHosts: [ 127.0.0.1 ]
@@ -107,6 +111,37 @@ class ActionDeliveryTest {
     if (server != null) {
       server.close();
     }
+  }
+
+  /**
+   * Two records of one action (as a rules consumer writes when its first write timed out in a broker outage
+   * but was stored): the second, arriving while the first is being called or after it was delivered, is not
+   * called again; a dead-lettered action written back (a replay) is.
+   */
+  @Test
+  void anActionDeliveredAlreadyIsNotCalledAgain() throws Exception {
+    server.respond("/twice", r -> r.body().contains("refused") ? Reply.of(400, "no") : Reply.ok().after(Duration.ofMillis(300)));
+    gateway.send(action("twice-1", "twice", "http", "/twice", json("{\"n\":1}")));
+    gateway.send(action("twice-1", "twice", "http", "/twice", json("{\"n\":1}")));
+    server.await("/twice", 1, WAIT);
+    awaitStatus("twice", s -> s.path("counts").path("successes").asInt() == 1);
+    gateway.send(action("twice-1", "twice", "http", "/twice", json("{\"n\":1}")));
+    // A different action of the same target afterwards: once it is called, the partition is past the copies.
+    gateway.send(action("twice-2", "twice", "http", "/twice", json("{\"n\":2}")));
+    server.await("/twice", 2, WAIT);
+    awaitStatus("twice", s -> s.path("counts").path("successes").asInt() == 2);
+    assertThat(server.requests("/twice")).extracting(r -> r.header("Idempotency-Key")).containsExactly("twice-1", "twice-2");
+    assertThat(gateway.status("twice").path("counts").path("attempts").asInt()).isEqualTo(2);
+    assertThat(gateway.metrics()).contains("hookgate_action_duplicates_total{target=\"twice\"} 2.0");
+
+    // Not delivered (dead-lettered at once on a 400): written back, it is called again.
+    gateway.send(action("twice-3", "twice", "http", "/twice", json("{\"refused\":true}")));
+    server.await("/twice", 3, WAIT);
+    awaitStatus("twice", s -> s.path("counts").path("deadLetters").asInt() == 1);
+    gateway.send(action("twice-3", "twice", "http", "/twice", json("{\"refused\":true}")));
+    server.await("/twice", 4, WAIT);
+    assertThat(server.requests("/twice")).extracting(r -> r.header("Idempotency-Key"))
+        .containsExactly("twice-1", "twice-2", "twice-3", "twice-3");
   }
 
   @Test
