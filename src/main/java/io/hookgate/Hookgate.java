@@ -65,6 +65,7 @@ public final class Hookgate {
   private final String bootstrapServers;
   private ManagementVerticle management;
   private Producer<String, byte[]> rulesProducer;
+  private KafkaClientMetrics rulesProducerMetrics;
   private ActionsModule actions;
 
   private Hookgate(HookgateConfig config, EmbeddedKafkaBroker broker, String bootstrapServers, Vertx vertx,
@@ -176,6 +177,8 @@ public final class Hookgate {
       throw new ConfigException("config key 'kafka.topics.actions': is required when rules are configured");
     }
     rulesProducer = new KafkaProducer<>(RulesKafkaClients.actionsProducer(clients, "hookgate-rules-actions"));
+    rulesProducerMetrics = new KafkaClientMetrics(rulesProducer);
+    rulesProducerMetrics.bindTo(metrics.registry());
     java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
     String events = config.kafka().topics().events().name();
     String actions = config.kafka().topics().actions().name();
@@ -285,6 +288,7 @@ public final class Hookgate {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
     if (rulesProducer != null) {
+      rulesProducerMetrics.close();
       // After Vert.x: the rules consumers have drained through it while they stopped.
       rulesProducer.close(atLeast(remaining(deadline), Duration.ofSeconds(1)));
     }

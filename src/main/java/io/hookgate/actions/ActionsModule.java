@@ -13,6 +13,7 @@ import io.hookgate.delivery.DeliveryStatusStore;
 import io.hookgate.event.EventPublisher;
 import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.metrics.GatewayMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -62,6 +63,7 @@ public final class ActionsModule implements AutoCloseable {
   private final ActionMetrics metrics;
   private final Clock clock;
   private final RandomGenerator random;
+  private KafkaClientMetrics producerMetrics;
 
   private ActionsModule(Vertx vertx, Map<String, Target> targets, Map<String, CircuitBreaker> breakers,
       ActionConsumerVerticle.Topics topics, String statusTopic, KafkaClientFactory clients,
@@ -135,6 +137,10 @@ public final class ActionsModule implements AutoCloseable {
    * retry and action consumers. Completes once they are deployed.
    */
   public Future<Void> start() {
+    // The producer of outcomes and delivery logs, in /metrics beside the ingress's: its errors and retries
+    // are what a broker outage shows on the acting side.
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(metrics.registry());
     return vertx.executeBlocking(this::warmProducer, false)
         .compose(v -> store.start())
         .compose(v -> vertx.deployVerticle(new RetryVerticle(consumer(topics.retry(), "schedulers", "hookgate-retry"),
@@ -179,6 +185,9 @@ public final class ActionsModule implements AutoCloseable {
   /** Closes the producer and the status reader; call after the verticles are undeployed. */
   @Override
   public void close() {
+    if (producerMetrics != null) {
+      producerMetrics.close();
+    }
     try {
       producer.flush();
       producer.close(Duration.ofSeconds(5));
