@@ -191,7 +191,11 @@ class ManifestsTest {
               .contains("hookgate_consumer_lag{group=\"" + retry + ".schedulers\"}")
               .contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"hookgate-actions\"")
               .contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"hookgate-retry\"")
-              .contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"hookgate-rules-0\""));
+              .contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"hookgate-rules-0\"")
+              // Every producer: events, actions written by the rules, outcomes and delivery logs.
+              .contains("kafka_producer_record_send_total{client_id=\"hookgate-ingress\"")
+              .contains("kafka_producer_record_send_total{client_id=\"hookgate-rules-actions\"")
+              .contains("kafka_producer_record_send_total{client_id=\"hookgate-actions\""));
 
       // One accepted and one refused webhook, so that the request, reject and latency series exist. The
       // refusal is for a body that was read (invalid JSON): one refused on its headers closes the connection.
