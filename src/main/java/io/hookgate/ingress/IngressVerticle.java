@@ -90,6 +90,10 @@ public final class IngressVerticle extends VerticleBase {
    * event loop of this verticle touches it.
    */
   private final Set<BodyRead> reading = new LinkedHashSet<>();
+  private static final long FAILURE_LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
+  /** When a failed Kafka write was last logged (0: never), and how many failed since without a line. */
+  private long failureLoggedAt;
+  private long failuresNotLogged;
 
   public IngressVerticle(IngressConfig config, Map<String, ConfiguredSource> sources, EventPublisher publisher,
       CloudEventFactory cloudEvents, String topic, GatewayMetrics metrics, ObjectMapper mapper, Clock clock) {
@@ -381,7 +385,7 @@ public final class IngressVerticle extends VerticleBase {
         boolean timedOut = err instanceof org.apache.kafka.common.errors.TimeoutException;
         metrics.kafkaError(err.getClass().getSimpleName());
         metrics.publishLatency(source.name(), timedOut ? "timeout" : "error", elapsed);
-        LOG.warn("Kafka write failed for event {} from source {}: {}", id, source.name(), err.toString());
+        warnPublishFailure(id, source.name(), err);
         // A TimeoutException at once is the producer's "no metadata" (send never waits): the broker is not
         // reachable, which is not the same as a write left unacknowledged for the whole publish timeout.
         boolean waited = elapsed >= config.publishTimeout().toNanos() / 2;
@@ -391,6 +395,23 @@ public final class IngressVerticle extends VerticleBase {
             : "the event could not be stored in Kafka; retry later");
       }
     });
+  }
+
+  /**
+   * At most one line per {@link #FAILURE_LOG_INTERVAL_NANOS}, saying how many more failed meanwhile: while
+   * Kafka is away every webhook fails alike, and a line for each was thousands of lines a minute (the
+   * metrics count every one).
+   */
+  private void warnPublishFailure(String id, String source, Throwable err) {
+    long now = System.nanoTime();
+    if (failureLoggedAt != 0 && now - failureLoggedAt < FAILURE_LOG_INTERVAL_NANOS) {
+      failuresNotLogged++;
+      return;
+    }
+    LOG.warn("Kafka write failed for event {} from source {}: {}{}", id, source, err.toString(), failuresNotLogged == 0
+        ? "" : " (" + failuresNotLogged + " more failed writes since the last such line)");
+    failureLoggedAt = now;
+    failuresNotLogged = 0;
   }
 
   /** The request's W3C trace context, checked; null when it has none or an invalid one. */
