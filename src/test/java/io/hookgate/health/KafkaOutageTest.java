@@ -116,13 +116,7 @@ class KafkaOutageTest {
       try {
         assertThat(get(gateway, "/health/live").statusCode()).isEqualTo(200);
         assertUnready(ready(gateway));
-        for (int i = 0; i < 5; i++) {
-          assertUnavailable(post(gateway));
-        }
-        // Every refused webhook is counted in the metrics; the log says it at most once per 10 s (the outage
-        // so far lasted at most ~25 s), not once for each of the 7 webhooks refused.
-        assertThat(logs.lines()).filteredOn(l -> l.startsWith("WARN io.hookgate.ingress.IngressVerticle Kafka write failed"))
-            .hasSizeBetween(1, 3);
+        assertUnavailable(post(gateway));
       } finally {
         broker.start();
       }
