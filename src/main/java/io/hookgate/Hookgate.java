@@ -20,6 +20,7 @@ import io.hookgate.ingress.source.KiliSource;
 import io.hookgate.ingress.source.V7Source;
 import io.hookgate.ingress.source.WebhookSource;
 import io.hookgate.kafka.EmbeddedKafkaBroker;
+import io.hookgate.kafka.ConsumerGroupLag;
 import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.metrics.GatewayMetrics;
 import io.hookgate.rules.RuleCompiler;
@@ -160,6 +161,7 @@ public final class Hookgate {
       if (!rules.isEmpty()) {
         gateway.deployRules(clients, rules, mapper, clock);
       }
+      gateway.registerGroupLag(rules.isEmpty());
     } catch (Exception e) {
       gateway.close();
       throw e;
@@ -168,6 +170,19 @@ public final class Hookgate {
         config.ingress().host(), config.ingress().port(), new TreeMap<>(sources).keySet(),
         config.management().port(), bootstrap, broker != null ? " (embedded)" : "");
     return gateway;
+  }
+
+  /** {@code hookgate_consumer_group_lag} for each consumer group this gateway runs. */
+  private void registerGroupLag(boolean noRules) {
+    ConsumerGroupLag lag = new ConsumerGroupLag(admin, vertx);
+    if (!noRules) {
+      String events = config.kafka().topics().events().name();
+      lag.register(new ConsumerGroupLag.Group(config.rulesEngine().groupId(events), events,
+          !"latest".equals(config.rulesEngine().autoOffsetReset())), metrics.registry());
+    }
+    if (actions != null) {
+      actions.consumerGroups().forEach(g -> lag.register(g, metrics.registry()));
+    }
   }
 
   /** The rules consumers: {@code rulesEngine.instances} of them, sharing one idempotent actions producer. */

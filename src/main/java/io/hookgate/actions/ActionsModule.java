@@ -11,6 +11,7 @@ import io.hookgate.delivery.DeliveryRecorder;
 import io.hookgate.delivery.DeliveryStatusApi;
 import io.hookgate.delivery.DeliveryStatusStore;
 import io.hookgate.event.EventPublisher;
+import io.hookgate.kafka.ConsumerGroupLag;
 import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.metrics.GatewayMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -179,7 +180,17 @@ public final class ActionsModule implements AutoCloseable {
   }
 
   private Map<String, Object> consumer(String topic, String role, String clientId) {
-    return clients.groupMember(clientId, topic + "." + role);
+    return clients.groupMember(clientId, group(topic, role));
+  }
+
+  private static String group(String topic, String role) {
+    return topic + "." + role;
+  }
+
+  /** The consumer groups of the actions and retry topics, for {@code hookgate_consumer_group_lag}. */
+  public List<ConsumerGroupLag.Group> consumerGroups() {
+    return List.of(new ConsumerGroupLag.Group(group(topics.actions(), "executors"), topics.actions(), true),
+        new ConsumerGroupLag.Group(group(topics.retry(), "schedulers"), topics.retry(), true));
   }
 
   /** Closes the producer and the status reader; call after the verticles are undeployed. */

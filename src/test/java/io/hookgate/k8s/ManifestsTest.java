@@ -189,6 +189,9 @@ class ManifestsTest {
               .contains("hookgate_consumer_lag{group=\"" + events + ".rules\"}")
               .contains("hookgate_consumer_lag{group=\"" + actions + ".executors\"}")
               .contains("hookgate_consumer_lag{group=\"" + retry + ".schedulers\"}")
+              .contains("hookgate_consumer_group_lag{group=\"" + events + ".rules\"}")
+              .contains("hookgate_consumer_group_lag{group=\"" + actions + ".executors\"}")
+              .contains("hookgate_consumer_group_lag{group=\"" + retry + ".schedulers\"}")
               .contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"hookgate-actions\"")
               .contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"hookgate-retry\"")
               .contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"hookgate-rules-0\"")
@@ -685,7 +688,7 @@ class ManifestsTest {
     assertThat(missing).as("dashboard panels querying metrics the gateway does not emit").isEmpty();
     // The panels an operator looks at for the pipeline behind the ingress are there.
     assertThat(queried).contains("hookgate_action_attempts_total", "hookgate_action_dead_letters_total",
-        "hookgate_breaker_state", "hookgate_consumer_lag", "hookgate_rules_events_total",
+        "hookgate_breaker_state", "hookgate_consumer_group_lag", "hookgate_rules_events_total",
         "kafka_consumer_fetch_manager_records_lag_max");
   }
 
