@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +93,7 @@ public final class ConsumerGroupLag {
   }
 
   long lagOf(Group group) throws Exception {
-    TopicDescription topic = admin.describeTopics(java.util.List.of(group.topic())).allTopicNames()
+    TopicDescription topic = admin.describeTopics(List.of(group.topic())).allTopicNames()
         .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(group.topic());
     Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.name())
         .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
