@@ -2,16 +2,17 @@
 # hookgate benchmark: one command, one run, every scenario against the same broker. See bench/README.md.
 #
 #   bench/run.sh [--quick] [--rounds N] [--warmup S] [--warmup-max S] [--duration S] [--connections N]
-#                [--only A,B,Bv,C,Clog,Cref] [--ref-jar JAR] [--producer key=value]... [--profile] [--no-build]
+#                [--only A,B,Bv,Bce,C,Clog,Cref] [--ref-jar JAR] [--producer key=value]... [--profile] [--no-build]
 #
 # Scenarios: A bare Vert.x (204), B Vert.x + plain Kafka producer (202 after acks=all), Bv (B') the same
-# with vertx-kafka-client's wrapper, C hookgate's Kili path with the access log off, Clog the same with it
+# with vertx-kafka-client's wrapper, Bce B writing the record hookgate writes (its size and ce_* headers) but
+# doing none of hookgate's work, C hookgate's Kili path with the access log off, Clog the same with it
 # on; Cref is C run from another build of hookgate (--ref-jar), to compare two builds in one run. The server
 # under test gets core 0 alone; wrk and the broker share the other core(s).
 set -euo pipefail
 
 usage() {
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'EOF'
 Options:
   --quick              1 round, 3 s warm-up, 5 s measured (a smoke run, not figures)
@@ -21,11 +22,11 @@ Options:
   --warmup-max S       longest warm-up (default 90)
   --duration S         measured seconds per scenario (default 20)
   --connections N      concurrent connections held by wrk (default 64)
-  --only LIST          comma-separated scenarios among A,B,Bv,C,Clog,Cref (default A,B,Bv,C,Clog, and Cref
+  --only LIST          comma-separated scenarios among A,B,Bv,Bce,C,Clog,Cref (default A,B,Bv,Bce,C,Clog, and Cref
                        when --ref-jar is given)
   --ref-jar JAR        scenario Cref: C with this hookgate jar (e.g. one built from an earlier commit), so that a
                        change is measured against what it changes in the same run
-  --producer k=v       extra producer property for B, B' and C alike (repeatable), e.g. linger.ms=5
+  --producer k=v       extra producer property for B, B', Bce and C alike (repeatable), e.g. linger.ms=5
   --profile            record JFR during each measured phase and report where the time goes
   --no-build           use the existing target/hookgate.jar and bench classes as they are
 Environment: BENCH_SERVER_CPUS (default 0), BENCH_LOAD_CPUS (default the other cores),
@@ -41,7 +42,7 @@ WARMUP_MAX=90
 DURATION=20
 JIT_QUIET=10 # percent of one core: below this the JIT has compiled the hot path and the server is warm
 CONNECTIONS=64
-ONLY="A,B,Bv,C,Clog"
+ONLY="A,B,Bv,Bce,C,Clog"
 ONLY_SET=0
 REF_JAR=""
 PROFILE=0
@@ -72,8 +73,8 @@ if [[ -n $REF_JAR ]]; then
   ((ONLY_SET)) || ONLY+=",Cref"
 fi
 for s in ${ONLY//,/ }; do
-  case $s in A | B | Bv | C | Clog) ;; Cref) [[ -n $REF_JAR ]] || { echo "scenario Cref needs --ref-jar" >&2; exit 2; } ;;
-    *) echo "unknown scenario '$s' (A, B, Bv, C, Clog, Cref)" >&2; exit 2 ;; esac
+  case $s in A | B | Bv | Bce | C | Clog) ;; Cref) [[ -n $REF_JAR ]] || { echo "scenario Cref needs --ref-jar" >&2; exit 2; } ;;
+    *) echo "unknown scenario '$s' (A, B, Bv, Bce, C, Clog, Cref)" >&2; exit 2 ;; esac
 done
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 
@@ -325,7 +326,7 @@ hookgate() { # access-log on|off [jar]; PORT and MGMT_PORT come from scenario()
 }
 bare() { exec "${SERVER_PREFIX[@]}" "${EXTRA_JVM[@]}" -cp "$CP" io.hookgate.bench.BareServer "$PORT"; }
 kafka_handler() {
-  exec "${KAFKA_ENV[@]}" "${SERVER_PREFIX[@]}" "${EXTRA_JVM[@]}" -cp "$CP" io.hookgate.bench.KafkaHandlerServer "$1" "$PORT" "$2" "$KEY"
+  exec "${KAFKA_ENV[@]}" "${SERVER_PREFIX[@]}" "${EXTRA_JVM[@]}" -cp "$CP" io.hookgate.bench.KafkaHandlerServer "$1" "$PORT" "$2" "$KEY" "$BODY"
 }
 
 UPTIME_START=$(uptime)
@@ -339,13 +340,14 @@ run_one() { # round id
     A) scenario "$1" A 204 bare ;;
     B) scenario "$1" B 202 kafka_handler plain bench.plain ;;
     Bv) scenario "$1" Bv 202 kafka_handler vertx-kafka-client bench.vertx ;;
+    Bce) scenario "$1" Bce 202 kafka_handler cloudevent-record bench.ce ;;
     C) scenario "$1" C 202 hookgate false ;;
     Clog) scenario "$1" Clog 202 hookgate true ;;
     Cref) scenario "$1" Cref 202 hookgate false "$REF_JAR" ;;
   esac
 }
 ORDER=()
-for id in A B Bv C Clog Cref; do wants $id && ORDER+=("$id"); done
+for id in A B Bv Bce C Clog Cref; do wants $id && ORDER+=("$id"); done
 # Each round starts one scenario later, so a slow drift of the machine's load does not always hit the same one.
 for ((round = 1; round <= ROUNDS; round++)); do
   for ((i = 0; i < ${#ORDER[@]}; i++)); do
@@ -381,12 +383,14 @@ CHECK=""
 TOPICS=()
 wants B && TOPICS+=(bench.plain)
 wants Bv && TOPICS+=(bench.vertx)
+wants Bce && TOPICS+=(bench.ce)
 { wants C || wants Clog || wants Cref; } && TOPICS+=(hookgate.events)
 if ((${#TOPICS[@]})); then
   while IFS=$'\t' read -r topic records; do
     case $topic in
       bench.plain) ids=(B) ;;
       bench.vertx) ids=(Bv) ;;
+      bench.ce) ids=(Bce) ;;
       *) ids=(); wants C && ids+=(C); wants Clog && ids+=(Clog); wants Cref && ids+=(Cref) ;;
     esac
     n=$(answered "${ids[@]}")
@@ -401,7 +405,7 @@ fi
 TABLE=$(java -cp "$CP" io.hookgate.bench.Report "$RUN/results.tsv")
 PROFILES=""
 if ((PROFILE)); then
-  for id in A B Bv C Clog Cref; do
+  for id in A B Bv Bce C Clog Cref; do
     # The last round's recording: the JIT has had the longest to settle by then, and one is enough to read.
     [[ -f $RUN/$id.$ROUNDS.jfr ]] || continue
     requests=$(awk -F'\t' -v id="$id" -v r="$ROUNDS" '$1 == id && $18 == r { print $2 }' "$RUN/results.tsv")
@@ -428,7 +432,7 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
   echo "- $ROUNDS round(s), scenarios interleaved; per scenario and round a fresh server JVM, a warm-up (discarded) of" \
     "${WARMUP} s and then 5 s more at a time while the JIT compilers use more than ${JIT_QUIET}% of the core (at most" \
     "${WARMUP_MAX} s), then ${DURATION} s measured. The table gives the median over the rounds of each column."
-  echo "- Producer (B, B' and C alike, from hookgate's KafkaClientFactory): acks=all, idempotent, max.block.ms=0," \
+  echo "- Producer (B, B', Bce and C alike, from hookgate's KafkaClientFactory): acks=all, idempotent, max.block.ms=0," \
     "linger.ms=2 unless overridden; overrides: ${PRODUCER[*]:-none}"
   echo
   echo "## Results"
@@ -481,7 +485,7 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
   cat "$RUN/results.tsv"
   echo '```'
   for ((round = 1; round <= ROUNDS; round++)); do
-    for id in A B Bv C Clog Cref; do
+    for id in A B Bv Bce C Clog Cref; do
       [[ -f $RUN/$id.$round.wrk.txt ]] || continue
       echo
       echo "wrk, $id, round $round:"

@@ -33,6 +33,7 @@ public final class Report {
     SCENARIOS.put("A", "A: bare Vert.x, reads the body, 204");
     SCENARIOS.put("B", "B: Vert.x + plain kafka-clients producer (acks=all), 202 after the ack");
     SCENARIOS.put("Bv", "B': B with vertx-kafka-client's KafkaProducer wrapper");
+    SCENARIOS.put("Bce", "Bce: B writing hookgate's record (its size and ce_* headers), none of hookgate's work");
     SCENARIOS.put("C", "C: hookgate Kili path (auth, normalize, CloudEvent, acks=all), access log off");
     SCENARIOS.put("Clog", "C+log: C with the access log on");
     SCENARIOS.put("Cref", "Cref: C run from the reference jar (--ref-jar)");
@@ -122,6 +123,8 @@ public final class Report {
     ratio(out, byId, "C/A", "C", "A");
     ratio(out, byId, "B/A", "B", "A");
     ratio(out, byId, "B'/B", "Bv", "B");
+    ratio(out, byId, "Bce/B", "Bce", "B");
+    ratio(out, byId, "C/Bce", "C", "Bce");
     ratio(out, byId, "C+log/C", "Clog", "C");
     ratio(out, byId, "C/Cref", "C", "Cref");
     ratio(out, byId, "Cref/B", "Cref", "B");
@@ -129,6 +132,7 @@ public final class Report {
     latencyRatio(out, byId, "C p50 / B p50", "C", "B", Row::p50);
     latencyRatio(out, byId, "C p99 / B p99", "C", "B", Row::p99);
     latencyRatio(out, byId, "B' p99 / B p99", "Bv", "B", Row::p99);
+    latencyRatio(out, byId, "Bce p99 / B p99", "Bce", "B", Row::p99);
     latencyRatio(out, byId, "C+log p99 / C p99", "Clog", "C", Row::p99);
     latencyRatio(out, byId, "C p99 / Cref p99", "C", "Cref", Row::p99);
     out.append('\n');
