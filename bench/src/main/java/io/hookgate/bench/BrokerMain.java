@@ -21,8 +21,14 @@ public final class BrokerMain {
       System.err.println("usage: BrokerMain <dataDir> <port> <controllerPort>");
       System.exit(2);
     }
+    // A full run writes ~100 GB (every scenario writes to one hot partition at up to 200 MB/s), more than
+    // a shared disk may have free: keep 1 GiB per partition. run.sh counts records by end offsets, which
+    // deleting old segments does not change.
     EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Path.of(args[0]), "127.0.0.1",
-        Integer.parseInt(args[1]), Integer.parseInt(args[2]), Map.of());
+        Integer.parseInt(args[1]), Integer.parseInt(args[2]), Map.of(
+            "log.retention.bytes", Long.toString(1L << 30),
+            "log.segment.bytes", Integer.toString(256 << 20),
+            "log.retention.check.interval.ms", "5000"));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       broker.stop();
