@@ -147,6 +147,14 @@ public final class Report {
               + " C p99 <= 2 x B p99: %.2f -> **%s**%n",
           throughput, throughput >= 0.8 ? "met" : "missed", perCpu, perCpu >= 0.8 ? "met" : "missed",
           tail, tail <= 2.0 ? "met" : "missed"));
+      List<Row> bce = byId.get("Bce");
+      if (bce != null) {
+        // Bce does none of hookgate's work but writes its record: no implementation of that record does better.
+        out.append(String.format(Locale.ROOT,
+            "%nThe record alone (Bce/B, in req/s): %.2f, the most any implementation of the issue's record reaches"
+                + " in this run; hookgate's work per request (C/Bce): %.2f%n",
+            median(bce, Row::rps) / median(b, Row::rps), median(c, Row::rps) / median(bce, Row::rps)));
+      }
     }
     System.out.print(out);
   }
