@@ -161,7 +161,7 @@ public final class Hookgate {
       if (!rules.isEmpty()) {
         gateway.deployRules(clients, rules, mapper, clock);
       }
-      gateway.registerGroupLag(rules.isEmpty());
+      gateway.registerGroupLag(!rules.isEmpty());
     } catch (Exception e) {
       gateway.close();
       throw e;
@@ -173,9 +173,9 @@ public final class Hookgate {
   }
 
   /** {@code hookgate_consumer_group_lag} for each consumer group this gateway runs. */
-  private void registerGroupLag(boolean noRules) {
+  private void registerGroupLag(boolean rulesDeployed) {
     ConsumerGroupLag lag = new ConsumerGroupLag(admin, vertx);
-    if (!noRules) {
+    if (rulesDeployed) {
       String events = config.kafka().topics().events().name();
       lag.register(new ConsumerGroupLag.Group(config.rulesEngine().groupId(events), events,
           !"latest".equals(config.rulesEngine().autoOffsetReset())), metrics.registry());

@@ -42,8 +42,8 @@ public final class ConsumerGroupLag {
 
   private final Admin admin;
   private final Vertx vertx;
-  private final Map<String, Group> groups = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> lags = new ConcurrentHashMap<>();
+  /** Each group's last measure; Long.MIN_VALUE: none yet, or the last one failed. */
+  private final Map<Group, AtomicLong> lags = new ConcurrentHashMap<>();
   private final AtomicBoolean measuring = new AtomicBoolean();
   private volatile long measuredAt = System.nanoTime() - MIN_INTERVAL.toNanos();
 
@@ -53,8 +53,7 @@ public final class ConsumerGroupLag {
   }
 
   public void register(Group group, MeterRegistry registry) {
-    groups.put(group.name(), group);
-    AtomicLong lag = lags.computeIfAbsent(group.name(), g -> new AtomicLong(Long.MIN_VALUE));
+    AtomicLong lag = lags.computeIfAbsent(group, g -> new AtomicLong(Long.MIN_VALUE));
     Gauge.builder("hookgate.consumer.group.lag", lag, l -> {
           refreshIfDue();
           long v = l.get();
@@ -73,7 +72,7 @@ public final class ConsumerGroupLag {
     }
     vertx.executeBlocking(() -> {
       try {
-        groups.values().forEach(this::measure);
+        lags.forEach(this::measure);
       } finally {
         measuredAt = System.nanoTime();
         measuring.set(false);
@@ -82,8 +81,7 @@ public final class ConsumerGroupLag {
     }, false);
   }
 
-  private void measure(Group group) {
-    AtomicLong lag = lags.get(group.name());
+  private void measure(Group group, AtomicLong lag) {
     try {
       lag.set(lagOf(group));
     } catch (Exception e) {
