@@ -16,6 +16,7 @@ import io.hookgate.event.EventPublisher;
 import io.hookgate.event.NormalizedEvent;
 import io.hookgate.event.RawJson;
 import io.hookgate.event.TraceContext;
+import io.hookgate.http.Problem;
 import io.hookgate.ingress.auth.AuthOutcome;
 import io.hookgate.metrics.GatewayMetrics;
 import io.vertx.core.Future;

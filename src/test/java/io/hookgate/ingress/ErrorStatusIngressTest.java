@@ -1,7 +1,7 @@
 package io.hookgate.ingress;
 
-import static io.hookgate.ingress.ProblemAssert.assertProblem;
-import static io.hookgate.ingress.ProblemAssert.assertProblemBody;
+import static io.hookgate.http.ProblemAssert.assertProblem;
+import static io.hookgate.http.ProblemAssert.assertProblemBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;

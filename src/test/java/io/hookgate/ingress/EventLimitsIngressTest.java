@@ -1,6 +1,6 @@
 package io.hookgate.ingress;
 
-import static io.hookgate.ingress.ProblemAssert.assertProblem;
+import static io.hookgate.http.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

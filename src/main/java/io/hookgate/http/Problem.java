@@ -1,4 +1,4 @@
-package io.hookgate.ingress;
+package io.hookgate.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

@@ -1,4 +1,4 @@
-package io.hookgate.ingress;
+package io.hookgate.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
