@@ -6,6 +6,7 @@ import io.hookgate.actions.Target;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.config.SourceConfig;
+import io.hookgate.delivery.DeliveryModule;
 import io.hookgate.event.CloudEventFactory;
 import io.hookgate.event.EventPublisher;
 import io.hookgate.health.KafkaReadiness;
@@ -23,11 +24,8 @@ import io.hookgate.kafka.ConsumerGroupLag;
 import io.hookgate.kafka.EmbeddedKafkaBroker;
 import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.metrics.GatewayMetrics;
-import io.hookgate.rules.RuleCompiler;
 import io.hookgate.rules.RuleSet;
-import io.hookgate.rules.RulesKafkaClients;
-import io.hookgate.rules.RulesStats;
-import io.hookgate.rules.RulesVerticle;
+import io.hookgate.rules.RulesModule;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -36,6 +34,7 @@ import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,10 +63,9 @@ public final class Hookgate {
   private final KafkaClientMetrics producerMetrics;
   private final List<IngressVerticle> ingress = new CopyOnWriteArrayList<>();
   private final String bootstrapServers;
+  /** In start order; closed in reverse once Vert.x has stopped their verticles. */
+  private final List<GatewayModule> modules = new ArrayList<>();
   private ManagementVerticle management;
-  private Producer<String, byte[]> rulesProducer;
-  private KafkaClientMetrics rulesProducerMetrics;
-  private ActionsModule actions;
 
   private Hookgate(HookgateConfig config, EmbeddedKafkaBroker broker, String bootstrapServers, Vertx vertx,
       Producer<String, byte[]> producer, Admin admin, GatewayMetrics metrics, KafkaReadiness readiness,
@@ -88,27 +86,18 @@ public final class Hookgate {
     ObjectMapper mapper = new ObjectMapper();
     // Bodies are read with a nesting limit of their own, so that the events made of them stay readable.
     ObjectMapper bodies = IngressVerticle.bodyMapper(mapper);
+    // Everything the configuration decides is checked before the embedded broker starts: a configuration error
+    // stops start-up before anything listens. Sources and targets resolve their secrets now.
     Map<String, ConfiguredSource> sources = sources(config, env, bodies);
-    // Targets' secrets too, before the embedded broker starts: a configuration error stops start-up before
-    // anything listens.
     Map<String, Target> targets = Target.resolveAll(config.targets(), env);
-    // Every rule expression compiles now or start-up stops, before anything is started.
-    RuleSet rules = new RuleCompiler().compile(config.rules());
-    if (!config.sources().isEmpty()) {
-      rules.requireSources(config.sources().keySet());
-    }
-    if (!config.targets().isEmpty()) {
-      rules.requireTargets(config.targets().keySet());
-    } else if (!rules.isEmpty()) {
-      LOG.warn("Rules are configured but no targets: their actions are written to {} and nothing here executes them",
-          config.kafka().topics().actions() == null ? "the actions topic" : config.kafka().topics().actions().name());
-    }
+    RuleSet rules = RulesModule.compile(config);
     EmbeddedKafkaBroker broker = null;
     String bootstrap = config.kafka().bootstrapServers();
     if (config.kafka().useEmbedded()) {
       var e = config.kafka().embedded();
       LOG.info("No Kafka configured (KAFKA_BOOTSTRAP_SERVERS / kafka.bootstrapServers): starting the embedded broker");
-      broker = new EmbeddedKafkaBroker(Path.of(e.dataDir()).toAbsolutePath().normalize(), e.host(), e.port(), e.controllerPort(), Map.of()).start();
+      broker = new EmbeddedKafkaBroker(Path.of(e.dataDir()).toAbsolutePath().normalize(), e.host(), e.port(),
+          e.controllerPort(), Map.of()).start();
       bootstrap = broker.bootstrapServers();
       LOG.info("Embedded Kafka broker listening on {} (point kcat or any Kafka client here), data in {}",
           bootstrap, broker.dataDir());
@@ -129,7 +118,9 @@ public final class Hookgate {
     int instances = config.ingress().instances() > 0 ? config.ingress().instances()
         : Math.max(1, Runtime.getRuntime().availableProcessors());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(instances, 2)));
-    Hookgate gateway = new Hookgate(config, broker, bootstrap, vertx, producer, admin, metrics, readiness, producerMetrics);
+    GatewayContext context = new GatewayContext(config, env, vertx, clients, metrics, mapper, clock);
+    Hookgate gateway = new Hookgate(config, broker, bootstrap, vertx, producer, admin, metrics, readiness,
+        producerMetrics);
     try {
       KafkaReadiness.Status first = readiness.start(vertx, Duration.ofSeconds(2)).await(30, TimeUnit.SECONDS);
       if (!first.ready()) {
@@ -137,19 +128,26 @@ public final class Hookgate {
       }
       EventPublisher publisher = new EventPublisher(producer);
       CloudEventFactory cloudEvents = new CloudEventFactory(mapper, clock);
-      if (!config.targets().isEmpty()) {
-        gateway.actions = ActionsModule.create(vertx, config, targets, clients, metrics, clock);
+      List<GatewayModule> acting = new ArrayList<>();
+      if (!targets.isEmpty()) {
+        DeliveryModule delivery = new DeliveryModule(context);
+        acting.add(delivery);
+        acting.add(new ActionsModule(context, targets, delivery));
       }
+      gateway.modules.addAll(acting);
+      RulesModule rulesModule = new RulesModule(context, rules);
+      gateway.modules.add(rulesModule);
       gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper,
-          gateway.actions == null ? List.of() : gateway.actions.adminRoutes());
+          gateway.modules.stream().flatMap(m -> m.managementRoutes().stream()).toList());
       vertx.deployVerticle(gateway.management).await(30, TimeUnit.SECONDS);
-      if (gateway.actions != null) {
-        // With Kafka down at start, actions begin once it is reachable, like the ingress.
-        Future<Void> actionsStarted = gateway.actions.start()
-            .onFailure(e -> LOG.error("Actions could not start: {}", e.toString()));
-        if (first.ready()) {
-          actionsStarted.await(60, TimeUnit.SECONDS);
-        }
+      // With Kafka down at start, actions begin once it is reachable, like the ingress.
+      Future<Void> actingStarted = Future.succeededFuture();
+      for (GatewayModule m : acting) {
+        actingStarted = actingStarted.compose(v -> m.start());
+      }
+      actingStarted.onFailure(e -> LOG.error("Actions could not start: {}", e.toString()));
+      if (first.ready()) {
+        actingStarted.await(60, TimeUnit.SECONDS);
       }
       vertx.deployVerticle(() -> {
         IngressVerticle v = new IngressVerticle(config.ingress(), sources, publisher, cloudEvents,
@@ -158,10 +156,9 @@ public final class Hookgate {
         return v;
       }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
       readiness.markListening();
-      if (!rules.isEmpty()) {
-        gateway.deployRules(clients, rules, mapper, clock);
-      }
-      gateway.registerGroupLag(!rules.isEmpty());
+      rulesModule.start().await(30, TimeUnit.SECONDS);
+      ConsumerGroupLag lag = new ConsumerGroupLag(admin, vertx);
+      gateway.modules.forEach(m -> m.consumerGroups().forEach(g -> lag.register(g, metrics.registry())));
     } catch (Exception e) {
       gateway.close();
       throw e;
@@ -170,43 +167,6 @@ public final class Hookgate {
         config.ingress().host(), config.ingress().port(), new TreeMap<>(sources).keySet(),
         config.management().port(), bootstrap, broker != null ? " (embedded)" : "");
     return gateway;
-  }
-
-  /** {@code hookgate_consumer_group_lag} for each consumer group this gateway runs. */
-  private void registerGroupLag(boolean rulesDeployed) {
-    ConsumerGroupLag lag = new ConsumerGroupLag(admin, vertx);
-    if (rulesDeployed) {
-      String events = config.kafka().topics().events().name();
-      lag.register(new ConsumerGroupLag.Group(config.rulesEngine().groupId(events), events,
-          !"latest".equals(config.rulesEngine().autoOffsetReset())), metrics.registry());
-    }
-    if (actions != null) {
-      actions.consumerGroups().forEach(g -> lag.register(g, metrics.registry()));
-    }
-  }
-
-  /** The rules consumers: {@code rulesEngine.instances} of them, sharing one idempotent actions producer. */
-  private void deployRules(KafkaClientFactory clients, RuleSet rules, ObjectMapper mapper, Clock clock) throws Exception {
-    var engine = config.rulesEngine();
-    if (config.kafka().topics().actions() == null) {
-      throw new ConfigException("config key 'kafka.topics.actions': is required when rules are configured");
-    }
-    rulesProducer = new KafkaProducer<>(RulesKafkaClients.actionsProducer(clients, "hookgate-rules-actions"));
-    rulesProducerMetrics = new KafkaClientMetrics(rulesProducer);
-    rulesProducerMetrics.bindTo(metrics.registry());
-    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-    String events = config.kafka().topics().events().name();
-    String actions = config.kafka().topics().actions().name();
-    String group = engine.groupId(events);
-    RulesStats stats = new RulesStats();
-    stats.bindTo(metrics, group);
-    rules.names().forEach(metrics::ruleConfigured);
-    vertx.deployVerticle(() -> new RulesVerticle(
-        RulesKafkaClients.consumer(clients, "hookgate-rules-" + n.getAndIncrement(), group, engine),
-        clients.commitInterval(), rulesProducer,
-        events, actions, rules, engine, metrics, stats, mapper, clock),
-        new DeploymentOptions().setInstances(engine.instances())).await(30, TimeUnit.SECONDS);
-    LOG.info("Rules {} running in {} consumer(s) of group {}", rules.names(), engine.instances(), group);
   }
 
   static Map<String, ConfiguredSource> sources(HookgateConfig config, Map<String, String> env, ObjectMapper mapper) {
@@ -302,13 +262,9 @@ public final class Hookgate {
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
-    if (rulesProducer != null) {
-      rulesProducerMetrics.close();
-      // After Vert.x: the rules consumers have drained through it while they stopped.
-      rulesProducer.close(atLeast(remaining(deadline), Duration.ofSeconds(1)));
-    }
-    if (actions != null) {
-      actions.close();
+    // After Vert.x: the consumers have drained through the modules' producers while they stopped.
+    for (int i = modules.size() - 1; i >= 0; i--) {
+      modules.get(i).close();
     }
     admin.close(atLeast(remaining(deadline), Duration.ofMillis(500)));
     metrics.close();

@@ -4,8 +4,10 @@ import io.hookgate.delivery.DeliveryOutcome;
 import io.hookgate.delivery.DeliveryRecorder;
 import io.hookgate.event.EventPublisher;
 import io.hookgate.event.TraceContext;
+import io.hookgate.kafka.ConsumerLoop;
+import io.hookgate.kafka.ConsumerProgress;
+import io.hookgate.kafka.ConsumerSettings;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
@@ -47,23 +49,14 @@ public final class ActionConsumerVerticle extends VerticleBase {
   private static final Logger ATTEMPTS = LoggerFactory.getLogger("hookgate.attempt");
   /** An action due this soon is run now; more than that and it goes back to wait (clock skew between replicas). */
   static final Duration EARLY_TOLERANCE = Duration.ofMillis(500);
-  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
   static final int REMEMBERED = 10_000;
   public static final String HEADER_DLQ_REASON = "hookgate-dlq-reason";
   public static final String HEADER_DLQ_STATUS = "hookgate-dlq-status";
   public static final String HEADER_DLQ_ERROR = "hookgate-dlq-error";
-
-  /**
-   * @param actions the topic this verticle consumes and where {@code then} actions go
-   * @param retry where actions wait for their next attempt
-   * @param deadLetter where given-up actions go
-   */
-  public record Topics(String actions, String retry, String deadLetter) {
-  }
-
-  private final Map<String, Object> consumerProperties;
-  private final Duration commitInterval;
-  private final Topics topics;
+  private final ConsumerSettings settings;
+  private final ActingContext acting;
+  private final ConsumerProgress progress;
+  private final ActionTopics topics;
   private final Map<String, Target> targets;
   private final Map<String, CircuitBreaker> breakers;
   private final EventPublisher publisher;
@@ -72,7 +65,6 @@ public final class ActionConsumerVerticle extends VerticleBase {
   private final ActionMetrics metrics;
   private final Clock clock;
   private final RandomGenerator random;
-  private final int maxInFlight;
   private final Map<String, WebClient> clients = new HashMap<>();
   private final Map<String, CallLimiter> limiters = new HashMap<>();
   private final Map<String, RetryPolicy> policies = new HashMap<>();
@@ -94,22 +86,19 @@ public final class ActionConsumerVerticle extends VerticleBase {
   private ConsumerLoop loop;
   private volatile boolean stopping;
 
-  ActionConsumerVerticle(Map<String, Object> consumerProperties, Duration commitInterval, Topics topics,
-      Map<String, Target> targets, Map<String, CircuitBreaker> breakers, EventPublisher publisher,
-      DeliveryRecorder recorder, ActionCodec codec, ActionMetrics metrics, Clock clock, RandomGenerator random,
-      int maxInFlight) {
-    this.consumerProperties = consumerProperties;
-    this.commitInterval = commitInterval;
-    this.topics = topics;
-    this.targets = Map.copyOf(targets);
-    this.breakers = Map.copyOf(breakers);
-    this.publisher = publisher;
-    this.recorder = recorder;
-    this.codec = codec;
-    this.metrics = metrics;
-    this.clock = clock;
-    this.random = random;
-    this.maxInFlight = maxInFlight;
+  ActionConsumerVerticle(ConsumerSettings settings, ActingContext acting, ConsumerProgress progress) {
+    this.settings = settings;
+    this.acting = acting;
+    this.progress = progress;
+    this.topics = acting.topics();
+    this.targets = acting.targets();
+    this.breakers = acting.breakers();
+    this.publisher = acting.publisher();
+    this.recorder = acting.recorder();
+    this.codec = acting.codec();
+    this.metrics = acting.metrics();
+    this.clock = acting.clock();
+    this.random = acting.random();
   }
 
   @Override
@@ -119,7 +108,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
     // absorbed here instead of being postponed through the retry topic (at least a second later; with 100,
     // bench/run-actions.sh --window 256 sent 2.6% of the actions there), and the other half stays for the
     // other targets, so one slow target cannot hold the whole consumer.
-    int maxQueued = Math.max(1, maxInFlight / 2);
+    int maxQueued = Math.max(1, settings.maxInFlight() / 2);
     targets.forEach((name, t) -> {
       int timeout = (int) Math.min(Integer.MAX_VALUE, t.config().timeout().toMillis());
       clients.put(name, WebClient.create(vertx, new WebClientOptions()
@@ -131,40 +120,22 @@ public final class ActionConsumerVerticle extends VerticleBase {
       limiters.put(name, new CallLimiter(vertx, t.config().concurrency(), t.config().rateLimit(), maxQueued));
       policies.put(name, new RetryPolicy(t.config().retry(), random));
     });
-    loop = new ConsumerLoop("hookgate-actions-consumer", consumerProperties, topics.actions(), context, maxInFlight,
-        commitInterval, (tracker, records) -> records.forEach(r -> safely(r).onComplete(ar -> {
-          if (ar.succeeded()) {
-            tracker.done(r.offset());
-          } else {
-            LOG.warn("Action at {}@{} not finished (it will be done again): {}", tracker.partition(), r.offset(),
-                ar.cause().toString());
-          }
-        })), metrics.registry());
-    loop.start();
-    return Future.succeededFuture();
+    loop = new ConsumerLoop(settings, this::safely, context, metrics.registry(), progress);
+    return loop.start();
   }
 
-  /** Lets the actions in flight finish (up to {@link #DRAIN_TIMEOUT}), commits, and leaves the group. */
+  /** Lets the actions in flight finish (up to the drain timeout), commits, and leaves the group. */
   @Override
   public Future<?> stop() {
     if (loop == null) {
       return Future.succeededFuture();
     }
-    loop.hold();
-    Promise<Void> drained = Promise.promise();
-    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-    vertx.setPeriodic(0, 20, id -> {
-      if (loop.outstanding() == 0 || System.nanoTime() > deadline) {
-        vertx.cancelTimer(id);
-        drained.complete();
-      }
-    });
-    return drained.future()
-        .compose(v -> {
+    // Writes of outcomes keep being retried while the loop drains; only then do they give up.
+    return loop.stop()
+        .onComplete(v -> {
           stopping = true;
-          return loop.stop();
-        })
-        .onComplete(v -> clients.values().forEach(WebClient::close));
+          clients.values().forEach(WebClient::close);
+        });
   }
 
   /**

@@ -2,23 +2,23 @@ package io.hookgate.actions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hookgate.GatewayContext;
+import io.hookgate.GatewayModule;
 import io.hookgate.config.ConfigException;
-import io.hookgate.config.HookgateConfig;
 import io.hookgate.config.TargetConfig;
 import io.hookgate.config.TopicSpec;
 import io.hookgate.config.TopicsConfig;
-import io.hookgate.delivery.DeliveryRecorder;
+import io.hookgate.delivery.DeliveryModule;
 import io.hookgate.delivery.DeliveryStatusApi;
-import io.hookgate.delivery.DeliveryStatusStore;
 import io.hookgate.event.EventPublisher;
 import io.hookgate.kafka.ConsumerGroupLag;
+import io.hookgate.kafka.ConsumerProgress;
+import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.kafka.KafkaClientFactory;
-import io.hookgate.metrics.GatewayMetrics;
+import io.hookgate.kafka.TopicMetadata;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,95 +26,60 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The acting half of the gateway, wired together: configured targets, the actions producer, the delivery
- * status store and its API, the retry verticle and the action consumer verticle. Created only when
+ * The acting half of the gateway: configured targets, the actions producer, the retry verticle and the action
+ * consumer verticle, and the delivery status API over the {@link DeliveryModule}'s logs. Created only when
  * {@code targets} are configured.
  *
  * <p>Consumer groups are named after their topics ({@code <actions topic>.executors} and
  * {@code <retry topic>.schedulers}), so that replicas sharing topics share the work and a restarted gateway
  * resumes where the previous one committed.
  */
-public final class ActionsModule implements AutoCloseable {
+public final class ActionsModule implements GatewayModule {
   private static final Logger LOG = LoggerFactory.getLogger(ActionsModule.class);
   /** Actions in flight per gateway (calls, waits for a slot, outcome writes); past it, consumption pauses. */
   static final int MAX_IN_FLIGHT = 1000;
   /** Waiting retries held on timers per gateway; past it, the retry topic is paused. */
   static final int MAX_PENDING_RETRIES = 10_000;
+  /** On stop, how long the actions in flight may take to finish before the last commit. */
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
-  private final Vertx vertx;
-  private final Map<String, Target> targets;
-  private final Map<String, CircuitBreaker> breakers;
-  private final ActionConsumerVerticle.Topics topics;
-  private final String statusTopic;
-  private final KafkaClientFactory clients;
+  private final GatewayContext context;
+  private final DeliveryModule delivery;
+  private final ActingContext acting;
   private final Producer<String, byte[]> producer;
-  private final EventPublisher publisher;
-  private final DeliveryStatusStore store;
-  private final DeliveryRecorder recorder;
   private final DeliveryStatusApi api;
-  private final ActionCodec codec;
-  private final ActionMetrics metrics;
-  private final Clock clock;
-  private final RandomGenerator random;
   private KafkaClientMetrics producerMetrics;
 
-  private ActionsModule(Vertx vertx, Map<String, Target> targets, Map<String, CircuitBreaker> breakers,
-      ActionConsumerVerticle.Topics topics, String statusTopic, KafkaClientFactory clients,
-      Producer<String, byte[]> producer, DeliveryStatusStore store, ActionCodec codec, ActionMetrics metrics,
-      Clock clock) {
-    this.vertx = vertx;
-    this.targets = targets;
-    this.breakers = breakers;
-    this.topics = topics;
-    this.statusTopic = statusTopic;
-    this.clients = clients;
-    this.producer = producer;
-    this.publisher = new EventPublisher(producer);
-    this.store = store;
-    this.codec = codec;
-    this.metrics = metrics;
-    this.clock = clock;
-    this.random = new Random();
-    this.recorder = new DeliveryRecorder(store, publisher, statusTopic, codec.mapper());
-    this.api = new DeliveryStatusApi(store, new Catalog(), codec.mapper());
-  }
-
   /**
-   * Creates the Kafka clients for the targets, resolved beforehand with {@link Target#resolveAll}; nothing
+   * Creates the Kafka producer for the targets, resolved beforehand with {@link Target#resolveAll}; nothing
    * is consumed until {@link #start()}.
    */
-  public static ActionsModule create(Vertx vertx, HookgateConfig config, Map<String, Target> targets,
-      KafkaClientFactory clients, GatewayMetrics gatewayMetrics, Clock clock) {
-    TopicsConfig t = config.kafka().topics();
-    ActionConsumerVerticle.Topics topics = new ActionConsumerVerticle.Topics(
-        name(t.actions(), "actions"), name(t.actionsRetry(), "actionsRetry"), name(t.deadLetter(), "deadLetter"));
-    String statusTopic = name(t.deliveryStatus(), "deliveryStatus");
+  public ActionsModule(GatewayContext context, Map<String, Target> targets, DeliveryModule delivery) {
+    this.context = context;
+    this.delivery = delivery;
+    TopicsConfig t = context.config().kafka().topics();
+    ActionTopics topics = new ActionTopics(name(t.actions(), "actions"), name(t.actionsRetry(), "actionsRetry"),
+        name(t.deadLetter(), "deadLetter"));
     ActionCodec codec = new ActionCodec();
-    ActionMetrics metrics = new ActionMetrics(gatewayMetrics);
+    ActionMetrics metrics = new ActionMetrics(context.metrics());
     Map<String, CircuitBreaker> breakers = new TreeMap<>();
     targets.forEach((name, target) -> {
       TargetConfig.Breaker b = target.config().breaker();
-      CircuitBreaker breaker = new CircuitBreaker(name, b.failureThreshold(), b.openDuration(), clock);
+      CircuitBreaker breaker = new CircuitBreaker(name, b.failureThreshold(), b.openDuration(), context.clock());
       breakers.put(name, breaker);
       metrics.breaker(name, breaker);
       metrics.target(name);
     });
-    Map<String, Object> producerProperties = clients.eventProducer("hookgate-actions", Duration.ofSeconds(30));
-    // max.block.ms is 0 (send never blocks the event loop), so keep the few topics we write in the metadata cache.
-    producerProperties.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int) Duration.ofDays(1).toMillis());
-    Producer<String, byte[]> producer = new KafkaProducer<>(producerProperties);
-    DeliveryStatusStore store = new DeliveryStatusStore(clients.common("hookgate-delivery-status"), statusTopic,
-        codec.mapper());
-    return new ActionsModule(vertx, targets, breakers, topics, statusTopic, clients, producer, store, codec, metrics,
-        clock);
+    this.producer = new KafkaProducer<>(context.kafka().eventLoopProducer("hookgate-actions", Duration.ofSeconds(30)));
+    this.acting = new ActingContext(topics, targets, breakers, new EventPublisher(producer), delivery.recorder(), codec,
+        metrics, context.clock(), new Random());
+    this.api = new DeliveryStatusApi(delivery.store(), new Catalog(), codec.mapper());
   }
 
   private static String name(TopicSpec spec, String key) {
@@ -125,62 +90,48 @@ public final class ActionsModule implements AutoCloseable {
   }
 
   /** The read-only status API, for the management port. */
-  public List<Consumer<Router>> adminRoutes() {
+  @Override
+  public List<Consumer<Router>> managementRoutes() {
     return List.of(api);
   }
 
-  public DeliveryStatusStore statusStore() {
-    return store;
-  }
-
   /**
-   * Reads the delivery logs to the end (so that counters continue rather than restart), then starts the
-   * retry and action consumers. Completes once they are deployed.
+   * Starts the retry and action consumers; start the {@link DeliveryModule} first, so that the delivery logs are
+   * read and counters continue rather than restart. Completes once they are deployed.
    */
+  @Override
   public Future<Void> start() {
-    // The producer of outcomes and delivery logs, in /metrics beside the ingress's: its errors and retries
-    // are what a broker outage shows on the acting side.
+    // The producer of outcomes, in /metrics beside the ingress's: its errors and retries are what a broker
+    // outage shows on the acting side.
     producerMetrics = new KafkaClientMetrics(producer);
-    producerMetrics.bindTo(metrics.registry());
-    return vertx.executeBlocking(this::warmProducer, false)
-        .compose(v -> store.start())
-        .compose(v -> vertx.deployVerticle(new RetryVerticle(consumer(topics.retry(), "schedulers", "hookgate-retry"),
-            clients.commitInterval(), topics, publisher, codec, clock, MAX_PENDING_RETRIES, metrics.registry())))
-        .compose(v -> vertx.deployVerticle(new ActionConsumerVerticle(
-            consumer(topics.actions(), "executors", "hookgate-actions"), clients.commitInterval(), topics, targets,
-            breakers, publisher, recorder, codec, metrics, clock, random, MAX_IN_FLIGHT)))
+    producerMetrics.bindTo(context.metrics().registry());
+    ActionTopics topics = acting.topics();
+    KafkaClientFactory kafka = context.kafka();
+    String retryGroup = group(topics.retry(), "schedulers");
+    String actionsGroup = group(topics.actions(), "executors");
+    ConsumerSettings retry = ConsumerSettings.group("hookgate-retry-consumer",
+            kafka.groupConsumer("hookgate-retry", retryGroup, MAX_PENDING_RETRIES, "earliest"), topics.retry())
+        .withMaxInFlight(MAX_PENDING_RETRIES)
+        .withCommitInterval(kafka.commitInterval())
+        // Waiting records are read again by the next owner: nothing to drain.
+        .withDrain(Duration.ZERO, Duration.ZERO);
+    ConsumerSettings actions = ConsumerSettings.group("hookgate-actions-consumer",
+            kafka.groupConsumer("hookgate-actions", actionsGroup, MAX_IN_FLIGHT, "earliest"), topics.actions())
+        .withMaxInFlight(MAX_IN_FLIGHT)
+        .withCommitInterval(kafka.commitInterval())
+        .withDrain(DRAIN_TIMEOUT, Duration.ZERO);
+    var meters = context.metrics().registry();
+    return context.vertx().executeBlocking(() -> {
+      TopicMetadata.warm(producer, List.of(topics.actions(), topics.retry(), topics.deadLetter()));
+      return null;
+    }, false)
+        .compose(v -> context.vertx().deployVerticle(new RetryVerticle(retry, acting,
+            ConsumerProgress.register(meters, retryGroup))))
+        .compose(v -> context.vertx().deployVerticle(new ActionConsumerVerticle(actions, acting,
+            ConsumerProgress.register(meters, actionsGroup))))
         .onSuccess(v -> LOG.info("Actions: consuming {} for targets {}; retries via {}, dead letters to {}",
-            topics.actions(), targets.keySet(), topics.retry(), topics.deadLetter()))
+            topics.actions(), acting.targets().keySet(), topics.retry(), topics.deadLetter()))
         .mapEmpty();
-  }
-
-  /** Fetches the metadata of the topics the producer writes, so that its first sends do not fail. */
-  private Void warmProducer() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    for (String topic : List.of(topics.actions(), topics.retry(), topics.deadLetter(), statusTopic)) {
-      while (true) {
-        try {
-          producer.partitionsFor(topic);
-          break;
-        } catch (RuntimeException e) {
-          if (System.nanoTime() > deadline) {
-            LOG.warn("No metadata yet for topic {}: {}", topic, e.toString());
-            break;
-          }
-          try {
-            Thread.sleep(50);
-          } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return null;
-          }
-        }
-      }
-    }
-    return null;
-  }
-
-  private Map<String, Object> consumer(String topic, String role, String clientId) {
-    return clients.groupMember(clientId, group(topic, role));
   }
 
   private static String group(String topic, String role) {
@@ -188,12 +139,14 @@ public final class ActionsModule implements AutoCloseable {
   }
 
   /** The consumer groups of the actions and retry topics, for {@code hookgate_consumer_group_lag}. */
+  @Override
   public List<ConsumerGroupLag.Group> consumerGroups() {
+    ActionTopics topics = acting.topics();
     return List.of(new ConsumerGroupLag.Group(group(topics.actions(), "executors"), topics.actions(), true),
         new ConsumerGroupLag.Group(group(topics.retry(), "schedulers"), topics.retry(), true));
   }
 
-  /** Closes the producer and the status reader; call after the verticles are undeployed. */
+  /** Closes the producer; call after the verticles are undeployed. */
   @Override
   public void close() {
     if (producerMetrics != null) {
@@ -205,23 +158,22 @@ public final class ActionsModule implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("Closing the actions producer: {}", e.toString());
     }
-    store.close();
   }
 
   /** Target settings for the API: no secret, only where each comes from. */
   private final class Catalog implements DeliveryStatusApi.TargetCatalog {
     @Override
     public List<String> names() {
-      return List.copyOf(targets.keySet());
+      return List.copyOf(acting.targets().keySet());
     }
 
     @Override
     public Optional<ObjectNode> describe(String name) {
-      Target t = targets.get(name);
+      Target t = acting.targets().get(name);
       if (t == null) {
         return Optional.empty();
       }
-      ObjectMapper m = codec.mapper();
+      ObjectMapper m = acting.codec().mapper();
       TargetConfig c = t.config();
       ObjectNode n = m.createObjectNode();
       n.put("baseUrl", t.displayUrl());
@@ -250,7 +202,7 @@ public final class ActionsModule implements AutoCloseable {
 
     @Override
     public Optional<String> breakerState(String name) {
-      return Optional.ofNullable(breakers.get(name)).map(b -> b.state().label());
+      return Optional.ofNullable(acting.breakers().get(name)).map(b -> b.state().label());
     }
   }
 }

@@ -8,10 +8,15 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Client properties for the cluster in use, with hookgate's durability settings that config cannot weaken. */
+/**
+ * Every Kafka client property hookgate uses is made here: the cluster in use, the operator's {@code kafka.client}
+ * and {@code kafka.producer} settings, and hookgate's durability settings, which configuration cannot weaken.
+ */
 public final class KafkaClientFactory {
   /** Settings an operator may not override: they are what makes a 202 mean "stored". */
   private static final Set<String> DURABILITY = Set.of(ProducerConfig.ACKS_CONFIG,
@@ -37,6 +42,76 @@ public final class KafkaClientFactory {
       p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.groupInstanceId() + "." + clientId);
     }
     return p;
+  }
+
+  /**
+   * A {@link ConsumerLoop} in a group: offsets committed by hand, only for finished records; at most
+   * {@code maxPollRecords} records a poll (the loop's in-flight bound); committed records only.
+   *
+   * @param autoOffsetReset where a partition the group never committed starts: earliest or latest
+   */
+  public Map<String, Object> groupConsumer(String clientId, String groupId, int maxPollRecords,
+      String autoOffsetReset) {
+    Map<String, Object> p = groupMember(clientId, groupId);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(500, maxPollRecords)));
+    deserializers(p);
+    return p;
+  }
+
+  /** A {@link ConsumerLoop} reading a whole topic: no group, no commits. */
+  public Map<String, Object> topicReader(String clientId) {
+    Map<String, Object> p = common(clientId);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    deserializers(p);
+    return p;
+  }
+
+  private static void deserializers(Map<String, Object> p) {
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+  }
+
+  /**
+   * A producer that may wait a little (for metadata, or buffer space), for threads that are not event loops:
+   * idempotent and {@code acks=all}, so that an acknowledged record is stored and the producer's own retries
+   * neither duplicate nor reorder it. {@code batch.size} is 128 KiB for the reason the ingress producer's is (see
+   * {@link #eventProducer}): records keyed by target all go to one partition. The operator's
+   * {@code kafka.producer} settings apply too.
+   */
+  public Map<String, Object> blockingProducer(String clientId) {
+    Map<String, Object> p = common(clientId);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    applyProducerOverrides(p);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    serializers(p);
+    return p;
+  }
+
+  /**
+   * The producer of the acting side (outcomes, retries, dead letters, delivery logs) on event loops: the
+   * ingress producer's settings with {@code timeout} for deliveries, and the metadata of the few topics it
+   * writes kept for a day, since {@code max.block.ms=0} makes a send without metadata fail.
+   */
+  public Map<String, Object> eventLoopProducer(String clientId, Duration timeout) {
+    Map<String, Object> p = eventProducer(clientId, timeout);
+    p.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int) Duration.ofDays(1).toMillis());
+    return p;
+  }
+
+  private static void serializers(Map<String, Object> p) {
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
   }
 
   /** {@code kafka.commitInterval}: the least time between two offset commits of a running consumer. */
@@ -88,8 +163,7 @@ public final class KafkaClientFactory {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    serializers(p);
     return p;
   }
 

@@ -1,62 +1,25 @@
 package io.hookgate.rules;
 
+import io.hookgate.kafka.ConsumerProgress;
 import io.hookgate.metrics.GatewayMetrics;
-import io.micrometer.core.instrument.Gauge;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The rules consumers' progress, summed over the consumers of this replica, as gauges:
- * {@code hookgate_rules_consumer_lag} (events in the assigned partitions not yet read) and
+ * The rules consumers' progress in this replica as the rules' own gauges, besides
+ * {@code hookgate_consumer_lag{group}} which their {@link ConsumerProgress} registers:
+ * {@code hookgate_rules_consumer_lag} (events in the assigned partitions not yet read),
  * {@code hookgate_rules_events_in_flight} (read, actions not yet acknowledged) and
- * {@code hookgate_rules_partitions} (partitions of the events topic assigned to them), and the lag again as
- * {@code hookgate_consumer_lag{group="<rules group>"}}.
+ * {@code hookgate_rules_partitions} (partitions of the events topic assigned to them).
  */
-public final class RulesStats {
-  private record Snapshot(long lag, int inFlight, int partitions) {
+final class RulesStats {
+  private RulesStats() {
   }
 
-  private final Map<String, Snapshot> byConsumer = new ConcurrentHashMap<>();
-
-  /**
-   * Also registers {@code hookgate_consumer_lag{group}}, the metric that gives every consumer group's lag
-   * (the action and retry consumers report theirs there too).
-   */
-  public void bindTo(GatewayMetrics metrics, String group) {
-    bindTo(metrics);
-    Gauge.builder("hookgate.consumer.lag", this, RulesStats::lag)
-        .description("Records not yet read in the partitions assigned to this replica's consumers, by consumer group")
-        .tags("group", group)
-        .register(metrics.registry());
-  }
-
-  public void bindTo(GatewayMetrics metrics) {
-    metrics.gauge("hookgate.rules.consumer.lag", "Events in the rules consumers' partitions not yet read", this::lag);
-    metrics.gauge("hookgate.rules.events.in.flight", "Events read by the rules consumers whose actions are not yet acknowledged",
-        this::inFlight);
-    metrics.gauge("hookgate.rules.partitions", "Partitions of the events topic assigned to this replica's rules consumers",
-        () -> byConsumer.values().stream().mapToInt(Snapshot::partitions).sum());
-  }
-
-  void update(String consumer, long lag, int inFlight, int partitions) {
-    byConsumer.put(consumer, new Snapshot(lag, inFlight, partitions));
-  }
-
-  /** Partitions assigned to one consumer (by client id); 0 when it has none or is stopped. */
-  int partitions(String consumer) {
-    Snapshot s = byConsumer.get(consumer);
-    return s == null ? 0 : s.partitions();
-  }
-
-  void remove(String consumer) {
-    byConsumer.remove(consumer);
-  }
-
-  public long lag() {
-    return byConsumer.values().stream().mapToLong(Snapshot::lag).sum();
-  }
-
-  public int inFlight() {
-    return byConsumer.values().stream().mapToInt(Snapshot::inFlight).sum();
+  static void bind(GatewayMetrics metrics, ConsumerProgress progress) {
+    metrics.gauge("hookgate.rules.consumer.lag", "Events in the rules consumers' partitions not yet read",
+        progress::lag);
+    metrics.gauge("hookgate.rules.events.in.flight",
+        "Events read by the rules consumers whose actions are not yet acknowledged", progress::inFlight);
+    metrics.gauge("hookgate.rules.partitions",
+        "Partitions of the events topic assigned to this replica's rules consumers", progress::partitions);
   }
 }

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.actions.ActionCodec;
+import io.hookgate.config.ConfigLoader;
 import io.hookgate.event.EventPublisher;
+import io.hookgate.kafka.ConsumerSettings;
+import io.hookgate.kafka.ConsumerVerticle;
+import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.testing.KafkaBroker;
 import io.hookgate.testing.KafkaBrokerExtension;
 import io.vertx.core.Context;
@@ -42,6 +46,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DeliveryStatusStoreTest {
   private final ObjectMapper mapper = new ActionCodec().mapper();
 
+  private static KafkaClientFactory kafka(KafkaBroker broker) {
+    return new KafkaClientFactory(broker.bootstrapServers(), new ConfigLoader(Map.of()).loadYaml("{}").kafka());
+  }
+
+  /** Reads the topic into the store as {@link DeliveryModule} does; completes once it has caught up. */
+  private static Future<Void> follow(Vertx vertx, KafkaClientFactory kafka, String topic, DeliveryStatusStore store) {
+    ConsumerVerticle reader = new ConsumerVerticle(ConsumerSettings.wholeTopic("test-status-reader",
+        kafka.topicReader("test-status"), topic, ConsumerSettings.StartAt.beginning()), store, null, null);
+    return vertx.deployVerticle(reader).compose(id -> reader.caughtUp());
+  }
+
   @Test
   void aNewStoreRebuildsEveryLogFromTheCompactedTopic(KafkaBroker broker) throws Exception {
     String topic = "status-" + UUID.randomUUID().toString().substring(0, 8);
@@ -49,13 +64,13 @@ class DeliveryStatusStoreTest {
       admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1)
           .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get(10, TimeUnit.SECONDS);
     }
-    Map<String, Object> consumer = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    KafkaClientFactory kafka = kafka(broker);
     Vertx vertx = Vertx.vertx();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
         new StringSerializer(), new ByteArraySerializer())) {
-      DeliveryStatusStore first = new DeliveryStatusStore(consumer, topic, mapper);
-      first.start().await(20, TimeUnit.SECONDS);
+      DeliveryStatusStore first = new DeliveryStatusStore(mapper);
+      follow(vertx, kafka, topic, first).await(20, TimeUnit.SECONDS);
       DeliveryRecorder recorder = new DeliveryRecorder(first, new EventPublisher(producer), topic, mapper);
       Context context = vertx.getOrCreateContext();
       recorder.record(context, outcome("kili", "p1", DeliveryOutcome.Result.RETRY, 503, "Service Unavailable",
@@ -64,38 +79,33 @@ class DeliveryStatusStoreTest {
           .await(10, TimeUnit.SECONDS);
       recorder.record(context, outcome("kili", "p2", DeliveryOutcome.Result.DEAD_LETTER, 400, "Bad Request", "nope"))
           .await(10, TimeUnit.SECONDS);
-      first.close();
 
-      DeliveryStatusStore second = new DeliveryStatusStore(consumer, topic, mapper);
-      try {
-        second.start().await(20, TimeUnit.SECONDS);
-        DeliveryStatus kili = second.get(DeliveryStatusStore.key("kili")).orElseThrow();
-        assertThat(kili.version()).isEqualTo(3);
-        assertThat(kili.counts()).isEqualTo(new DeliveryStatus.Counts(3, 1, 2, 1, 1, 0));
-        assertThat(kili.lastCall().statusCode()).isEqualTo(400);
-        assertThat(kili.lastError().statusCode()).isEqualTo(400);
-        assertThat(kili.lastError().body().asText()).isEqualTo("nope");
+      DeliveryStatusStore second = new DeliveryStatusStore(mapper);
+      follow(vertx, kafka, topic, second).await(20, TimeUnit.SECONDS);
+      DeliveryStatus kili = second.get(DeliveryStatusStore.key("kili")).orElseThrow();
+      assertThat(kili.version()).isEqualTo(3);
+      assertThat(kili.counts()).isEqualTo(new DeliveryStatus.Counts(3, 1, 2, 1, 1, 0));
+      assertThat(kili.lastCall().statusCode()).isEqualTo(400);
+      assertThat(kili.lastError().statusCode()).isEqualTo(400);
+      assertThat(kili.lastError().body().asText()).isEqualTo("nope");
 
-        DeliveryStatus p1 = second.get(DeliveryStatusStore.key("kili", "kili", "p1")).orElseThrow();
-        assertThat(p1.counts()).isEqualTo(new DeliveryStatus.Counts(2, 1, 1, 1, 0, 0));
-        assertThat(p1.lastCall().statusCode()).isEqualTo(200);
-        assertThat(p1.lastError().body().path("error").asText()).isEqualTo("busy");
-        assertThat(second.subscriptions("kili")).extracting(DeliveryStatus::projectId).containsExactly("p1", "p2");
-        assertThat(second.targets()).extracting(DeliveryStatus::target).containsExactly("kili");
+      DeliveryStatus p1 = second.get(DeliveryStatusStore.key("kili", "kili", "p1")).orElseThrow();
+      assertThat(p1.counts()).isEqualTo(new DeliveryStatus.Counts(2, 1, 1, 1, 0, 0));
+      assertThat(p1.lastCall().statusCode()).isEqualTo(200);
+      assertThat(p1.lastError().body().path("error").asText()).isEqualTo("busy");
+      assertThat(second.subscriptions("kili")).extracting(DeliveryStatus::projectId).containsExactly("p1", "p2");
+      assertThat(second.targets()).extracting(DeliveryStatus::target).containsExactly("kili");
 
-        // An older version arriving late (say from a replica that lost the partition) does not win.
-        DeliveryStatus stale = new DeliveryStatus("kili", null, null, null, null, DeliveryStatus.Counts.ZERO, null,
-            Instant.now(), 1);
-        producer.send(new ProducerRecord<>(topic, "kili", mapper.writeValueAsBytes(stale))).get(10, TimeUnit.SECONDS);
-        DeliveryStatus newer = new DeliveryStatus("kili", null, null, kili.lastCall(), kili.lastError(), kili.counts(),
-            "open", Instant.now(), 4);
-        producer.send(new ProducerRecord<>(topic, "kili", mapper.writeValueAsBytes(newer))).get(10, TimeUnit.SECONDS);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
-            second.get("kili").map(DeliveryStatus::version).equals(Optional.of(4L)));
-        assertThat(second.get("kili").orElseThrow().counts().attempts()).isEqualTo(3);
-      } finally {
-        second.close();
-      }
+      // An older version arriving late (say from a replica that lost the partition) does not win.
+      DeliveryStatus stale = new DeliveryStatus("kili", null, null, null, null, DeliveryStatus.Counts.ZERO, null,
+          Instant.now(), 1);
+      producer.send(new ProducerRecord<>(topic, "kili", mapper.writeValueAsBytes(stale))).get(10, TimeUnit.SECONDS);
+      DeliveryStatus newer = new DeliveryStatus("kili", null, null, kili.lastCall(), kili.lastError(), kili.counts(),
+          "open", Instant.now(), 4);
+      producer.send(new ProducerRecord<>(topic, "kili", mapper.writeValueAsBytes(newer))).get(10, TimeUnit.SECONDS);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+          second.get("kili").map(DeliveryStatus::version).equals(Optional.of(4L)));
+      assertThat(second.get("kili").orElseThrow().counts().attempts()).isEqualTo(3);
     } finally {
       vertx.close().await(5, TimeUnit.SECONDS);
     }
@@ -105,14 +115,14 @@ class DeliveryStatusStoreTest {
   void outcomesArrivingFasterThanAcknowledgementsShareRecordsAndAllBecomeDurable(KafkaBroker broker) throws Exception {
     String topic = "status-" + UUID.randomUUID().toString().substring(0, 8);
     createCompacted(broker, topic);
-    Map<String, Object> consumer = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    KafkaClientFactory kafka = kafka(broker);
     Vertx vertx = Vertx.vertx();
     int outcomes = 300;
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-        new StringSerializer(), new ByteArraySerializer());
-         DeliveryStatusStore store = new DeliveryStatusStore(consumer, topic, mapper)) {
-      store.start().await(20, TimeUnit.SECONDS);
+        new StringSerializer(), new ByteArraySerializer())) {
+      DeliveryStatusStore store = new DeliveryStatusStore(mapper);
+      follow(vertx, kafka, topic, store).await(20, TimeUnit.SECONDS);
       DeliveryRecorder recorder = new DeliveryRecorder(store, new EventPublisher(producer), topic, mapper);
       Context context = vertx.getOrCreateContext();
       // All at once on the context, as the action consumer does under load: none waits for the previous one.
@@ -147,13 +157,13 @@ class DeliveryStatusStoreTest {
   @Test
   void aFailedWriteIsRepeatedWithoutCountingTheOutcomeTwice(KafkaBroker broker) throws Exception {
     String topic = "status-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, Object> consumer = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    KafkaClientFactory kafka = kafka(broker);
     Vertx vertx = Vertx.vertx();
     // max.block.ms=0, as hookgate's producers: a send to a topic whose metadata is unknown fails at once.
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.MAX_BLOCK_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer())) {
-      DeliveryStatusStore store = new DeliveryStatusStore(consumer, "status-none-" + UUID.randomUUID(), mapper);
+      DeliveryStatusStore store = new DeliveryStatusStore(mapper);
       DeliveryRecorder recorder = new DeliveryRecorder(store, new EventPublisher(producer), topic, mapper);
       Context context = vertx.getOrCreateContext();
       DeliveryRecorder.Update update = recorder.apply(outcome("kili", "p1", DeliveryOutcome.Result.SUCCESS, 200, "OK", null));

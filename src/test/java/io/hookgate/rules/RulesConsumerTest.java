@@ -7,12 +7,16 @@ import io.hookgate.actions.ActionCodec;
 import io.hookgate.actions.ActionRecord;
 import io.hookgate.config.KafkaSettings;
 import io.hookgate.config.RulesEngineConfig;
+import io.hookgate.kafka.ConsumerProgress;
+import io.hookgate.kafka.ConsumerVerticle;
 import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.metrics.GatewayMetrics;
 import io.hookgate.testing.EventConsumer;
 import io.hookgate.testing.GatewayHarness;
 import io.hookgate.testing.KafkaBroker;
 import io.hookgate.testing.KafkaBrokerExtension;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,24 +79,22 @@ class RulesConsumerTest {
     // Few events in flight per consumer: a backlog takes a while to work through, so a stop lands inside it.
     RulesEngineConfig engine = new RulesEngineConfig(group, 1, 2, Duration.ofSeconds(5), "earliest");
     RuleSet rules = new RuleCompiler().compile(RuleFixtures.example("isahit.yaml"));
-    KafkaClientFactory clients = new KafkaClientFactory(kafka.bootstrapServers(), gateway.gateway().config().kafka());
-    RulesStats stats = new RulesStats();
+    // Rebalances complete within a heartbeat: quick ones keep this test short.
+    KafkaClientFactory clients = new KafkaClientFactory(kafka.bootstrapServers(), withClientProperty(
+        gateway.gateway().config().kafka(), "heartbeat.interval.ms", "100"));
     GatewayMetrics metrics = new GatewayMetrics();
+    ConsumerProgress stats = ConsumerProgress.register(metrics.registry(), group);
     Vertx vertx = Vertx.vertx();
     AtomicInteger instance = new AtomicInteger();
     List<String> posted = java.util.Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-    try (Producer<String, byte[]> producer = new KafkaProducer<>(RulesKafkaClients.actionsProducer(clients, "test-actions"));
+    try (Producer<String, byte[]> producer = new KafkaProducer<>(clients.blockingProducer("test-actions"));
          EventConsumer actions = new EventConsumer(kafka.bootstrapServers(), gateway.actionsTopic());
          Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       java.util.function.Supplier<String> deploy = () -> {
         try {
-          Map<String, Object> consumer = RulesKafkaClients.consumer(clients, "rules-test-" + instance.getAndIncrement(), group, engine);
-          // Rebalances complete within a heartbeat: quick ones keep this test short.
-          consumer.put("heartbeat.interval.ms", 100);
-          return vertx.deployVerticle(new RulesVerticle(consumer, KafkaSettings.DEFAULT_COMMIT_INTERVAL, producer,
-              gateway.eventsTopic(), gateway.actionsTopic(), rules, engine, metrics, stats, RuleFixtures.MAPPER,
-              Clock.systemUTC())).await(30, TimeUnit.SECONDS);
+          String name = "rules-test-" + instance.getAndIncrement();
+          return deployRules(vertx, clients, name, group, engine, producer, rules, metrics, stats);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
@@ -172,16 +174,14 @@ class RulesConsumerTest {
                 body: "{'task': event.data.taskId, 'pad': event.data.taskId.startsWith('big') ? lists.range(2000) : []}"
         """);
     KafkaClientFactory clients = new KafkaClientFactory(kafka.bootstrapServers(), gateway.gateway().config().kafka());
-    Map<String, Object> producerConfig = RulesKafkaClients.actionsProducer(clients, "test-small-requests");
+    Map<String, Object> producerConfig = clients.blockingProducer("test-small-requests");
     producerConfig.put("max.request.size", 4096);
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx = Vertx.vertx();
     try (Producer<String, byte[]> producer = new KafkaProducer<>(producerConfig);
          EventConsumer actions = new EventConsumer(kafka.bootstrapServers(), gateway.actionsTopic())) {
-      vertx.deployVerticle(new RulesVerticle(RulesKafkaClients.consumer(clients, "rules-large", group, engine),
-          KafkaSettings.DEFAULT_COMMIT_INTERVAL, producer,
-          gateway.eventsTopic(), gateway.actionsTopic(), rules, engine, metrics, new RulesStats(), RuleFixtures.MAPPER,
-          Clock.systemUTC())).await(30, TimeUnit.SECONDS);
+      deployRules(vertx, clients, "rules-large", group, engine, producer, rules, metrics,
+          ConsumerProgress.register(metrics.registry(), group));
       String small1 = post("small-1-" + group);
       post("big-" + group);
       String small2 = post("small-2-" + group);
@@ -197,6 +197,28 @@ class RulesConsumerTest {
       vertx.close().await(30, TimeUnit.SECONDS);
       metrics.close();
     }
+  }
+
+  /** A rules consumer as {@link RulesModule} deploys it: a worker verticle running the rules handler. */
+  private static String deployRules(Vertx vertx, KafkaClientFactory clients, String name, String group,
+      RulesEngineConfig engine, Producer<String, byte[]> producer, RuleSet rules, GatewayMetrics metrics,
+      ConsumerProgress progress) {
+    try {
+      return vertx.deployVerticle(new ConsumerVerticle(
+              RulesModule.consumerSettings(clients, name, group, gateway.eventsTopic(), engine),
+              new RulesHandler(name, producer, gateway.actionsTopic(), rules, RuleFixtures.MAPPER, metrics,
+                  Clock.systemUTC()), metrics.registry(), progress),
+          new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static KafkaSettings withClientProperty(KafkaSettings k, String key, String value) {
+    Map<String, String> client = new HashMap<>(k.client());
+    client.put(key, value);
+    return new KafkaSettings(k.bootstrapServers(), k.embedded(), k.topics(), k.createTopics(), k.producer(), client,
+        k.commitInterval(), k.groupInstanceId());
   }
 
   private void postAll(List<String> ids, int from, int to) {

@@ -1,26 +1,32 @@
-package io.hookgate.actions;
+package io.hookgate.kafka;
 
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Which records of one assigned partition are finished, so that the committed offset never passes a record
- * whose outcome is not yet durably written, although records finish out of order (different targets,
- * retries waiting for different times).
+ * whose outcome is not yet durable, although records may finish out of order (different targets, retries
+ * waiting for different times).
  *
- * <p>The commit is the lowest unfinished offset. Records above it that are already finished are listed in
- * the commit's metadata ({@code done:1,3-5}, offsets relative to the commit), so that the next owner of the
+ * <p>The commit is the lowest unfinished offset. Records above it that are already finished are listed in the
+ * commit's metadata ({@code done:1,3-5}, offsets relative to the commit), so that the next owner of the
  * partition, after a restart or a rebalance, skips them instead of doing them twice. The list is capped to
- * stay under the broker's {@code offset.metadata.max.bytes}; beyond it a record may be done twice, which
- * the action id as idempotency key lets a receiver drop.
+ * stay under the broker's {@code offset.metadata.max.bytes}; beyond it a record may be done twice, which the
+ * ids carried by hookgate's records let a receiver drop.
  *
- * <p>Thread-safe: the consumer thread tracks and commits, the verticle's event loop finishes.
+ * <p>A failed record can {@linkplain #rewind rewind} the partition: everything in flight is forgotten (its late
+ * completions carry an older {@linkplain #generation() generation} and are ignored) and reading resumes at the
+ * first unfinished offset, so nothing is skipped and what follows it is done again, in order.
+ *
+ * <p>Plain code without Kafka I/O, thread-safe: the consumer thread tracks, rewinds and commits; handlers
+ * finish records from their own threads.
  */
 public final class OffsetTracker {
   static final String METADATA_PREFIX = "done:";
@@ -32,6 +38,8 @@ public final class OffsetTracker {
   private final NavigableSet<Long> done = new TreeSet<>();
   private final Set<Long> skip;
   private long next = -1;
+  private int generation;
+  private boolean failed;
   private boolean revoked;
 
   /**
@@ -49,8 +57,8 @@ public final class OffsetTracker {
   }
 
   /**
-   * Registers a fetched record. Returns false when it must not be processed: a previous owner finished it
-   * (it is marked done at once), or the partition was revoked meanwhile.
+   * Registers a fetched record. Returns false when it must not be handled: a previous owner finished it (it
+   * is marked done at once), or the partition was revoked meanwhile.
    */
   public synchronized boolean track(long offset) {
     if (revoked) {
@@ -67,13 +75,53 @@ public final class OffsetTracker {
     return true;
   }
 
-  /** The record's outcome is durably written; its offset may be committed. No-op once revoked. */
-  public synchronized void done(long offset) {
-    if (revoked || !pending.remove(offset)) {
+  /** Changes at each {@link #rewind}: a record handed out before it belongs to an older generation. */
+  public synchronized int generation() {
+    return generation;
+  }
+
+  /** Whether records of this generation are still to be handled. */
+  public synchronized boolean isCurrent(int generation) {
+    return !revoked && this.generation == generation;
+  }
+
+  /** The record's outcome is durable; its offset may be committed. Ignored once revoked or rewound. */
+  public synchronized void done(long offset, int generation) {
+    if (revoked || generation != this.generation || !pending.remove(offset)) {
       return;
     }
     outstanding.decrementAndGet();
     done.add(offset);
+    notifyAll();
+  }
+
+  /** A record of this generation failed and the partition is to be read again: wakes {@link #awaitIdle}. */
+  public synchronized void failed(int generation) {
+    if (!revoked && generation == this.generation) {
+      failed = true;
+      notifyAll();
+    }
+  }
+
+  /**
+   * Forgets what is in flight when {@code generation} is still the current one, and returns the offset to
+   * read again from (the first unfinished one); -1 when there is nothing to read again. The commit point
+   * does not pass that offset until it is read and finished again.
+   */
+  public synchronized long rewind(int generation) {
+    if (revoked || generation != this.generation || pending.isEmpty()) {
+      return -1;
+    }
+    long from = pending.first();
+    outstanding.addAndGet(-pending.size());
+    pending.clear();
+    done.tailSet(from).clear();
+    skip.removeIf(o -> o >= from);
+    next = from;
+    this.generation++;
+    failed = false;
+    notifyAll();
+    return from;
   }
 
   public synchronized boolean isRevoked() {
@@ -85,11 +133,27 @@ public final class OffsetTracker {
     if (!revoked) {
       revoked = true;
       outstanding.addAndGet(-pending.size());
+      notifyAll();
     }
   }
 
   public synchronized int pendingCount() {
     return pending.size();
+  }
+
+  /**
+   * Waits until nothing is in flight, a record failed, the tracker is revoked, or the deadline
+   * ({@link System#nanoTime()}) passes; returns whether nothing is in flight.
+   */
+  public synchronized boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+    while (!pending.isEmpty() && !failed && !revoked) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return pending.isEmpty();
   }
 
   /** What to commit now, or null when nothing was fetched yet. */

@@ -1,0 +1,90 @@
+package io.hookgate.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.GatewayContext;
+import io.hookgate.GatewayModule;
+import io.hookgate.actions.ActionCodec;
+import io.hookgate.config.ConfigException;
+import io.hookgate.config.TopicSpec;
+import io.hookgate.event.EventPublisher;
+import io.hookgate.kafka.ConsumerSettings;
+import io.hookgate.kafka.ConsumerVerticle;
+import io.hookgate.kafka.TopicMetadata;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delivery logs ({@code lastCall}, {@code lastError}, counts) in the compacted delivery-status topic: the
+ * {@link DeliveryStatusStore} every replica reads in full before it acts (and follows after, in a
+ * {@link ConsumerVerticle} that Vert.x stops with the rest), and the {@link DeliveryRecorder} that writes outcomes
+ * into it through a producer of its own.
+ */
+public final class DeliveryModule implements GatewayModule {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryModule.class);
+
+  private final GatewayContext context;
+  private final String topic;
+  private final Producer<String, byte[]> producer;
+  private final DeliveryStatusStore store;
+  private final DeliveryRecorder recorder;
+  private final ConsumerSettings reader;
+  private KafkaClientMetrics producerMetrics;
+
+  public DeliveryModule(GatewayContext context) {
+    this.context = context;
+    TopicSpec spec = context.config().kafka().topics().deliveryStatus();
+    if (spec == null || spec.name() == null || spec.name().isBlank()) {
+      throw new ConfigException("config key 'kafka.topics.deliveryStatus': is required when targets are configured");
+    }
+    this.topic = spec.name();
+    this.producer = new KafkaProducer<>(context.kafka().eventLoopProducer("hookgate-delivery-status",
+        Duration.ofSeconds(30)));
+    // The JSON of hookgate's own records, with its instants as ISO-8601 text.
+    ObjectMapper mapper = new ActionCodec().mapper();
+    this.store = new DeliveryStatusStore(mapper);
+    this.reader = ConsumerSettings.wholeTopic("hookgate-delivery-status-reader",
+        context.kafka().topicReader("hookgate-delivery-status"), topic, ConsumerSettings.StartAt.beginning());
+    this.recorder = new DeliveryRecorder(store, new EventPublisher(producer), topic, mapper);
+  }
+
+  public DeliveryStatusStore store() {
+    return store;
+  }
+
+  public DeliveryRecorder recorder() {
+    return recorder;
+  }
+
+  /** Reads the logs to the end, so that counters continue rather than restart; completes once read. */
+  @Override
+  public Future<Void> start() {
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(context.metrics().registry());
+    ConsumerVerticle follower = new ConsumerVerticle(reader, store, null, null);
+    return context.vertx().executeBlocking(() -> {
+      TopicMetadata.warm(producer, List.of(topic));
+      return null;
+    }, false)
+        .compose(v -> context.vertx().deployVerticle(follower))
+        .compose(id -> follower.caughtUp())
+        .onSuccess(v -> LOG.info("Delivery status: {} logs read from {}", store.all().size(), topic));
+  }
+
+  @Override
+  public void close() {
+    if (producerMetrics != null) {
+      producerMetrics.close();
+    }
+    try {
+      producer.close(Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      LOG.warn("Closing the delivery status producer: {}", e.toString());
+    }
+  }
+}

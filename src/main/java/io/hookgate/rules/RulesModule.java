@@ -1,0 +1,124 @@
+package io.hookgate.rules;
+
+import io.hookgate.GatewayContext;
+import io.hookgate.GatewayModule;
+import io.hookgate.config.ConfigException;
+import io.hookgate.config.HookgateConfig;
+import io.hookgate.config.RulesEngineConfig;
+import io.hookgate.kafka.ConsumerGroupLag;
+import io.hookgate.kafka.ConsumerProgress;
+import io.hookgate.kafka.ConsumerSettings;
+import io.hookgate.kafka.ConsumerSettings.OnFailure;
+import io.hookgate.kafka.ConsumerVerticle;
+import io.hookgate.kafka.KafkaClientFactory;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rules: {@code rulesEngine.instances} consumers of the events topic per replica, in one group shared by
+ * every replica, writing the actions their rules emit through one idempotent producer. Nothing runs when no
+ * rule is configured.
+ */
+public final class RulesModule implements GatewayModule {
+  private static final Logger LOG = LoggerFactory.getLogger(RulesModule.class);
+
+  private final GatewayContext context;
+  private final RuleSet rules;
+  private final String eventsTopic;
+  private final String actionsTopic;
+  private final String group;
+  private Producer<String, byte[]> producer;
+  private KafkaClientMetrics producerMetrics;
+
+  public RulesModule(GatewayContext context, RuleSet rules) {
+    this.context = context;
+    this.rules = rules;
+    HookgateConfig config = context.config();
+    this.eventsTopic = config.kafka().topics().events().name();
+    this.group = config.rulesEngine().groupId(eventsTopic);
+    if (!rules.isEmpty() && config.kafka().topics().actions() == null) {
+      throw new ConfigException("config key 'kafka.topics.actions': is required when rules are configured");
+    }
+    this.actionsTopic = rules.isEmpty() ? null : config.kafka().topics().actions().name();
+  }
+
+  /**
+   * Compiles every rule, or throws {@link ConfigException}: called before anything starts, so that a wrong
+   * expression, or a rule naming a source or target that is not configured, stops start-up.
+   */
+  public static RuleSet compile(HookgateConfig config) {
+    RuleSet rules = new RuleCompiler().compile(config.rules());
+    if (!config.sources().isEmpty()) {
+      rules.requireSources(config.sources().keySet());
+    }
+    if (!config.targets().isEmpty()) {
+      rules.requireTargets(config.targets().keySet());
+    } else if (!rules.isEmpty()) {
+      LOG.warn("Rules are configured but no targets: their actions are written to {} and nothing here executes them",
+          config.kafka().topics().actions() == null ? "the actions topic" : config.kafka().topics().actions().name());
+    }
+    return rules;
+  }
+
+  @Override
+  public Future<Void> start() {
+    if (rules.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    RulesEngineConfig engine = context.config().rulesEngine();
+    producer = new KafkaProducer<>(context.kafka().blockingProducer("hookgate-rules-actions"));
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(context.metrics().registry());
+    ConsumerProgress progress = ConsumerProgress.register(context.metrics().registry(), group);
+    RulesStats.bind(context.metrics(), progress);
+    rules.names().forEach(context.metrics()::ruleConfigured);
+    AtomicInteger n = new AtomicInteger();
+    // Workers: the producer may wait for metadata, and CEL is evaluated off the event loops.
+    return context.vertx().deployVerticle(() -> {
+      String name = "hookgate-rules-" + n.getAndIncrement();
+      return new ConsumerVerticle(consumerSettings(context.kafka(), name, group, eventsTopic, engine), new RulesHandler(name, producer, actionsTopic, rules, context.mapper(),
+          context.metrics(), context.clock()), context.metrics().registry(), progress);
+    }, new DeploymentOptions().setInstances(engine.instances()).setThreadingModel(ThreadingModel.WORKER))
+        .onSuccess(id -> LOG.info("Rules {} running in {} consumer(s) of group {}: {} -> {}", rules.names(),
+            engine.instances(), group, eventsTopic, actionsTopic))
+        .mapEmpty();
+  }
+
+  /**
+   * One rules consumer: at most {@code maxInFlight} events whose actions are not acknowledged; on a stop or a
+   * rebalance, up to {@code drainTimeout} for them before the commit; a failed write reads the partition again.
+   */
+  static ConsumerSettings consumerSettings(KafkaClientFactory kafka, String name, String group, String eventsTopic,
+      RulesEngineConfig engine) {
+    return ConsumerSettings.group(name, kafka.groupConsumer(name, group, engine.maxInFlight(),
+            engine.autoOffsetReset()), eventsTopic)
+        .withMaxInFlight(engine.maxInFlight())
+        .withCommitInterval(kafka.commitInterval())
+        .withDrain(engine.drainTimeout(), engine.drainTimeout())
+        .withOnFailure(OnFailure.READ_AGAIN);
+  }
+
+  @Override
+  public List<ConsumerGroupLag.Group> consumerGroups() {
+    return rules.isEmpty() ? List.of() : List.of(new ConsumerGroupLag.Group(group, eventsTopic,
+        !"latest".equals(context.config().rulesEngine().autoOffsetReset())));
+  }
+
+  /** After Vert.x has closed: the consumers have drained through the producer while they stopped. */
+  @Override
+  public void close() {
+    if (producer != null) {
+      producerMetrics.close();
+      producer.close(Duration.ofSeconds(5));
+    }
+  }
+}
