@@ -31,16 +31,8 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Makes the HTTP call of one action attempt with vertx-web-client, by kind:
- * <ul>
- *   <li>{@code http}: the action's method, path, headers and JSON body;</li>
- *   <li>{@code graphql}: POST {@code {query, variables}}; an answer with a non-empty {@code errors} array is a
- *       failure even with status 200;</li>
- *   <li>{@code slack}: POST the incoming-webhook JSON; success is 200 with the body {@code ok};</li>
- *   <li>{@code forward}: POST the CloudEvent in structured mode ({@code application/cloudevents+json}),
- *       signed with Standard Webhooks headers.</li>
- * </ul>
- * Every request carries {@code Idempotency-Key: <action id>}, and the event's W3C trace context
+ * Makes the HTTP call of one action attempt with vertx-web-client; what differs by kind (http, graphql, slack,
+ * forward) is the {@link ActionKind}'s. Every request carries {@code Idempotency-Key: <action id>}, and the event's W3C trace context
  * ({@code traceparent}, {@code tracestate}) when it has one. Redirects are followed here, not by the
  * client, so that each hop goes through the SSRF check; the credential is dropped when a redirect leaves
  * the target's origin. The response body is read up to {@link #MAX_BODY} bytes and the rest discarded.
@@ -56,33 +48,24 @@ final class ActionCaller {
   private static final Set<String> RESERVED = Set.of("host", "content-length", "transfer-encoding", "connection",
       "idempotency-key", "webhook-id", "webhook-timestamp", "webhook-signature", "upgrade", "te", "trailer",
       TraceContext.TRACEPARENT, TraceContext.TRACESTATE);
-  /** GraphQL error codes (Apollo conventions) that no retry can fix. */
-  private static final Set<String> PERMANENT_GRAPHQL_CODES = Set.of("GRAPHQL_PARSE_FAILED",
-      "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN",
-      "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE");
 
   private final SsrfGuard guard;
-  private final ObjectMapper mapper;
+  private final ActionKinds kinds;
   private final Clock clock;
-  /** By target name; the caller runs on one event loop, so a plain map. */
-  private final Map<String, StandardWebhooksSigner.Keyed> signers = new HashMap<>();
 
-  ActionCaller(SsrfGuard guard, ObjectMapper mapper, Clock clock) {
+  ActionCaller(SsrfGuard guard, ActionKinds kinds, Clock clock) {
     this.guard = guard;
-    this.mapper = mapper;
+    this.kinds = kinds;
     this.clock = clock;
   }
 
   /**
    * The request as first sent; redirects derive the next hop from it.
    *
-   * @param signing for a forward, what {@link #call} signs when it sends the request; null otherwise
+   * @param signing what {@link #call} signs when it sends the request (a forward's); null otherwise
    */
-  record Request(String kind, HttpMethod method, URI uri, MultiMap headers, Buffer body, Signing signing) {
-  }
-
-  /** A forward's Standard Webhooks signature, made when the request is sent so that its timestamp is then. */
-  record Signing(StandardWebhooksSigner.Keyed signer, String id, byte[] body) {
+  record Request(ActionKind kind, HttpMethod method, URI uri, MultiMap headers, Buffer body,
+      ActionKind.Signing signing) {
   }
 
   /**
@@ -91,7 +74,7 @@ final class ActionCaller {
    */
   Future<CallResult> call(Target target, WebClient client, Request request) {
     if (request.signing() != null) {
-      Signing signing = request.signing();
+      ActionKind.Signing signing = request.signing();
       long timestamp = clock.instant().getEpochSecond();
       request.headers().set("webhook-timestamp", Long.toString(timestamp));
       request.headers().set("webhook-signature", signing.signer().sign(signing.id(), timestamp, signing.body()));
@@ -110,7 +93,8 @@ final class ActionCaller {
    * credential is one of them.
    */
   Request prepare(Target target, ActionRecord action) {
-    String kind = action.kind() == null ? "http" : action.kind().toLowerCase(Locale.ROOT);
+    ActionKind kind = kinds.get(action.kind()).orElseThrow(() -> new IllegalArgumentException(
+        "unknown action kind '" + action.kind() + "' (" + String.join(", ", kinds.names()) + ")"));
     // The id becomes Idempotency-Key (and a forward's webhook-id). It comes from the event id, which a sender
     // may choose (webhook-id, a generic source's deliveryId): a line break in it must not reach the wire.
     checkValue("Idempotency-Key", "the action id", action.id());
@@ -135,53 +119,7 @@ final class ActionCaller {
           + "\": not an HTTP token");
     }
     HttpMethod method = action.method() == null ? HttpMethod.POST : HttpMethod.valueOf(action.method().toUpperCase(Locale.ROOT));
-    Signing signing = null;
-    Buffer body;
-    switch (kind) {
-      case "http" -> {
-        body = action.body() == null || action.body().isNull() ? null : json(action.body());
-        if (action.body() != null && action.body().isTextual()) {
-          body = Buffer.buffer(action.body().textValue());
-          defaultHeader(headers, "Content-Type", "text/plain; charset=utf-8");
-        } else if (body != null) {
-          defaultHeader(headers, "Content-Type", "application/json");
-        }
-      }
-      case "graphql" -> {
-        if (action.body() == null || !action.body().path("query").isTextual()) {
-          throw new IllegalArgumentException("a graphql action needs a body {query, variables}");
-        }
-        method = HttpMethod.POST;
-        body = json(action.body());
-        headers.set("Content-Type", "application/json");
-        defaultHeader(headers, "Accept", "application/json");
-      }
-      case "slack" -> {
-        if (action.body() == null || !action.body().isObject()) {
-          throw new IllegalArgumentException("a slack action needs a JSON object body such as {\"text\": ...}");
-        }
-        method = HttpMethod.POST;
-        body = json(action.body());
-        headers.set("Content-Type", "application/json");
-      }
-      case "forward" -> {
-        if (!RawJson.isObject(action.body())) {
-          throw new IllegalArgumentException("a forward action needs the CloudEvent (structured mode) as its body");
-        }
-        byte[] key = target.signingKey().orElseThrow(() -> new IllegalArgumentException("target " + target.name()
-            + " has no signingSecret (whsec_...), which forward actions need"));
-        method = HttpMethod.POST;
-        byte[] bytes = bytes(action.body());
-        body = Buffer.buffer(bytes);
-        headers.set("Content-Type", "application/cloudevents+json; charset=utf-8");
-        // Signed as sent: the receiver verifies over the webhook-id header it got.
-        headers.set("webhook-id", HttpSyntax.headerId(action.id()));
-        signing = new Signing(signers.computeIfAbsent(target.name(), name -> new StandardWebhooksSigner.Keyed(key)),
-            HttpSyntax.headerId(action.id()), bytes);
-      }
-      default -> throw new IllegalArgumentException("unknown action kind '" + action.kind()
-          + "' (http, graphql, slack or forward)");
-    }
+    ActionKind.Request made = kind.request(target, action, method, headers);
     headers.set("Idempotency-Key", HttpSyntax.headerId(action.id()));
     // Checked again: the record may come from another writer of the topic, or a replay.
     TraceContext trace = action.trace() == null ? null : action.trace().validated();
@@ -202,7 +140,7 @@ final class ActionCaller {
       }
       headers.set(authHeader, value);
     }
-    return new Request(kind, method, uri, headers, body, signing);
+    return new Request(kind, made.method(), uri, headers, made.body(), made.signing());
   }
 
   /** Throws when {@code value} cannot be the value of the header {@code name}; {@code from} says where it came from. */
@@ -210,28 +148,6 @@ final class ActionCaller {
     String problem = HttpSyntax.valueProblem(value);
     if (problem != null) {
       throw new IllegalArgumentException("invalid header value for " + name + " (" + from + "): " + problem);
-    }
-  }
-
-  private Buffer json(JsonNode node) {
-    return Buffer.buffer(bytes(node));
-  }
-
-  private byte[] bytes(JsonNode node) {
-    var raw = RawJson.bytes(node);
-    if (raw.isPresent()) {
-      return raw.get();
-    }
-    try {
-      return mapper.writeValueAsBytes(node);
-    } catch (Exception e) {
-      throw new IllegalArgumentException("the action body cannot be written as JSON");
-    }
-  }
-
-  private static void defaultHeader(MultiMap headers, String name, String value) {
-    if (!headers.contains(name)) {
-      headers.set(name, value);
     }
   }
 
@@ -340,51 +256,17 @@ final class ActionCaller {
         : result);
   }
 
-  CallResult classify(String kind, HttpResponse<?> response, String body) {
+  CallResult classify(ActionKind kind, HttpResponse<?> response, String body) {
     int status = response.statusCode();
     String reason = response.statusMessage();
     if (status >= 200 && status < 300) {
-      if (kind.equals("graphql")) {
-        return graphql(status, reason, body);
-      }
-      if (kind.equals("slack") && (body == null || !body.strip().equals("ok"))) {
-        return new CallResult(CallResult.Verdict.PERMANENT, status, "Slack did not answer ok", body, null);
-      }
-      return new CallResult(CallResult.Verdict.SUCCESS, status, reason, body, null);
+      return kind.answered(status, reason, body);
     }
     if (status == 408 || status == 425 || status == 429 || status >= 500) {
       return new CallResult(CallResult.Verdict.RETRYABLE, status, reason, body,
           RetryPolicy.parseRetryAfter(response.getHeader("Retry-After"), clock.instant()));
     }
     return new CallResult(CallResult.Verdict.PERMANENT, status, reason, body, null);
-  }
-
-  private CallResult graphql(int status, String reason, String body) {
-    JsonNode json;
-    try {
-      json = body == null ? null : mapper.readTree(body);
-    } catch (Exception e) {
-      json = null;
-    }
-    if (json == null || !json.isObject()) {
-      return new CallResult(CallResult.Verdict.RETRYABLE, status, "GraphQL answer is not a JSON object", body, null);
-    }
-    JsonNode errors = json.path("errors");
-    if (!errors.isArray() || errors.isEmpty()) {
-      return new CallResult(CallResult.Verdict.SUCCESS, status, reason, body, null);
-    }
-    List<String> messages = new ArrayList<>();
-    boolean permanent = true;
-    for (JsonNode e : errors) {
-      messages.add(e.path("message").asText("(no message)"));
-      permanent &= PERMANENT_GRAPHQL_CODES.contains(e.path("extensions").path("code").asText(""));
-    }
-    String message = "GraphQL errors: " + String.join("; ", messages);
-    if (message.length() > 500) {
-      message = message.substring(0, 500) + "…";
-    }
-    return new CallResult(permanent ? CallResult.Verdict.PERMANENT : CallResult.Verdict.RETRYABLE, status, message,
-        body, null);
   }
 
   private static String describe(Throwable error, Target target) {

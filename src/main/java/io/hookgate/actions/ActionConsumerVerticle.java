@@ -103,7 +103,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    caller = new ActionCaller(new SsrfGuard(vertx), codec.mapper(), clock);
+    caller = new ActionCaller(new SsrfGuard(vertx), ActionKinds.standard(codec.mapper()), clock);
     // A target may have up to half of the actions in flight waiting for a slot: a burst for one busy target is
     // absorbed here instead of being postponed through the retry topic (at least a second later; with 100,
     // bench/run-actions.sh --window 256 sent 2.6% of the actions there), and the other half stays for the

@@ -7,6 +7,9 @@ import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelRuntime;
+import io.hookgate.actions.ActionCodec;
+import io.hookgate.actions.ActionKind;
+import io.hookgate.actions.ActionKinds;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.RuleConfig;
 import java.util.ArrayList;
@@ -26,7 +29,6 @@ import java.util.TreeSet;
  * column of the error.
  */
 public final class RuleCompiler {
-  public static final Set<String> KINDS = Set.of("http", "graphql", "slack", "forward");
   public static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
   private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,99}";
   /** Headers that carry credentials: those come from the target's configuration, never from a rule. */
@@ -35,6 +37,7 @@ public final class RuleCompiler {
   private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*";
 
   private final ClassLoader plugins;
+  private final ActionKinds kinds = ActionKinds.standard(new ActionCodec().mapper());
   /** Built on first use: a gateway without rules does not pay for CEL's start-up. */
   private CelEnvironment cel;
 
@@ -79,7 +82,7 @@ public final class RuleCompiler {
         sources.add(new RuleSet.Reference(rule.name(), key + ".scope.sources[" + j + "]", rule.scope().sources().get(j)));
       }
     }
-    return new RuleSet(out, targets, sources);
+    return new RuleSet(out, targets, sources, kinds);
   }
 
   private CompiledRule compile(RuleConfig rule, String key) {
@@ -144,20 +147,17 @@ public final class RuleCompiler {
       throw invalid(key + ".target", rule, "must name a configured target (letters, digits, '.', '-', '_')"
           + (a.target() == null ? "" : "; got '" + a.target() + "'"));
     }
-    String kind = a.kind() == null ? null : a.kind().toLowerCase(Locale.ROOT);
-    if (kind == null || !KINDS.contains(kind)) {
-      throw invalid(key + ".kind", rule, "must be one of " + new TreeSet<>(KINDS) + " (got '" + a.kind() + "')");
+    ActionKind kind = a.kind() == null ? null : kinds.get(a.kind()).orElse(null);
+    if (kind == null) {
+      throw invalid(key + ".kind", rule, "must be one of " + kinds.names() + " (got '" + a.kind() + "')");
     }
     String method = a.method() == null ? "POST" : a.method().toUpperCase(Locale.ROOT);
     if (!METHODS.contains(method)) {
       throw invalid(key + ".method", rule, "must be one of " + new TreeSet<>(METHODS) + " (got '" + a.method() + "')");
     }
-    if (kind.equals("forward") && a.body() != null) {
-      throw invalid(key + ".body", rule, "is not allowed for kind forward: the body is the event itself");
-    }
-    if ((kind.equals("graphql") || kind.equals("slack")) && (a.body() == null || a.body().isBlank())) {
-      throw invalid(key + ".body", rule, "is required for kind " + kind
-          + (kind.equals("graphql") ? " ({'query': ..., 'variables': {...}})" : " ({'text': ...})"));
+    String bodyProblem = kind.bodyProblem(a.body() != null && !a.body().isBlank());
+    if (bodyProblem != null) {
+      throw invalid(key + ".body", rule, bodyProblem);
     }
     CelRuntime.Program forEach = null;
     if (a.forEach() != null) {
@@ -195,7 +195,7 @@ public final class RuleCompiler {
       headers.put(h.getKey(), PathTemplate.compile(env, h.getValue() == null ? "" : h.getValue(),
           key + ".headers." + h.getKey(), rule, false));
     }
-    return new CompiledAction(a.target(), kind, method, path, headers, body, forEach, a.as(), when);
+    return new CompiledAction(a.target(), kind.name(), method, path, headers, body, forEach, a.as(), when);
   }
 
   private RulePlugin plugin(RuleConfig rule, String key) {

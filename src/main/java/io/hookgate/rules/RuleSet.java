@@ -3,6 +3,8 @@ package io.hookgate.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.config.ConfigException;
+import io.hookgate.actions.ActionKind;
+import io.hookgate.actions.ActionKinds;
 import io.hookgate.actions.ActionRecord;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,11 +32,13 @@ public final class RuleSet {
   private final List<CompiledRule> rules;
   private final List<Reference> targets;
   private final List<Reference> sources;
+  private final ActionKinds kinds;
 
-  RuleSet(List<CompiledRule> rules, List<Reference> targets, List<Reference> sources) {
+  RuleSet(List<CompiledRule> rules, List<Reference> targets, List<Reference> sources, ActionKinds kinds) {
     this.rules = List.copyOf(rules);
     this.targets = List.copyOf(targets);
     this.sources = List.copyOf(sources);
+    this.kinds = kinds;
   }
 
   /**
@@ -98,7 +102,7 @@ public final class RuleSet {
     return results;
   }
 
-  private static List<ActionRecord> records(CompiledRule rule, IncomingEvent event, List<ActionSpec> specs,
+  private List<ActionRecord> records(CompiledRule rule, IncomingEvent event, List<ActionSpec> specs,
       ObjectMapper mapper, Instant now) {
     List<ActionRecord> built = new ArrayList<>(specs.size());
     for (int i = 0; i < specs.size(); i++) {
@@ -116,19 +120,17 @@ public final class RuleSet {
     return List.of(next);
   }
 
-  private static ActionRecord record(String rule, int index, ActionSpec spec, IncomingEvent event, ObjectMapper mapper,
+  private ActionRecord record(String rule, int index, ActionSpec spec, IncomingEvent event, ObjectMapper mapper,
       Instant now, List<ActionRecord> then) {
     if (spec.target() == null || spec.target().isBlank()) {
       throw new IllegalArgumentException("action " + index + " has no target");
     }
-    String kind = spec.kind() == null ? "http" : spec.kind();
-    if (!RuleCompiler.KINDS.contains(kind)) {
-      throw new IllegalArgumentException("action " + index + " has an unknown kind '" + kind + "'");
-    }
-    JsonNode body = kind.equals("forward") ? event.structured() : spec.body();
+    ActionKind kind = kinds.get(spec.kind()).orElseThrow(() -> new IllegalArgumentException(
+        "action " + index + " has an unknown kind '" + spec.kind() + "'"));
+    JsonNode body = kind.carriesEvent() ? event.structured() : spec.body();
     return new ActionRecord(event.id() + ":" + rule + ":" + index, event.id(), event.type(), event.sourceName(),
         event.projectId(), rule,
-        spec.target(), kind, spec.method() == null ? "POST" : spec.method(), spec.path() == null ? "" : spec.path(),
+        spec.target(), kind.name(), spec.method() == null ? "POST" : spec.method(), spec.path() == null ? "" : spec.path(),
         spec.headers(), body, then, 1, now, null, null, event.trace());
   }
 

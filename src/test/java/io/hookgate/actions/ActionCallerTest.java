@@ -31,6 +31,7 @@ class ActionCallerTest {
   private static Vertx vertx;
   private static WebClient client;
   private static RecordingHttpServer server;
+  private static final ActionKinds KINDS = ActionKinds.standard(ActionsGateway.MAPPER);
   private static ActionCaller caller;
 
   @BeforeAll
@@ -38,7 +39,7 @@ class ActionCallerTest {
     vertx = Vertx.vertx();
     client = WebClient.create(vertx);
     server = RecordingHttpServer.start();
-    caller = new ActionCaller(new SsrfGuard(vertx), ActionsGateway.MAPPER, Clock.systemUTC());
+    caller = new ActionCaller(new SsrfGuard(vertx), KINDS, Clock.systemUTC());
   }
 
   @AfterAll
@@ -60,7 +61,7 @@ class ActionCallerTest {
   }
 
   private static CallResult call(Target target, MultiMap headers) throws Exception {
-    var request = new ActionCaller.Request("http", HttpMethod.POST, URI.create(target.baseUri() + "/x"), headers,
+    var request = new ActionCaller.Request(KINDS.get("http").orElseThrow(), HttpMethod.POST, URI.create(target.baseUri() + "/x"), headers,
         null, null);
     return caller.call(target, client, request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
