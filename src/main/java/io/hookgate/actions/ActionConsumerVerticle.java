@@ -223,6 +223,12 @@ public final class ActionConsumerVerticle extends VerticleBase {
       return defer(target, action, spread(now.plus(wait), wait), "queue-full");
     }
     return slot.compose(v -> {
+      CircuitBreaker.Permit still = breaker.confirm(permit);
+      if (!still.allowed()) {
+        // The breaker opened while this action waited for its slot: it is not called while it is open.
+        limiter.release();
+        return defer(target, action, spread(still.retryAt(), breaker.openDuration()), "breaker-open");
+      }
       long started = System.nanoTime();
       Future<CallResult> call;
       try {
@@ -230,18 +236,22 @@ public final class ActionConsumerVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         call = Future.succeededFuture(CallResult.refused("could not build the request: " + e.getMessage()));
       }
-      return call.andThen(ar -> limiter.release())
-          .compose(result -> settle(target, action, permit.probe(), result, System.nanoTime() - started));
+      return call.compose(result -> {
+        long nanos = System.nanoTime() - started;
+        // The breaker learns the outcome before the slot goes to the next action waiting for it, which then
+        // finds the breaker open if this failure opened it.
+        switch (result.verdict()) {
+          case SUCCESS, PERMANENT -> breaker.onSuccess(permit.probe());
+          case RETRYABLE -> breaker.onFailure(permit.probe());
+          default -> breaker.onNeutral(permit.probe());
+        }
+        limiter.release();
+        return settle(target, action, result, nanos);
+      });
     });
   }
 
-  private Future<Void> settle(Target target, ActionRecord action, boolean probe, CallResult result, long nanos) {
-    CircuitBreaker breaker = breakers.get(target.name());
-    switch (result.verdict()) {
-      case SUCCESS, PERMANENT -> breaker.onSuccess(probe);
-      case RETRYABLE -> breaker.onFailure(probe);
-      default -> breaker.onNeutral(probe);
-    }
+  private Future<Void> settle(Target target, ActionRecord action, CallResult result, long nanos) {
     String summary = target.redact(result.summary());
     String message = target.redact(result.message());
     String body = target.redact(result.body());

@@ -88,6 +88,20 @@ public final class CircuitBreaker {
     }
   }
 
+  /**
+   * Whether a call given {@code permit} may still start now: a permit is taken before the call waits for a
+   * connection slot, and the breaker may have opened meanwhile, on the failures of the calls that held the
+   * slots. Then no call goes out while it is open: the answer is a refusal with when to try again. The
+   * half-open probe keeps its permit: it is the one call the breaker waits for.
+   */
+  public synchronized Permit confirm(Permit permit) {
+    if (!permit.allowed() || permit.probe() || state == State.CLOSED) {
+      return permit;
+    }
+    Instant now = clock.instant();
+    return new Permit(false, false, state == State.OPEN && now.isBefore(openUntil) ? openUntil : now.plus(probeWait()));
+  }
+
   /** The target answered in a way that shows it works. */
   public synchronized void onSuccess(boolean probe) {
     if (probe) {

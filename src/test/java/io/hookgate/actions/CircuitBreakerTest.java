@@ -30,6 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 class CircuitBreakerTest {
   private static final Duration OPEN = Duration.ofMillis(1500);
+  private static final Duration HANG_TIMEOUT = Duration.ofMillis(300);
+  private static final Duration HANG_OPEN = Duration.ofSeconds(3);
   private static RecordingHttpServer server;
   private static ActionsGateway gateway;
 
@@ -43,7 +45,15 @@ class CircuitBreakerTest {
             allowedHosts: [ 127.0.0.1 ]
             retry: { initialBackoff: 10ms, maxBackoff: 20ms, maxAttempts: 20 }
             breaker: { failureThreshold: 2, openDuration: %dms }
-        """.formatted(server.baseUrl(), OPEN.toMillis()), Map.of());
+          hanging:
+            baseUrl: %s
+            allowedHosts: [ 127.0.0.1 ]
+            timeout: %dms
+            concurrency: 1
+            retry: { initialBackoff: 10ms, maxBackoff: 20ms, maxAttempts: 20 }
+            breaker: { failureThreshold: 2, openDuration: %dms }
+        """.formatted(server.baseUrl(), OPEN.toMillis(), server.baseUrl(), HANG_TIMEOUT.toMillis(),
+        HANG_OPEN.toMillis()), Map.of());
   }
 
   @AfterAll
@@ -87,6 +97,30 @@ class CircuitBreakerTest {
     assertThat(status.path("counts").path("attempts").asInt()).isEqualTo(4);
     assertThat(status.path("lastError").path("statusCode").asInt()).isEqualTo(503);
     assertThat(gateway.metrics()).contains("hookgate_breaker_state{target=\"fragile\"} 0.0");
+  }
+
+  /**
+   * A target that stops answering, with one connection: the actions queued behind the first calls are waiting
+   * for the slot when the breaker opens, and none of them is called while it is open (they used to be, one
+   * after the other, for as long as the queue lasted).
+   */
+  @Test
+  void actionsWaitingForASlotAreNotCalledOnceTheBreakerOpens() throws Exception {
+    server.respond("/hanging", r -> Reply.of(200, "too late").after(Duration.ofSeconds(5)));
+    for (int i = 1; i <= 8; i++) {
+      gateway.send(action("hanging-" + i, "hanging", "http", "/hanging", json("{\"n\":" + i + "}")));
+    }
+    List<Recorded> first = server.await("/hanging", 2, Duration.ofSeconds(20));
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        .until(() -> gateway.status("hanging").path("breaker").asText().equals("open"));
+    long opened = first.get(1).nanos() + HANG_TIMEOUT.toNanos();
+    // Past the open duration the half-open probe goes out: wait for it, then look at what came before.
+    List<Recorded> calls = server.await("/hanging", 3, Duration.ofSeconds(20));
+    long quiet = (calls.get(2).nanos() - opened) / 1_000_000;
+    assertThat(quiet).as("ms from the breaker opening to the next call").isGreaterThanOrEqualTo(
+        HANG_OPEN.toMillis() - 100);
+    assertThat(gateway.status("hanging").path("counts").path("deferred").asInt())
+        .as("the queued actions were postponed").isGreaterThanOrEqualTo(6);
   }
 
   @Test
