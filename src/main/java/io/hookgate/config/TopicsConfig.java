@@ -3,7 +3,7 @@ package io.hookgate.config;
 import java.util.List;
 
 /**
- * The topics hookgate writes; their names and formats are a public contract (see README).
+ * The topics hookgate writes; their names and formats are a public contract (see docs/event-contract.md).
  *
  * @param events canonical CloudEvents, key = project
  * @param actions outbound calls emitted by rules, key = target

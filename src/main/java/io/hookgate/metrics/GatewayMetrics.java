@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** hookgate's meters in one Prometheus registry; names and labels are documented in the README. */
+/** hookgate's meters in one Prometheus registry; names and labels are documented in docs/operations/monitoring.md. */
 public final class GatewayMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();

@@ -479,7 +479,7 @@ class ManifestsTest {
 
   private Manifests render(String dir) {
     assumeTrue(kubectlAvailable(), "kubectl is not installed: the Kubernetes manifests in k8s/ are not rendered "
-        + "or checked (install kubectl, e.g. apt-get install kubectl; see README, Kubernetes)");
+        + "or checked (install kubectl, e.g. apt-get install kubectl; see DEVELOPMENT.md)");
     return rendered.computeIfAbsent(dir, ManifestsTest::kustomize);
   }
 
