@@ -118,7 +118,7 @@ if ((BUILD)); then
   (cd "$BENCH" && mvn -B -q compile)
 fi
 [[ -f $JAR ]] || { echo "missing $JAR: run without --no-build" >&2; exit 1; }
-CP=$JAR:$BENCH/target/classes
+CP="$JAR:$BENCH/target/classes:$BENCH/target/lib/*" # lib: the bench's own libraries (bench/pom.xml)
 
 # --- run directory, broker -----------------------------------------------------------------------------
 TS=$(date -u +%Y%m%dT%H%M%SZ)
