@@ -118,7 +118,7 @@ public final class Hookgate {
     int instances = config.ingress().instances() > 0 ? config.ingress().instances()
         : Math.max(1, Runtime.getRuntime().availableProcessors());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(instances, 2)));
-    GatewayContext context = new GatewayContext(config, env, vertx, clients, metrics, mapper, clock);
+    GatewayContext context = new GatewayContext(config, env, vertx, clients, admin, metrics, mapper, clock);
     Hookgate gateway = new Hookgate(config, broker, bootstrap, vertx, producer, admin, metrics, readiness,
         producerMetrics);
     try {

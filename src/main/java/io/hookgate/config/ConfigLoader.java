@@ -38,7 +38,9 @@ public final class ConfigLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   public static final String ENV_PREFIX = "HOOKGATE_";
   /** Variables under the prefix that are not configuration keys: the file's location, and logback's own. */
-  private static final Set<String> NOT_CONFIG_KEYS = Set.of("HOOKGATE_CONFIG", "HOOKGATE_LOG_FORMAT", "HOOKGATE_LOG_LEVEL");
+  private static final Set<String> NOT_CONFIG_KEYS = Set.of("HOOKGATE_CONFIG", "HOOKGATE_LOG_FORMAT", "HOOKGATE_LOG_LEVEL",
+      // Secrets the shipped configuration refers to (api.tokens, encryption.keys), not keys of their own.
+      "HOOKGATE_ADMIN_TOKEN", "HOOKGATE_VIEWER_TOKEN", "HOOKGATE_ENCRYPTION_KEY", "HOOKGATE_ENCRYPTION_KEY_PREVIOUS");
   public static final Set<String> KINDS = Set.of("kili", "v7", "aquarium", "isahit", "generic");
   public static final Set<String> AUTH_TYPES = Set.of("header", "hmac", "standard-webhooks", "none");
 

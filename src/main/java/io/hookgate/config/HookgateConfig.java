@@ -12,12 +12,18 @@ public record HookgateConfig(
     Map<String, SourceConfig> sources,
     Map<String, TargetConfig> targets,
     List<RuleConfig> rules,
-    RulesEngineConfig rulesEngine) {
+    RulesEngineConfig rulesEngine,
+    ApiConfig api,
+    EncryptionConfig encryption,
+    SubscriptionsConfig subscriptions) {
 
   public HookgateConfig {
     sources = sources == null ? Map.of() : Map.copyOf(sources);
     targets = targets == null ? Map.of() : Map.copyOf(targets);
     rules = rules == null ? List.of() : List.copyOf(rules);
     rulesEngine = rulesEngine == null ? RulesEngineConfig.defaults() : rulesEngine;
+    api = api == null ? ApiConfig.defaults() : api;
+    encryption = encryption == null ? EncryptionConfig.defaults() : encryption;
+    subscriptions = subscriptions == null ? SubscriptionsConfig.defaults() : subscriptions;
   }
 }

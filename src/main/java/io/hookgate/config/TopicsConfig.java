@@ -1,6 +1,8 @@
 package io.hookgate.config;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The topics hookgate writes; their names and formats are a public contract (see docs/event-contract.md).
@@ -10,12 +12,14 @@ import java.util.List;
  * @param actionsRetry actions waiting for a retry, with their due time
  * @param deadLetter actions that exhausted their retries or failed permanently, with the last error
  * @param deliveryStatus compacted: the latest lastCall/lastError per target and subscription
+ * @param subscriptions compacted: every subscription's latest state, key = subscription id
+ * @param subscriptionCommands the changes asked of subscriptions, applied in order by one writer per partition
  */
 public record TopicsConfig(TopicSpec events, TopicSpec actions, TopicSpec actionsRetry, TopicSpec deadLetter,
-    TopicSpec deliveryStatus) {
+    TopicSpec deliveryStatus, TopicSpec subscriptions, TopicSpec subscriptionCommands) {
 
   public List<TopicSpec> all() {
-    return java.util.stream.Stream.of(events, actions, actionsRetry, deadLetter, deliveryStatus)
-        .filter(java.util.Objects::nonNull).toList();
+    return Stream.of(events, actions, actionsRetry, deadLetter, deliveryStatus, subscriptions, subscriptionCommands)
+        .filter(Objects::nonNull).toList();
   }
 }

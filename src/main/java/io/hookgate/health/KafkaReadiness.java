@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,6 +46,7 @@ public final class KafkaReadiness {
   private volatile Status kafkaVerdict;
   private volatile long timerId = -1;
   private volatile boolean stopped;
+  private final Map<String, Future<?>> gates = new ConcurrentHashMap<>();
 
   public KafkaReadiness(Admin admin, Producer<?, ?> producer, List<TopicSpec> topics, boolean createTopics,
       int singleNodeReplication, String bootstrapServers, Clock clock) {
@@ -101,8 +104,36 @@ public final class KafkaReadiness {
     listening = true;
     Status verdict = kafkaVerdict;
     if (!shuttingDown && verdict != null) {
-      update(verdict);
+      update(gated(verdict));
     }
+  }
+
+  /**
+   * Not ready until {@code gate} completes, saying {@code what} it waits for: state a replica must have read
+   * before it serves (the subscriptions, which every replica reads in full at start).
+   */
+  public synchronized void waitFor(String what, Future<?> gate) {
+    if (gate.isComplete()) {
+      return;
+    }
+    gates.put(what, gate);
+    gate.onComplete(ar -> {
+      synchronized (this) {
+        gates.remove(what);
+        Status verdict = kafkaVerdict;
+        if (!shuttingDown && listening && verdict != null) {
+          update(gated(verdict));
+        }
+      }
+    });
+  }
+
+  /** Kafka's verdict, unless a gate is still closed. */
+  private Status gated(Status verdict) {
+    if (!verdict.ready() || gates.isEmpty()) {
+      return verdict;
+    }
+    return new Status(false, "starting: " + String.join(", ", gates.keySet()), verdict.checkedAt());
   }
 
   /** Turns readiness false for good: the first step of a graceful shutdown. */
@@ -143,7 +174,7 @@ public final class KafkaReadiness {
     synchronized (this) {
       kafkaVerdict = next;
       if (!shuttingDown) {
-        update(listening || !next.ready() ? next
+        update(listening || !next.ready() ? gated(next)
             : new Status(false, "starting: the webhook listener is not open yet", next.checkedAt()));
       }
     }

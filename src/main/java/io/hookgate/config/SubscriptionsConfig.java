@@ -1,0 +1,27 @@
+package io.hookgate.config;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Subscriptions managed over the API.
+ *
+ * @param allowedHosts hosts, IP addresses or CIDR ranges that subscription URLs may point at although they are
+ *     private or loopback (refused otherwise, when written and when called); a comma-separated list from the
+ *     environment ({@code HOOKGATE_SUBSCRIPTIONS_ALLOWED_HOSTS=127.0.0.1,10.0.0.0/8})
+ * @param secretOverlap how long a rotated signing secret keeps signing beside the new one
+ */
+public record SubscriptionsConfig(
+    @JsonDeserialize(using = ConfigDeserializers.CommaSeparated.class) List<String> allowedHosts,
+    @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration secretOverlap) {
+
+  public SubscriptionsConfig {
+    allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+    secretOverlap = secretOverlap == null ? Duration.ofHours(24) : secretOverlap;
+  }
+
+  public static SubscriptionsConfig defaults() {
+    return new SubscriptionsConfig(null, null);
+  }
+}

@@ -1,0 +1,140 @@
+package io.hookgate.subscriptions;
+
+import io.hookgate.GatewayContext;
+import io.hookgate.GatewayModule;
+import io.hookgate.config.ConfigException;
+import io.hookgate.config.SecretBox;
+import io.hookgate.config.TopicSpec;
+import io.hookgate.event.EventPublisher;
+import io.hookgate.kafka.ConsumerGroupLag;
+import io.hookgate.kafka.ConsumerSettings;
+import io.hookgate.kafka.ConsumerSettings.OnFailure;
+import io.hookgate.kafka.ConsumerVerticle;
+import io.hookgate.kafka.TopicMetadata;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Subscriptions as data, with Kafka as the only store: the compacted state topic every replica reads in full
+ * before it is ready and follows after ({@link SubscriptionStore}), the commands topic whose writers apply
+ * changes one at a time ({@link SubscriptionWriter}), and the {@link SubscriptionService} the API asks.
+ */
+public final class SubscriptionsModule implements GatewayModule {
+  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionsModule.class);
+
+  private final GatewayContext context;
+  private final String stateTopic;
+  private final String commandsTopic;
+  private final Producer<String, byte[]> producer;
+  private final SubscriptionCodec codec;
+  private final SubscriptionStore store;
+  private final SubscriptionService service;
+  private final SubscriptionWriter writer;
+  private KafkaClientMetrics producerMetrics;
+
+  /** @param box null when no encryption key is set: subscriptions can then be read but not written */
+  public SubscriptionsModule(GatewayContext context, SecretBox box) {
+    this.context = context;
+    this.stateTopic = name(context.config().kafka().topics().subscriptions(), "subscriptions");
+    this.commandsTopic = name(context.config().kafka().topics().subscriptionCommands(), "subscriptionCommands");
+    this.producer = new KafkaProducer<>(context.kafka().eventLoopProducer("hookgate-subscriptions",
+        Duration.ofSeconds(10)));
+    this.codec = new SubscriptionCodec(box);
+    this.store = new SubscriptionStore(codec, context.clock());
+    EventPublisher publisher = new EventPublisher(producer);
+    this.service = new SubscriptionService(context.vertx(), store, codec, publisher, commandsTopic,
+        context.config().subscriptions().secretOverlap(), context.clock());
+    this.writer = new SubscriptionWriter(store, codec, publisher, stateTopic, this::stateEnds, context.clock());
+  }
+
+  private static String name(TopicSpec spec, String key) {
+    if (spec == null || spec.name() == null || spec.name().isBlank()) {
+      throw new ConfigException("config key 'kafka.topics." + key + "': is required");
+    }
+    return spec.name();
+  }
+
+  public SubscriptionStore store() {
+    return store;
+  }
+
+  public SubscriptionService service() {
+    return service;
+  }
+
+  /** Whether an encryption key is set, without which no subscription can be written. */
+  public boolean writable() {
+    return codec.canSeal();
+  }
+
+  /**
+   * Reads the state topic to its end, then starts the writer of this replica's share of the commands topic.
+   * Completes once both run; the gateway is not ready before.
+   */
+  @Override
+  public Future<Void> start() {
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(context.metrics().registry());
+    var kafka = context.kafka();
+    ConsumerVerticle follower = new ConsumerVerticle(ConsumerSettings.wholeTopic("hookgate-subscriptions-reader",
+        kafka.topicReader("hookgate-subscriptions-reader"), stateTopic, ConsumerSettings.StartAt.beginning()),
+        store, null, null);
+    String group = commandsTopic + ".writers";
+    // One command at a time, in order; a failed state write reads the command again.
+    ConsumerSettings writers = ConsumerSettings.group("hookgate-subscriptions-writer",
+            kafka.groupConsumer("hookgate-subscriptions-writer", group, 1, "earliest"), commandsTopic)
+        .withMaxInFlight(1)
+        .withCommitInterval(kafka.commitInterval())
+        .withDrain(Duration.ofSeconds(5), Duration.ofSeconds(5))
+        .withOnFailure(OnFailure.READ_AGAIN);
+    return context.vertx().executeBlocking(() -> {
+      TopicMetadata.warm(producer, List.of(stateTopic, commandsTopic));
+      return null;
+    }, false)
+        .compose(v -> context.vertx().deployVerticle(follower))
+        .compose(id -> follower.caughtUp())
+        .onSuccess(v -> LOG.info("Subscriptions: {} read from {}", store.size(), stateTopic))
+        .compose(v -> context.vertx().deployVerticle(new WriterVerticle(writers, writer)))
+        .mapEmpty();
+  }
+
+  /** The end offsets of the state topic, asked of the cluster. */
+  private Future<Map<Integer, Long>> stateEnds() {
+    return context.vertx().executeBlocking(() -> {
+      var partitions = context.admin().describeTopics(List.of(stateTopic)).allTopicNames().get()
+          .get(stateTopic).partitions();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      partitions.forEach(p -> latest.put(new TopicPartition(stateTopic, p.partition()), OffsetSpec.latest()));
+      Map<Integer, Long> ends = new HashMap<>();
+      context.admin().listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
+      return ends;
+    }, false);
+  }
+
+  @Override
+  public List<ConsumerGroupLag.Group> consumerGroups() {
+    return List.of(new ConsumerGroupLag.Group(commandsTopic + ".writers", commandsTopic, true));
+  }
+
+  @Override
+  public void close() {
+    if (producerMetrics != null) {
+      producerMetrics.close();
+    }
+    try {
+      producer.close(Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      LOG.warn("Closing the subscriptions producer: {}", e.toString());
+    }
+  }
+}
