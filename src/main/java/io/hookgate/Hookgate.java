@@ -5,6 +5,8 @@ import io.hookgate.actions.ActionsModule;
 import io.hookgate.actions.Target;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.HookgateConfig;
+import io.hookgate.config.EncryptionKeys;
+import io.hookgate.config.SecretBox;
 import io.hookgate.config.SourceConfig;
 import io.hookgate.delivery.DeliveryModule;
 import io.hookgate.event.CloudEventFactory;
@@ -26,6 +28,7 @@ import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.metrics.GatewayMetrics;
 import io.hookgate.rules.RuleSet;
 import io.hookgate.rules.RulesModule;
+import io.hookgate.subscriptions.SubscriptionsModule;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -37,6 +40,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +95,10 @@ public final class Hookgate {
     Map<String, ConfiguredSource> sources = sources(config, env, bodies);
     Map<String, Target> targets = Target.resolveAll(config.targets(), env);
     RuleSet rules = RulesModule.compile(config);
+    // The embedded broker's dev mode keeps a generated encryption key beside its data when none is set.
+    Path devKeyDir = config.kafka().useEmbedded()
+        ? Path.of(config.kafka().embedded().dataDir()).toAbsolutePath().normalize().getParent() : null;
+    Optional<SecretBox> secretBox = EncryptionKeys.resolve(config.encryption(), env, devKeyDir);
     EmbeddedKafkaBroker broker = null;
     String bootstrap = config.kafka().bootstrapServers();
     if (config.kafka().useEmbedded()) {
@@ -128,6 +136,8 @@ public final class Hookgate {
       }
       EventPublisher publisher = new EventPublisher(producer);
       CloudEventFactory cloudEvents = new CloudEventFactory(mapper, clock);
+      SubscriptionsModule subscriptions = new SubscriptionsModule(context, secretBox.orElse(null));
+      gateway.modules.add(subscriptions);
       List<GatewayModule> acting = new ArrayList<>();
       if (!targets.isEmpty()) {
         DeliveryModule delivery = new DeliveryModule(context);
@@ -140,8 +150,12 @@ public final class Hookgate {
       gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper,
           gateway.modules.stream().flatMap(m -> m.managementRoutes().stream()).toList());
       vertx.deployVerticle(gateway.management).await(30, TimeUnit.SECONDS);
+      // Every replica reads the subscriptions in full before it is ready, and before it matches or delivers.
+      Future<Void> subscriptionsRead = subscriptions.start()
+          .onFailure(e -> LOG.error("Subscriptions could not be read: {}", e.toString()));
+      readiness.waitFor("reading the subscriptions", subscriptionsRead);
       // With Kafka down at start, actions begin once it is reachable, like the ingress.
-      Future<Void> actingStarted = Future.succeededFuture();
+      Future<Void> actingStarted = subscriptionsRead.otherwiseEmpty();
       for (GatewayModule m : acting) {
         actingStarted = actingStarted.compose(v -> m.start());
       }
