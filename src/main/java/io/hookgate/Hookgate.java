@@ -28,6 +28,7 @@ import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.metrics.GatewayMetrics;
 import io.hookgate.rules.RuleSet;
 import io.hookgate.rules.RulesModule;
+import io.hookgate.subscriptions.SubscriptionDeliveries;
 import io.hookgate.subscriptions.SubscriptionsModule;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.DeploymentOptions;
@@ -138,14 +139,12 @@ public final class Hookgate {
       CloudEventFactory cloudEvents = new CloudEventFactory(mapper, clock);
       SubscriptionsModule subscriptions = new SubscriptionsModule(context, secretBox.orElse(null));
       gateway.modules.add(subscriptions);
-      List<GatewayModule> acting = new ArrayList<>();
-      if (!targets.isEmpty()) {
-        DeliveryModule delivery = new DeliveryModule(context);
-        acting.add(delivery);
-        acting.add(new ActionsModule(context, targets, delivery));
-      }
+      // Always: subscriptions may be created at any time, and their deliveries are actions.
+      DeliveryModule delivery = new DeliveryModule(context);
+      ActionsModule actions = new ActionsModule(context, targets, delivery, subscriptions);
+      List<GatewayModule> acting = List.of(delivery, actions);
       gateway.modules.addAll(acting);
-      RulesModule rulesModule = new RulesModule(context, rules);
+      RulesModule rulesModule = new RulesModule(context, rules, subscriptions.store());
       gateway.modules.add(rulesModule);
       gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper,
           gateway.modules.stream().flatMap(m -> m.managementRoutes().stream()).toList());
@@ -170,7 +169,12 @@ public final class Hookgate {
         return v;
       }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
       readiness.markListening();
-      rulesModule.start().await(30, TimeUnit.SECONDS);
+      // The rules and the matching of subscriptions start once the subscriptions are read.
+      Future<Void> rulesStarted = subscriptionsRead.otherwiseEmpty().compose(v -> rulesModule.start())
+          .onFailure(e -> LOG.error("Rules could not start: {}", e.toString()));
+      if (first.ready()) {
+        rulesStarted.await(30, TimeUnit.SECONDS);
+      }
       ConsumerGroupLag lag = new ConsumerGroupLag(admin, vertx);
       gateway.modules.forEach(m -> m.consumerGroups().forEach(g -> lag.register(g, metrics.registry())));
     } catch (Exception e) {
@@ -216,6 +220,18 @@ public final class Hookgate {
 
   public int ingressPort() {
     return ingress.get(0).actualPort();
+  }
+
+  /** The subscriptions (store and service); for tests and tools. */
+  public SubscriptionsModule subscriptions() {
+    return modules.stream().filter(SubscriptionsModule.class::isInstance).map(SubscriptionsModule.class::cast)
+        .findFirst().orElseThrow();
+  }
+
+  /** The delivery side of subscriptions; for tests and tools. */
+  public SubscriptionDeliveries subscriptionDeliveries() {
+    return modules.stream().filter(ActionsModule.class::isInstance).map(ActionsModule.class::cast)
+        .findFirst().orElseThrow().subscriptionDeliveries();
   }
 
   public int managementPort() {

@@ -77,7 +77,11 @@ final class ActionCaller {
       ActionKind.Signing signing = request.signing();
       long timestamp = clock.instant().getEpochSecond();
       request.headers().set("webhook-timestamp", Long.toString(timestamp));
-      request.headers().set("webhook-signature", signing.signer().sign(signing.id(), timestamp, signing.body()));
+      StringBuilder signatures = new StringBuilder();
+      for (StandardWebhooksSigner.Keyed signer : signing.signers()) {
+        signatures.append(signatures.isEmpty() ? "" : " ").append(signer.sign(signing.id(), timestamp, signing.body()));
+      }
+      request.headers().set("webhook-signature", signatures.toString());
     }
     // A bug or an unforeseen input must not leave the action hanging: it becomes a retryable failure.
     return hop(target, client, request, 0)
@@ -140,6 +144,14 @@ final class ActionCaller {
       }
       headers.set(authHeader, value);
     }
+    // A subscription's headers (its receiver's Authorization...): checked when written, set last so that they
+    // win over the action's own.
+    target.headers().forEach((name, secret) -> {
+      if (!RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+        checkValue(name, "a header of " + target.name(), secret.reveal());
+        headers.set(name, secret.reveal());
+      }
+    });
     return new Request(kind, made.method(), uri, headers, made.body(), made.signing());
   }
 

@@ -108,7 +108,7 @@ public final class ActionCodec {
     }
     return new ActionRecord(a.id(), a.eventId(), a.eventType(), a.source(), a.projectId(), a.rule(), a.target(),
         a.kind(), a.method(), a.path(), a.headers(), RawJson.node(java.util.Arrays.copyOfRange(value, start, end)),
-        a.then(), a.attempt(), a.createdAt(), a.notBefore(), a.lastError(), a.trace());
+        a.then(), a.attempt(), a.createdAt(), a.notBefore(), a.lastError(), a.trace(), a.resentAt());
   }
 
   /** Parses the raw bodies of actions that are not forwards (theirs are small, and callers look inside). */
@@ -131,7 +131,7 @@ public final class ActionCodec {
     JsonNode body = rawBody ? RawJson.tree(a.body(), mapper) : a.body();
     return new ActionRecord(a.id(), a.eventId(), a.eventType(), a.source(), a.projectId(), a.rule(), a.target(),
         a.kind(), a.method(), a.path(), a.headers(), body, thenRead, a.attempt(), a.createdAt(), a.notBefore(),
-        a.lastError(), a.trace());
+        a.lastError(), a.trace(), a.resentAt());
   }
 
   public byte[] write(ActionRecord action) {
@@ -146,14 +146,14 @@ public final class ActionCodec {
   public static ActionRecord deferred(ActionRecord a, Instant notBefore) {
     return new ActionRecord(a.id(), a.eventId(), a.eventType(), a.source(), a.projectId(), a.rule(), a.target(),
         a.kind(), a.method(), a.path(), a.headers(), a.body(), a.then(), a.attempt(), a.createdAt(), notBefore,
-        a.lastError(), a.trace());
+        a.lastError(), a.trace(), a.resentAt());
   }
 
   /** The same action with its last error set (for the dead-letter topic). */
   public static ActionRecord failed(ActionRecord a, String lastError) {
     return new ActionRecord(a.id(), a.eventId(), a.eventType(), a.source(), a.projectId(), a.rule(), a.target(),
         a.kind(), a.method(), a.path(), a.headers(), a.body(), a.then(), a.attempt(), a.createdAt(), null,
-        lastError, a.trace());
+        lastError, a.trace(), a.resentAt());
   }
 
   /** A {@code then} action as emitted: first attempt, created now unless the rule said when. */

@@ -3,6 +3,7 @@ package io.hookgate.actions;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import java.util.List;
 
 /**
  * One kind of action (http, graphql, slack, forward...): how its request is made from the action record, and
@@ -52,7 +53,10 @@ public interface ActionKind {
   record Request(HttpMethod method, Buffer body, Signing signing) {
   }
 
-  /** A Standard Webhooks signature to make at send time, over {@code body} with {@code id}. */
-  record Signing(StandardWebhooksSigner.Keyed signer, String id, byte[] body) {
+  /**
+   * Standard Webhooks signatures to make at send time, over {@code body} with {@code id}: one per key, space
+   * separated in one header, as the specification has it while a secret is rotated.
+   */
+  record Signing(List<StandardWebhooksSigner.Keyed> signers, String id, byte[] body) {
   }
 }

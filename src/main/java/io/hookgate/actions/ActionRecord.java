@@ -38,6 +38,8 @@ import java.util.Map;
  *     {@code traceparent} and {@code tracestate} headers of every attempt. It is part of the record, not of
  *     the Kafka headers, so that it survives the retry topic, the {@code then} chain and a replay from the
  *     dead-letter topic
+ * @param resentAt when someone asked for it to be delivered again (a resend): called even if this gateway
+ *     delivered it already; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ActionRecord(
@@ -58,12 +60,22 @@ public record ActionRecord(
     Instant createdAt,
     Instant notBefore,
     String lastError,
-    TraceContext trace) {
+    TraceContext trace,
+    Instant resentAt) {
 
   @JsonCreator
   public ActionRecord {
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     then = then == null ? List.of() : List.copyOf(then);
+  }
+
+  /** An action that is not a resend. */
+  public ActionRecord(String id, String eventId, String eventType, String source, String projectId, String rule,
+      String target, String kind, String method, String path, Map<String, String> headers, JsonNode body,
+      List<ActionRecord> then, int attempt, Instant createdAt, Instant notBefore, String lastError,
+      TraceContext trace) {
+    this(id, eventId, eventType, source, projectId, rule, target, kind, method, path, headers, body, then, attempt,
+        createdAt, notBefore, lastError, trace, null);
   }
 
   /** An action without a trace context. */
@@ -77,6 +89,6 @@ public record ActionRecord(
   /** The next attempt of this action, due at {@code notBefore}. */
   public ActionRecord retry(Instant notBefore, String lastError) {
     return new ActionRecord(id, eventId, eventType, source, projectId, rule, target, kind, method, path, headers,
-        body, then, attempt + 1, createdAt, notBefore, lastError, trace);
+        body, then, attempt + 1, createdAt, notBefore, lastError, trace, resentAt);
   }
 }

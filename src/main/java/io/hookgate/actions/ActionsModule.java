@@ -16,6 +16,8 @@ import io.hookgate.kafka.ConsumerProgress;
 import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.kafka.TopicMetadata;
+import io.hookgate.subscriptions.SubscriptionDeliveries;
+import io.hookgate.subscriptions.SubscriptionsModule;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -54,15 +56,21 @@ public final class ActionsModule implements GatewayModule {
   private final ActingContext acting;
   private final Producer<String, byte[]> producer;
   private final DeliveryStatusApi api;
+  private final SubscriptionsModule subscriptions;
+  private final SubscriptionTargets subscriptionTargets;
+  private SubscriptionCalls calls;
   private KafkaClientMetrics producerMetrics;
 
   /**
    * Creates the Kafka producer for the targets, resolved beforehand with {@link Target#resolveAll}; nothing
    * is consumed until {@link #start()}.
    */
-  public ActionsModule(GatewayContext context, Map<String, Target> targets, DeliveryModule delivery) {
+  /** @param subscriptions the subscriptions to deliver to; null for configured targets only */
+  public ActionsModule(GatewayContext context, Map<String, Target> targets, DeliveryModule delivery,
+      SubscriptionsModule subscriptions) {
     this.context = context;
     this.delivery = delivery;
+    this.subscriptions = subscriptions;
     TopicsConfig t = context.config().kafka().topics();
     ActionTopics topics = new ActionTopics(name(t.actions(), "actions"), name(t.actionsRetry(), "actionsRetry"),
         name(t.deadLetter(), "deadLetter"));
@@ -80,6 +88,20 @@ public final class ActionsModule implements GatewayModule {
     this.acting = new ActingContext(topics, targets, breakers, new EventPublisher(producer), delivery.recorder(), codec,
         metrics, context.clock(), new Random());
     this.api = new DeliveryStatusApi(delivery.store(), new Catalog(), codec.mapper());
+    this.subscriptionTargets = subscriptions == null ? null : new SubscriptionTargets(subscriptions.store(),
+        context.config().subscriptions().allowedHosts(), context.clock());
+  }
+
+  /** What the management API asks of the delivery side of subscriptions; null without subscriptions. */
+  public SubscriptionDeliveries subscriptionDeliveries() {
+    if (subscriptionTargets == null) {
+      return null;
+    }
+    if (calls == null) {
+      calls = new SubscriptionCalls(context.vertx(), acting, subscriptionTargets, delivery.store(),
+          context.kafka().topicReader("hookgate-resend"));
+    }
+    return calls;
   }
 
   private static String name(TopicSpec spec, String key) {
@@ -128,7 +150,8 @@ public final class ActionsModule implements GatewayModule {
         .compose(v -> context.vertx().deployVerticle(new RetryVerticle(retry, acting,
             ConsumerProgress.register(meters, retryGroup))))
         .compose(v -> context.vertx().deployVerticle(new ActionConsumerVerticle(actions, acting,
-            ConsumerProgress.register(meters, actionsGroup))))
+            ConsumerProgress.register(meters, actionsGroup), subscriptionTargets,
+            subscriptions == null ? null : subscriptions.service(), kafka.topicReader("hookgate-resume"))))
         .onSuccess(v -> LOG.info("Actions: consuming {} for targets {}; retries via {}, dead letters to {}",
             topics.actions(), acting.targets().keySet(), topics.retry(), topics.deadLetter()))
         .mapEmpty();
@@ -182,7 +205,7 @@ public final class ActionsModule implements GatewayModule {
         n.putObject("auth").put("header", c.auth().header()).put("prefix", c.auth().prefix())
             .put("secret", c.auth().secret().toString());
       }
-      n.put("signed", t.signingKey().isPresent());
+      n.put("signed", !t.signingKeys().isEmpty());
       n.put("timeoutMs", c.timeout().toMillis());
       n.putObject("retry")
           .put("maxAttempts", c.retry().maxAttempts())

@@ -20,17 +20,37 @@ import java.util.TreeMap;
  * @param config as configured
  * @param baseUri the base URL (from {@code baseUrl} or the resolved {@code baseUrlSecret})
  * @param authValue the full credential header value ({@code prefix + secret}), if the target has auth
- * @param signingKey the HMAC key of the Standard Webhooks {@code whsec_} secret, if any
+ * @param signingKeys the HMAC keys of the Standard Webhooks {@code whsec_} secrets that sign its forwards, the
+ *     current one first (a subscription's rotated secret signs beside it until it expires); empty for none
  * @param allowance what the target may reach besides public addresses
+ * @param secretTexts every secret of the target, to scrub from what is stored or shown
+ * @param headers sent with every request, values secret (a subscription's headers)
+ * @param payload what a forward sends: the CloudEvent, or the platform's payload as received
  */
 public record Target(
     String name,
     TargetConfig config,
     URI baseUri,
     Optional<Secret> authValue,
-    Optional<byte[]> signingKey,
+    List<byte[]> signingKeys,
     SsrfGuard.Allowance allowance,
-    List<String> secretTexts) {
+    List<String> secretTexts,
+    Map<String, Secret> headers,
+    Payload payload) {
+
+  /** What a {@code forward} sends. */
+  public enum Payload {
+    /** The event as a CloudEvent in structured mode. */
+    CLOUDEVENT,
+    /** {@code data.original}: the platform's payload, byte for byte as hookgate received it. */
+    ORIGINAL
+  }
+
+  public Target {
+    signingKeys = List.copyOf(signingKeys);
+    secretTexts = List.copyOf(secretTexts);
+    headers = Map.copyOf(headers);
+  }
 
   public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
 
@@ -89,12 +109,12 @@ public record Target(
       }
       auth = Optional.of(new Secret(config.auth().prefix() + s.reveal(), s.origin()));
     }
-    Optional<byte[]> signing = Optional.empty();
+    List<byte[]> signing = List.of();
     if (config.signingSecret() != null) {
       Secret s = secret(key + ".signingSecret", config.signingSecret(), env);
       secrets.add(s.reveal());
       try {
-        signing = Optional.of(StandardWebhooksSigner.key(s));
+        signing = List.of(StandardWebhooksSigner.key(s));
       } catch (IllegalArgumentException e) {
         throw new ConfigException("config key '" + key + ".signingSecret': " + e.getMessage());
       }
@@ -105,7 +125,7 @@ public record Target(
     } catch (IllegalArgumentException e) {
       throw new ConfigException("config key '" + key + ".allowedHosts': " + e.getMessage());
     }
-    return new Target(name, config, base, auth, signing, allowance, List.copyOf(secrets));
+    return new Target(name, config, base, auth, signing, allowance, secrets, Map.of(), Payload.CLOUDEVENT);
   }
 
   private static Secret secret(String key, SecretRef ref, Map<String, String> env) {

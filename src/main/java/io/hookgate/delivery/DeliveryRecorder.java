@@ -157,8 +157,21 @@ public final class DeliveryRecorder {
     DeliveryStatus.LastError lastError = error
         ? new DeliveryStatus.LastError(o.statusCode(), o.message(), body(o.body()), o.at()) : previous.lastError();
     String breaker = targetLevel ? (o.breaker() != null ? o.breaker() : previous.breaker()) : null;
+    long waiting = switch (o.result()) {
+      case HELD -> previous.waiting() + 1;
+      case RELEASED -> Math.max(0, previous.waiting() - 1);
+      case RESUMED -> 0;
+      default -> previous.waiting();
+    };
+    List<DeliveryStatus.Attempt> recent = previous.recent();
+    if (targetLevel && o.attempt() != null) {
+      List<DeliveryStatus.Attempt> more = new ArrayList<>(Math.min(DeliveryStatus.RECENT, recent.size() + 1));
+      more.add(o.attempt());
+      more.addAll(recent.subList(0, Math.min(recent.size(), DeliveryStatus.RECENT - 1)));
+      recent = more;
+    }
     return new DeliveryStatus(previous.target(), previous.source(), previous.projectId(), lastCall, lastError, counts,
-        breaker, o.at(), previous.version() + 1);
+        breaker, o.at(), previous.version() + 1, waiting, recent);
   }
 
   /** The body as JSON when it is complete JSON within the limit, else its first 2 KB as text. */

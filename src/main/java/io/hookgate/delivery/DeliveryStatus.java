@@ -1,7 +1,10 @@
 package io.hookgate.delivery;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The delivery log of a target, or of one webhook subscription (target + source + project), in Isahit
@@ -18,6 +21,8 @@ import java.time.Instant;
  * @param breaker for the target: its circuit breaker's state when last written (closed, open, half-open)
  * @param updatedAt when this record was written
  * @param version increases by one with every write of this key; a reader keeps the highest
+ * @param waiting for a paused subscription: deliveries held and not yet delivered
+ * @param recent for a subscription: its last {@value #RECENT} attempts, newest first
  */
 public record DeliveryStatus(
     String target,
@@ -28,15 +33,36 @@ public record DeliveryStatus(
     Counts counts,
     String breaker,
     Instant updatedAt,
-    long version) {
+    long version,
+    long waiting,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Attempt> recent) {
+
+  /** Attempts kept in a subscription's log. */
+  public static final int RECENT = 20;
 
   public DeliveryStatus {
     counts = counts == null ? Counts.ZERO : counts;
+    recent = recent == null ? List.of() : List.copyOf(recent);
   }
 
   /** An empty log for a key never written. */
   public static DeliveryStatus empty(String target, String source, String projectId) {
-    return new DeliveryStatus(target, source, projectId, null, null, Counts.ZERO, null, null, 0);
+    return new DeliveryStatus(target, source, projectId, null, null, Counts.ZERO, null, null, 0, 0, List.of());
+  }
+
+  /**
+   * One call, as a subscription's recent attempts show it (GitHub's "recent deliveries").
+   *
+   * @param id this attempt's id, for {@code resend}
+   * @param outcome success, retry or dead_letter
+   * @param requestHeaders as sent, secret values masked
+   * @param body the start of the response body
+   * @param record where the delivered action record is ({@code topic-partition@offset}), to send it again
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Attempt(String id, String eventId, String actionId, int attempt, Instant at, String outcome,
+      String method, String url, Map<String, String> requestHeaders, Integer statusCode, Long latencyMs, String body,
+      String error, String record) {
   }
 
   /**

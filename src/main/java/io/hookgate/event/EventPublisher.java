@@ -3,9 +3,11 @@ package io.hookgate.event;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 
 /**
  * Writes records with the plain Kafka producer and completes on the caller's Vert.x context once the
@@ -18,6 +20,15 @@ public final class EventPublisher {
 
   public EventPublisher(Producer<String, byte[]> producer) {
     this.producer = producer;
+  }
+
+  /**
+   * The partition a record of {@code key} goes to in {@code topic}, as the producer picks it; throws when the
+   * topic's metadata is not known yet (the producer never waits for it).
+   */
+  public int partitionFor(String topic, String key) {
+    int partitions = producer.partitionsFor(topic).size();
+    return BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions);
   }
 
   public Future<RecordMetadata> publish(Context context, ProducerRecord<String, byte[]> record) {

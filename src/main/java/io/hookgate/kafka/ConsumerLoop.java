@@ -135,6 +135,15 @@ public final class ConsumerLoop {
     return stopped.future();
   }
 
+  /**
+   * Where this consumer started in a partition it holds: the offset committed when it took the partition; -1
+   * when it holds it not, or nothing was committed.
+   */
+  public long startOffset(TopicPartition partition) {
+    OffsetTracker t = owned.tracker(partition);
+    return t == null ? -1 : t.committedOffset();
+  }
+
   /** Records handed out and not finished. */
   public int outstanding() {
     return owned.outstanding();
@@ -227,6 +236,9 @@ public final class ConsumerLoop {
     List<TopicPartition> partitions = partitionsOf(c, whole.topic());
     if (partitions == null) {
       return false;
+    }
+    if (!whole.only().isEmpty()) {
+      partitions = partitions.stream().filter(tp -> whole.only().contains(tp.partition())).toList();
     }
     c.assign(partitions);
     whole.start().seek(c, partitions);

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
@@ -50,8 +51,16 @@ public record ConsumerSettings(String name, Map<String, Object> properties, Subs
   public record Group(String topic) implements Subscription {
   }
 
-  /** Every partition of the topic, without a group and without commits, from {@code start} on. */
-  public record WholeTopic(String topic, StartAt start) implements Subscription {
+  /**
+   * Every partition of the topic (or those listed in {@code only}), without a group and without commits, from
+   * {@code start} on.
+   *
+   * @param only partition numbers to read; empty for all
+   */
+  public record WholeTopic(String topic, StartAt start, Set<Integer> only) implements Subscription {
+    public WholeTopic {
+      only = only == null ? Set.of() : Set.copyOf(only);
+    }
   }
 
   /** Where a {@link WholeTopic} reader starts in each partition. */
@@ -115,8 +124,15 @@ public record ConsumerSettings(String name, Map<String, Object> properties, Subs
 
   /** A reader of a whole topic from {@code start}. */
   public static ConsumerSettings wholeTopic(String name, Map<String, Object> properties, String topic, StartAt start) {
-    return new ConsumerSettings(name, properties, new WholeTopic(topic, start), 10_000, Duration.ZERO,
+    return new ConsumerSettings(name, properties, new WholeTopic(topic, start, Set.of()), 10_000, Duration.ZERO,
         Duration.ZERO, Duration.ZERO, OnFailure.LEAVE_FOR_NEXT_OWNER);
+  }
+
+  /** A reader of one partition of a topic from {@code start}. */
+  public static ConsumerSettings partition(String name, Map<String, Object> properties, String topic, int partition,
+      StartAt start) {
+    return new ConsumerSettings(name, properties, new WholeTopic(topic, start, Set.of(partition)), 10_000,
+        Duration.ZERO, Duration.ZERO, Duration.ZERO, OnFailure.LEAVE_FOR_NEXT_OWNER);
   }
 
   public ConsumerSettings withMaxInFlight(int max) {

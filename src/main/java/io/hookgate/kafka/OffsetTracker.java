@@ -37,6 +37,7 @@ public final class OffsetTracker {
   private final NavigableSet<Long> pending = new TreeSet<>();
   private final NavigableSet<Long> done = new TreeSet<>();
   private final Set<Long> skip;
+  private final long committedOffset;
   private long next = -1;
   private int generation;
   private boolean failed;
@@ -50,6 +51,12 @@ public final class OffsetTracker {
     this.partition = partition;
     this.outstanding = outstanding;
     this.skip = committed == null ? new HashSet<>() : decode(committed.offset(), committed.metadata());
+    this.committedOffset = committed == null ? -1 : committed.offset();
+  }
+
+  /** The offset the partition was committed at when this consumer took it (where it starts); -1 for none. */
+  public long committedOffset() {
+    return committedOffset;
   }
 
   public TopicPartition partition() {

@@ -159,6 +159,13 @@ final class IncomingEvent {
   }
 
   /** The trace context the event's actions carry to their calls, or null. */
+  /** The event's batch ({@code data.batchId}, Isahit Lab's), or null. */
+  String batchId() {
+    JsonNode data = event().data();
+    JsonNode b = data == null ? null : data.get("batchId");
+    return b == null || b.isNull() ? null : b.asText();
+  }
+
   TraceContext trace() {
     return trace;
   }

@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the rules do with one event of the events topic: decode the CloudEvent, evaluate the rules, write the
- * resulting actions to the actions topic (key = target). The event is finished once every one of its actions
+ * What the rules do with one event of the events topic: decode the CloudEvent, evaluate the rules and match the
+ * subscriptions, write the resulting actions and deliveries to the actions topic (key = target). The event is finished once every one of its actions
  * is acknowledged; a write that fails fails the event, and its {@link ConsumerLoop} reads the partition again
  * from its first unfinished event, so that no event is skipped and the order of actions per target is kept.
  * Runs on a worker context: the producer may wait for metadata.
@@ -42,9 +42,11 @@ final class RulesHandler implements ConsumerLoop.RecordHandler {
   private final ObjectMapper mapper;
   private final GatewayMetrics metrics;
   private final Clock clock;
+  private final SubscriptionRoutes subscriptions;
 
-  RulesHandler(String name, Producer<String, byte[]> producer, String actionsTopic, RuleSet rules, ObjectMapper mapper,
-      GatewayMetrics metrics, Clock clock) {
+  /** @param subscriptions the subscriptions' routes; null for rules alone */
+  RulesHandler(String name, Producer<String, byte[]> producer, String actionsTopic, RuleSet rules,
+      SubscriptionRoutes subscriptions, ObjectMapper mapper, GatewayMetrics metrics, Clock clock) {
     this.name = name;
     this.producer = producer;
     this.actionsTopic = actionsTopic;
@@ -53,6 +55,7 @@ final class RulesHandler implements ConsumerLoop.RecordHandler {
     this.mapper = mapper;
     this.metrics = metrics;
     this.clock = clock;
+    this.subscriptions = subscriptions;
   }
 
   @Override
@@ -79,6 +82,13 @@ final class RulesHandler implements ConsumerLoop.RecordHandler {
         metrics.actionsEmitted(result.rule(), result.emitted());
       }
       out.addAll(result.actions());
+    }
+    if (subscriptions != null) {
+      List<ActionRecord> deliveries = subscriptions.actionsFor(event, clock.instant(), metrics);
+      if (!deliveries.isEmpty()) {
+        metrics.actionsEmitted(SubscriptionRoutes.RULE, deliveries.size());
+        out.addAll(deliveries);
+      }
     }
     return out.isEmpty() ? Future.succeededFuture() : send(out);
   }

@@ -11,6 +11,7 @@ import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.kafka.ConsumerSettings.OnFailure;
 import io.hookgate.kafka.ConsumerVerticle;
 import io.hookgate.kafka.KafkaClientFactory;
+import io.hookgate.subscriptions.SubscriptionStore;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -24,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rules: {@code rulesEngine.instances} consumers of the events topic per replica, in one group shared by
- * every replica, writing the actions their rules emit through one idempotent producer. Nothing runs when no
- * rule is configured.
+ * The rules and the subscriptions' matching: {@code rulesEngine.instances} consumers of the events topic per
+ * replica, in one group shared by every replica, writing the actions their rules emit and the deliveries of the
+ * subscriptions each event matches through one idempotent producer. Without subscriptions (tests that run the
+ * rules alone) nothing runs when no rule is configured.
  */
 public final class RulesModule implements GatewayModule {
   private static final Logger LOG = LoggerFactory.getLogger(RulesModule.class);
@@ -36,19 +38,22 @@ public final class RulesModule implements GatewayModule {
   private final String eventsTopic;
   private final String actionsTopic;
   private final String group;
+  private final SubscriptionStore subscriptions;
   private Producer<String, byte[]> producer;
   private KafkaClientMetrics producerMetrics;
 
-  public RulesModule(GatewayContext context, RuleSet rules) {
+  /** @param subscriptions the subscriptions to match; null for rules alone */
+  public RulesModule(GatewayContext context, RuleSet rules, SubscriptionStore subscriptions) {
     this.context = context;
     this.rules = rules;
+    this.subscriptions = subscriptions;
     HookgateConfig config = context.config();
     this.eventsTopic = config.kafka().topics().events().name();
     this.group = config.rulesEngine().groupId(eventsTopic);
-    if (!rules.isEmpty() && config.kafka().topics().actions() == null) {
-      throw new ConfigException("config key 'kafka.topics.actions': is required when rules are configured");
+    if (runs() && config.kafka().topics().actions() == null) {
+      throw new ConfigException("config key 'kafka.topics.actions': is required");
     }
-    this.actionsTopic = rules.isEmpty() ? null : config.kafka().topics().actions().name();
+    this.actionsTopic = runs() ? config.kafka().topics().actions().name() : null;
   }
 
   /**
@@ -63,17 +68,23 @@ public final class RulesModule implements GatewayModule {
     if (!config.targets().isEmpty()) {
       rules.requireTargets(config.targets().keySet());
     } else if (!rules.isEmpty()) {
-      LOG.warn("Rules are configured but no targets: their actions are written to {} and nothing here executes them",
-          config.kafka().topics().actions() == null ? "the actions topic" : config.kafka().topics().actions().name());
+      LOG.warn("Rules are configured but no targets: their actions are dead-lettered as for an unknown target");
     }
     return rules;
   }
 
+  private boolean runs() {
+    return !rules.isEmpty() || subscriptions != null;
+  }
+
+  /** Starts the consumers; call once the subscriptions are read, so that the first events match them. */
   @Override
   public Future<Void> start() {
-    if (rules.isEmpty()) {
+    if (!runs()) {
       return Future.succeededFuture();
     }
+    SubscriptionRoutes routes = subscriptions == null ? null
+        : new SubscriptionRoutes(subscriptions, new FilterExpressions());
     RulesEngineConfig engine = context.config().rulesEngine();
     producer = new KafkaProducer<>(context.kafka().blockingProducer("hookgate-rules-actions"));
     producerMetrics = new KafkaClientMetrics(producer);
@@ -85,8 +96,9 @@ public final class RulesModule implements GatewayModule {
     // Workers: the producer may wait for metadata, and CEL is evaluated off the event loops.
     return context.vertx().deployVerticle(() -> {
       String name = "hookgate-rules-" + n.getAndIncrement();
-      return new ConsumerVerticle(consumerSettings(context.kafka(), name, group, eventsTopic, engine), new RulesHandler(name, producer, actionsTopic, rules, context.mapper(),
-          context.metrics(), context.clock()), context.metrics().registry(), progress);
+      return new ConsumerVerticle(consumerSettings(context.kafka(), name, group, eventsTopic, engine),
+          new RulesHandler(name, producer, actionsTopic, rules, routes, context.mapper(), context.metrics(),
+              context.clock()), context.metrics().registry(), progress);
     }, new DeploymentOptions().setInstances(engine.instances()).setThreadingModel(ThreadingModel.WORKER))
         .onSuccess(id -> LOG.info("Rules {} running in {} consumer(s) of group {}: {} -> {}", rules.names(),
             engine.instances(), group, eventsTopic, actionsTopic))
@@ -109,7 +121,7 @@ public final class RulesModule implements GatewayModule {
 
   @Override
   public List<ConsumerGroupLag.Group> consumerGroups() {
-    return rules.isEmpty() ? List.of() : List.of(new ConsumerGroupLag.Group(group, eventsTopic,
+    return !runs() ? List.of() : List.of(new ConsumerGroupLag.Group(group, eventsTopic,
         !"latest".equals(context.config().rulesEngine().autoOffsetReset())));
   }
 

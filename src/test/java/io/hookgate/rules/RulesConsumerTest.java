@@ -206,7 +206,7 @@ class RulesConsumerTest {
     try {
       return vertx.deployVerticle(new ConsumerVerticle(
               RulesModule.consumerSettings(clients, name, group, gateway.eventsTopic(), engine),
-              new RulesHandler(name, producer, gateway.actionsTopic(), rules, RuleFixtures.MAPPER, metrics,
+              new RulesHandler(name, producer, gateway.actionsTopic(), rules, null, RuleFixtures.MAPPER, metrics,
                   Clock.systemUTC()), metrics.registry(), progress),
           new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
