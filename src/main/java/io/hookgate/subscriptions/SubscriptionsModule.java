@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -40,6 +42,9 @@ public final class SubscriptionsModule implements GatewayModule {
   private final SubscriptionStore store;
   private final SubscriptionService service;
   private final SubscriptionWriter writer;
+  private final PauseRetention retention;
+  /** Paused subscriptions already warned about, by id and pause start, so that each pause is warned of once. */
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private KafkaClientMetrics producerMetrics;
 
   /** @param box null when no encryption key is set: subscriptions can then be read but not written */
@@ -55,6 +60,25 @@ public final class SubscriptionsModule implements GatewayModule {
     this.service = new SubscriptionService(context.vertx(), store, codec, publisher, commandsTopic,
         context.config().subscriptions().secretOverlap(), context.clock());
     this.writer = new SubscriptionWriter(store, codec, publisher, stateTopic, this::stateEnds, context.clock());
+    TopicSpec actions = context.config().kafka().topics().actions();
+    this.retention = new PauseRetention(actions == null ? "the actions topic" : actions.name(),
+        actions == null ? null : actions.retention());
+  }
+
+  /** Says when a pause is long enough for Kafka's retention to delete what it holds. */
+  public PauseRetention retention() {
+    return retention;
+  }
+
+  /** Warns once per pause, in the log, of a pause that outlasts (or is about to) what Kafka keeps. */
+  private void warnOfLongPauses() {
+    for (Subscription s : store.all()) {
+      retention.warning(s, context.clock().instant()).ifPresent(w -> {
+        if (warned.add(s.id() + "@" + s.pause().since())) {
+          LOG.warn("Subscription {} {}", s.id(), w);
+        }
+      });
+    }
   }
 
   private static String name(TopicSpec spec, String key) {
@@ -105,6 +129,7 @@ public final class SubscriptionsModule implements GatewayModule {
         .compose(id -> follower.caughtUp())
         .onSuccess(v -> LOG.info("Subscriptions: {} read from {}", store.size(), stateTopic))
         .compose(v -> context.vertx().deployVerticle(new WriterVerticle(writers, writer)))
+        .onSuccess(v -> context.vertx().setPeriodic(Duration.ofMinutes(1).toMillis(), t -> warnOfLongPauses()))
         .mapEmpty();
   }
 
