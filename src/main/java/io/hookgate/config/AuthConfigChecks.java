@@ -32,8 +32,10 @@ final class AuthConfigChecks {
   private static void any(String key, AuthConfig auth) {
     require(auth.alternatives().size() >= 2, key + ".alternatives",
         "lists two or more schemes for auth type any (with one, write it as the auth itself)");
-    for (String own : setKeys(auth)) {
-      require(false, key + "." + own, "belongs in each of the alternatives of auth type any, not beside them");
+    List<String> beside = setKeys(auth);
+    if (!beside.isEmpty()) {
+      require(false, key + "." + beside.get(0),
+          "belongs in each of the alternatives of auth type any, not beside them");
     }
     for (int i = 0; i < auth.alternatives().size(); i++) {
       String alternative = key + ".alternatives[" + i + "]";
@@ -47,7 +49,8 @@ final class AuthConfigChecks {
 
   private static void scheme(String key, AuthConfig auth) {
     require(auth.alternatives().isEmpty(), key + ".alternatives", "only applies to auth type any");
-    require(!auth.secrets().isEmpty(), key + ".secrets", "needs at least one secret reference for auth type " + auth.type());
+    require(!auth.secrets().isEmpty(), key + ".secrets",
+        "needs at least one secret reference for auth type " + auth.type());
     if (auth.encoding() != null) {
       require(Set.of("hex", "base64").contains(auth.encoding()), key + ".encoding", "must be hex or base64");
     }
@@ -62,7 +65,8 @@ final class AuthConfigChecks {
       return;
     }
     require(auth.prefix() == null, key + ".prefix", "only applies to auth type hmac");
-    require(auth.encoding() == null, key + ".encoding", "only applies to auth type hmac (timestamped-hmac signatures are hex)");
+    require(auth.encoding() == null, key + ".encoding",
+        "only applies to auth type hmac (timestamped-hmac signatures are hex)");
     if (auth.preset() != null) {
       require(SignaturePreset.named(auth.preset()).isPresent(), key + ".preset",
           "must be one of " + String.join(", ", SignaturePreset.names()) + " (got '" + auth.preset() + "')");

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The auth types timestamped-hmac and any as an operator writes them, and each mistake as a config error. */
 class AuthConfigTest {
@@ -94,30 +96,79 @@ class AuthConfigTest {
     assertThat(auth.toString()).doesNotContain("inline-signing-key").contains("env:V7_WEBHOOK_SECRET");
   }
 
+  private static final String HEADER = "{ type: header, secrets: [ env:K ] }";
+  private static final String SIGNATURE = "{ type: timestamped-hmac, preset: v7, secrets: [ env:S ] }";
+
+  /** What is wrong, the auth block, the key the error must name, and words of its message. */
+  static Stream<Arguments> mistakes() {
+    return Stream.of(
+        Arguments.of("unknown preset",
+            "{ type: timestamped-hmac, preset: github, secrets: [ env:K ] }",
+            "sources.s.auth.preset", "must be one of v7, stripe"),
+        Arguments.of("no header and no preset",
+            "{ type: timestamped-hmac, secrets: [ env:K ] }",
+            "sources.s.auth.header", "unless a preset"),
+        Arguments.of("no secrets",
+            "{ type: timestamped-hmac, preset: v7 }",
+            "sources.s.auth.secrets", "at least one secret"),
+        Arguments.of("signed content without {t}",
+            "{ type: timestamped-hmac, preset: v7, signedContent: '{body}', secrets: [ env:K ] }",
+            "sources.s.auth.signedContent", "{t} at least once"),
+        Arguments.of("signed content, two bodies",
+            "{ type: timestamped-hmac, preset: v7, signedContent: '{t}{body}{body}', secrets: [ env:K ] }",
+            "sources.s.auth.signedContent", "{body} once"),
+        Arguments.of("unknown placeholder",
+            "{ type: timestamped-hmac, preset: v7, signedContent: '{id}.{t}.{body}', secrets: [ env:K ] }",
+            "sources.s.auth.signedContent", "'{id}' is not a placeholder"),
+        Arguments.of("unclosed placeholder",
+            "{ type: timestamped-hmac, preset: v7, signedContent: '{t}.{body', secrets: [ env:K ] }",
+            "sources.s.auth.signedContent", "not a placeholder"),
+        Arguments.of("a key with '='",
+            "{ type: timestamped-hmac, preset: v7, timestampKey: 't=', secrets: [ env:K ] }",
+            "sources.s.auth.timestampKey", "letters, digits"),
+        Arguments.of("the same two keys",
+            "{ type: timestamped-hmac, preset: v7, timestampKey: v1, signatureKey: v1, secrets: [ env:K ] }",
+            "sources.s.auth.signatureKey", "must differ"),
+        Arguments.of("a zero tolerance",
+            "{ type: timestamped-hmac, preset: v7, tolerance: 0s, secrets: [ env:K ] }",
+            "sources.s.auth.tolerance", "at least 1s"),
+        Arguments.of("an hmac prefix",
+            "{ type: timestamped-hmac, preset: v7, prefix: 'sha256=', secrets: [ env:K ] }",
+            "sources.s.auth.prefix", "only applies to auth type hmac"),
+        Arguments.of("an hmac encoding",
+            "{ type: timestamped-hmac, preset: v7, encoding: base64, secrets: [ env:K ] }",
+            "sources.s.auth.encoding", "signatures are hex"),
+        Arguments.of("a preset on a static header",
+            "{ type: header, preset: v7, secrets: [ env:K ] }",
+            "sources.s.auth.preset", "only applies to auth type timestamped-hmac"),
+        Arguments.of("alternatives on a header",
+            "{ type: header, secrets: [ env:K ], alternatives: [ { type: none } ] }",
+            "sources.s.auth.alternatives", "only applies to auth type any"),
+        Arguments.of("any with one alternative",
+            "{ type: any, alternatives: [ " + HEADER + " ] }",
+            "sources.s.auth.alternatives", "two or more"),
+        Arguments.of("any with its own secrets",
+            "{ type: any, secrets: [ env:K ], alternatives: [ " + HEADER + ", " + SIGNATURE + " ] }",
+            "sources.s.auth.secrets", "belongs in each of the alternatives"),
+        Arguments.of("none among the alternatives",
+            "{ type: any, alternatives: [ " + HEADER + ", { type: none } ] }",
+            "sources.s.auth.alternatives[1].type", "cannot be none"),
+        Arguments.of("any among the alternatives",
+            "{ type: any, alternatives: [ " + HEADER + ", { type: any } ] }",
+            "sources.s.auth.alternatives[1].type", "cannot be any"),
+        Arguments.of("an alternative's secrets",
+            "{ type: any, alternatives: [ " + HEADER + ", { type: timestamped-hmac, preset: v7 } ] }",
+            "sources.s.auth.alternatives[1].secrets", "at least one secret"),
+        Arguments.of("an alternative's unknown key",
+            "{ type: any, alternatives: [ " + HEADER + ", { type: timestamped-hmac, preset: v7, secret: env:S } ] }",
+            "sources.s.auth.alternatives[1].secret", "unknown key"),
+        Arguments.of("an unknown type",
+            "{ type: oauth, secrets: [ env:K ] }",
+            "sources.s.auth.type", "any, header, hmac, none, standard-webhooks, timestamped-hmac"));
+  }
+
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
-      unknown preset               | { type: timestamped-hmac, preset: github, secrets: [ env:K ] }                     | sources.s.auth.preset          | must be one of v7, stripe
-      no header and no preset      | { type: timestamped-hmac, secrets: [ env:K ] }                                     | sources.s.auth.header          | unless a preset
-      no secrets                   | { type: timestamped-hmac, preset: v7 }                                             | sources.s.auth.secrets         | at least one secret
-      signed content without {t}   | { type: timestamped-hmac, preset: v7, signedContent: '{body}', secrets: [ env:K ] } | sources.s.auth.signedContent   | {t} at least once
-      signed content, two bodies   | { type: timestamped-hmac, preset: v7, signedContent: '{t}{body}{body}', secrets: [ env:K ] } | sources.s.auth.signedContent | {body} once
-      unknown placeholder          | { type: timestamped-hmac, preset: v7, signedContent: '{id}.{t}.{body}', secrets: [ env:K ] } | sources.s.auth.signedContent | '{id}' is not a placeholder
-      unclosed placeholder         | { type: timestamped-hmac, preset: v7, signedContent: '{t}.{body', secrets: [ env:K ] } | sources.s.auth.signedContent | not a placeholder
-      a key with '='               | { type: timestamped-hmac, preset: v7, timestampKey: 't=', secrets: [ env:K ] }     | sources.s.auth.timestampKey    | letters, digits
-      the same two keys            | { type: timestamped-hmac, preset: v7, timestampKey: v1, signatureKey: v1, secrets: [ env:K ] } | sources.s.auth.signatureKey | must differ
-      a zero tolerance             | { type: timestamped-hmac, preset: v7, tolerance: 0s, secrets: [ env:K ] }          | sources.s.auth.tolerance       | at least 1s
-      an hmac prefix               | { type: timestamped-hmac, preset: v7, prefix: 'sha256=', secrets: [ env:K ] }      | sources.s.auth.prefix          | only applies to auth type hmac
-      an hmac encoding             | { type: timestamped-hmac, preset: v7, encoding: base64, secrets: [ env:K ] }       | sources.s.auth.encoding        | signatures are hex
-      a preset on a static header  | { type: header, preset: v7, secrets: [ env:K ] }                                   | sources.s.auth.preset          | only applies to auth type timestamped-hmac
-      alternatives on a header     | { type: header, secrets: [ env:K ], alternatives: [ { type: none } ] }             | sources.s.auth.alternatives    | only applies to auth type any
-      any with one alternative     | { type: any, alternatives: [ { type: header, secrets: [ env:K ] } ] }              | sources.s.auth.alternatives    | two or more
-      any with its own secrets     | { type: any, secrets: [ env:K ], alternatives: [ { type: header, secrets: [ env:K ] }, { type: timestamped-hmac, preset: v7, secrets: [ env:S ] } ] } | sources.s.auth.secrets | belongs in each of the alternatives
-      none among the alternatives  | { type: any, alternatives: [ { type: header, secrets: [ env:K ] }, { type: none } ] } | sources.s.auth.alternatives[1].type | cannot be none
-      any among the alternatives   | { type: any, alternatives: [ { type: header, secrets: [ env:K ] }, { type: any } ] } | sources.s.auth.alternatives[1].type | cannot be any
-      an alternative's secrets     | { type: any, alternatives: [ { type: header, secrets: [ env:K ] }, { type: timestamped-hmac, preset: v7 } ] } | sources.s.auth.alternatives[1].secrets | at least one secret
-      an alternative's unknown key | { type: any, alternatives: [ { type: header, secrets: [ env:K ] }, { type: timestamped-hmac, preset: v7, secret: env:S } ] } | sources.s.auth.alternatives[1].secret | unknown key
-      an unknown type              | { type: oauth, secrets: [ env:K ] }                                                | sources.s.auth.type            | any, header, hmac, none, standard-webhooks, timestamped-hmac
-      """)
+  @MethodSource("mistakes")
   void eachMistakeIsAnErrorNamingItsKey(String what, String auth, String key, String message) {
     assertThatThrownBy(() -> load("""
         sources:

@@ -129,10 +129,13 @@ class TimestampedSignatureIngressTest {
     String body = stripeBody("evt_" + UUID.randomUUID());
     String good = Webhook.Util.computeHmacSha256(STRIPE_SECRET, t + "." + body);
     Map<String, HttpResponse<String>> failures = new LinkedHashMap<>();
-    failures.put("tampered body", post("stripe", body.replace("in_1", "in_2"), Map.of("Stripe-Signature", "t=" + t + ",v1=" + good)));
+    failures.put("tampered body",
+        post("stripe", body.replace("in_1", "in_2"), Map.of("Stripe-Signature", "t=" + t + ",v1=" + good)));
     failures.put("wrong secret", post("stripe", body, Map.of("Stripe-Signature", stripeHeader(STRANGER, t, body))));
-    failures.put("stale", post("stripe", body, Map.of("Stripe-Signature", stripeHeader(STRIPE_SECRET, t - SIX_MINUTES, body))));
-    failures.put("future", post("stripe", body, Map.of("Stripe-Signature", stripeHeader(STRIPE_SECRET, t + SIX_MINUTES, body))));
+    failures.put("stale",
+        post("stripe", body, Map.of("Stripe-Signature", stripeHeader(STRIPE_SECRET, t - SIX_MINUTES, body))));
+    failures.put("future",
+        post("stripe", body, Map.of("Stripe-Signature", stripeHeader(STRIPE_SECRET, t + SIX_MINUTES, body))));
     failures.put("missing header", post("stripe", body, Map.of()));
     failures.put("empty header", post("stripe", body, Map.of("Stripe-Signature", "")));
     failures.put("no t=", post("stripe", body, Map.of("Stripe-Signature", "v1=" + good)));
@@ -164,8 +167,9 @@ class TimestampedSignatureIngressTest {
 
     String metrics = metrics();
     for (String reason : List.of("auth_invalid", "auth_stale", "auth_missing", "auth_malformed")) {
-      assertThat(Pattern.compile("^hookgate_ingress_rejects_total\\{[^}]*reason=\"" + reason + "\"[^}]*source=\"v7\"[^}]*} [1-9]",
-          Pattern.MULTILINE).matcher(metrics).find()).as("rejects of v7 for %s", reason).isTrue();
+      Pattern sample = Pattern.compile("^hookgate_ingress_rejects_total\\{[^}]*reason=\"" + reason
+          + "\"[^}]*source=\"v7\"[^}]*} [1-9]", Pattern.MULTILINE);
+      assertThat(sample.matcher(metrics).find()).as("rejects of v7 for %s", reason).isTrue();
     }
   }
 
@@ -175,7 +179,8 @@ class TimestampedSignatureIngressTest {
   @Order(Integer.MAX_VALUE - 1) // after every unordered test (their default order is MAX_VALUE / 2)
   void exactlyTheAcceptedEventsReachedKafka() {
     try (EventConsumer consumer = gateway.consumer()) {
-      consumer.pollUntil(rs -> rs.stream().map(r -> EventConsumer.toCloudEvent(r).getId()).toList().containsAll(accepted),
+      consumer.pollUntil(
+          rs -> rs.stream().map(r -> EventConsumer.toCloudEvent(r).getId()).toList().containsAll(accepted),
           Duration.ofSeconds(20));
       Set<String> inTopic = Set.copyOf(consumer.drain(Duration.ofMillis(1500)).stream()
           .map(r -> EventConsumer.toCloudEvent(r).getId()).toList());
@@ -222,8 +227,8 @@ class TimestampedSignatureIngressTest {
   }
 
   private String metrics() throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + gateway.managementPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    URI uri = URI.create("http://127.0.0.1:" + gateway.managementPort() + "/metrics");
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();
   }

@@ -148,14 +148,17 @@ class V7IngressTest {
          "taskId": null, "taskType": null, "labelId": null, "labelType": null, "stage": null,
          "author": null, "tags": ["paid"],
          "annotations": [
-           {"id": null, "job": null, "category": "FROM", "kind": "bounding_box", "boundingBox": null, "areaRatio": null},
+           {"id": null, "job": null, "category": "FROM", "kind": "bounding_box",
+            "boundingBox": null, "areaRatio": null},
            {"id": null, "job": null, "category": "TO", "kind": "bounding_box", "boundingBox": null, "areaRatio": null},
            {"id": null, "job": null, "category": "stamp", "kind": "polygon", "boundingBox": null, "areaRatio": null},
            {"id": null, "job": null, "category": "signature", "kind": "point", "boundingBox": null, "areaRatio": null},
-           {"id": null, "job": null, "category": "total", "kind": "transcription", "boundingBox": null, "areaRatio": null},
+           {"id": null, "job": null, "category": "total", "kind": "transcription",
+            "boundingBox": null, "areaRatio": null},
            {"id": null, "job": null, "category": "underline", "kind": "line", "boundingBox": null, "areaRatio": null},
            {"id": null, "job": null, "category": "paid", "kind": "tag", "boundingBox": null, "areaRatio": null},
-           {"id": null, "job": null, "category": "FROM", "kind": "bounding_box", "boundingBox": null, "areaRatio": null}
+           {"id": null, "job": null, "category": "FROM", "kind": "bounding_box",
+            "boundingBox": null, "areaRatio": null}
          ],
          "annotationCounts": {"FROM": 2, "TO": 1, "signature": 1, "stamp": 1, "total": 1, "underline": 1},
          "issue": null}
@@ -171,7 +174,8 @@ class V7IngressTest {
 
   @Test
   void aWorkflowCompleteWithoutDatasetIsRefusedNamingTheField() throws Exception {
-    HttpResponse<String> refused = sendSigned(fixture("v7-workflow-complete.json").replace("\"dataset_id\"", "\"dataset\""));
+    String body = fixture("v7-workflow-complete.json").replace("\"dataset_id\"", "\"dataset\"");
+    HttpResponse<String> refused = sendSigned(body);
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(json(refused.body()).path("field").asText()).isEqualTo("payload.dataset_id");
   }

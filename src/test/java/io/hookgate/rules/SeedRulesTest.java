@@ -151,7 +151,8 @@ class SeedRulesTest {
         """);
     assertThat(RuleFixtures.json(actions(results))).isEqualTo(RuleFixtures.json(List.of(slack)));
 
-    List<RuleResult> one = RuleFixtures.evaluate(rules, RuleFixtures.event("v7", "v7", "v7-workflow-complete.json", "e1"));
+    IncomingEvent letter = RuleFixtures.event("v7", "v7", "v7-workflow-complete.json", "e1");
+    List<RuleResult> one = RuleFixtures.evaluate(rules, letter);
     assertThat(RuleFixtures.json(actions(one)).at("/0/body/text").asText())
         .isEqualTo("V7 file letter.png of dataset 1 is complete with 1 annotation");
   }

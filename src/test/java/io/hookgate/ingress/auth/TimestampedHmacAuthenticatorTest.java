@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 class TimestampedHmacAuthenticatorTest {
   private static final long T = 1623224691L; // the timestamp of V7's documented example header
   private static final String STRIPE_SECRET = "whsec_test_secret";
-  private static final String BODY =
-      "{\"event_type\":\"workflow_complete\",\"payload\":{\"dataset_id\":1,\"filename\":\"letter.png\",\"annotations\":[]}}";
+  private static final String BODY = "{\"event_type\":\"workflow_complete\","
+      + "\"payload\":{\"dataset_id\":1,\"filename\":\"letter.png\",\"annotations\":[]}}";
 
   /*
    * Made with OpenSSL 3.0, not with Java, and upper case as in V7's documented example header:
@@ -42,7 +42,8 @@ class TimestampedHmacAuthenticatorTest {
    */
   private static final String V7_KEY = "v7-example-signing-key-0f3c9a";
   private static final String V7_VECTOR = "897FBB9D835131EFE5EABF292248EF70657AFB63F18A397D50884ED3B2D45E4C";
-  /* The same with the key 'whsec_test_secret', lower case: printf ... | openssl dgst -sha256 -hmac 'whsec_test_secret' */
+  /* The same with the key 'whsec_test_secret', lower case:
+   *   printf '%s' "1623224691.$body" | openssl dgst -sha256 -hmac 'whsec_test_secret' | sed 's/^.* //' */
   private static final String STRIPE_VECTOR = "a954243034f3bfca35da14b8b16d59a21c143899bc4714f2c5b784b5ab4fd86b";
 
   private static AuthConfig timestamped(String preset, String... secrets) {
@@ -87,7 +88,8 @@ class TimestampedHmacAuthenticatorTest {
     assertThat(verify(a, "stripe-signature", header, BODY, T + 299)).isEqualTo(AuthOutcome.OK);
     // The same header passes Stripe's own verifier, so the two agree on what a valid header is.
     Clock atT = Clock.fixed(Instant.ofEpochSecond(T), ZoneOffset.UTC);
-    assertThatCode(() -> Webhook.Signature.verifyHeader(BODY, header, STRIPE_SECRET, 300, atT)).doesNotThrowAnyException();
+    assertThatCode(() -> Webhook.Signature.verifyHeader(BODY, header, STRIPE_SECRET, 300, atT))
+        .doesNotThrowAnyException();
     assertThat(verify(a, "Stripe-Signature", "t=" + T + ",v1=" + STRIPE_VECTOR, BODY, T)).isEqualTo(AuthOutcome.OK);
   }
 
@@ -95,7 +97,8 @@ class TimestampedHmacAuthenticatorTest {
   void v7sUpperCaseHexFromOpensslIsAcceptedWithTheV7Preset() {
     Authenticator a = Authenticators.create("v7", timestamped("v7", V7_KEY), Map.of());
     assertThat(verify(a, "v7-signature", "t=" + T + ",v1=" + V7_VECTOR, BODY, T)).isEqualTo(AuthOutcome.OK);
-    assertThat(verify(a, "V7-Signature", "t=" + T + ",v1=" + V7_VECTOR.toLowerCase(), BODY, T)).isEqualTo(AuthOutcome.OK);
+    assertThat(verify(a, "V7-Signature", "t=" + T + ",v1=" + V7_VECTOR.toLowerCase(), BODY, T))
+        .isEqualTo(AuthOutcome.OK);
     // Spaces after the commas, as some senders write them.
     assertThat(verify(a, "v7-signature", "t=" + T + ", v1=" + V7_VECTOR, BODY, T)).isEqualTo(AuthOutcome.OK);
   }
@@ -108,12 +111,14 @@ class TimestampedHmacAuthenticatorTest {
     assertThat(verify(a, "Stripe-Signature", several, BODY, T)).isEqualTo(AuthOutcome.OK);
     // Stripe's verifier accepts the same header.
     Clock atT = Clock.fixed(Instant.ofEpochSecond(T), ZoneOffset.UTC);
-    assertThatCode(() -> Webhook.Signature.verifyHeader(BODY, several, STRIPE_SECRET, 300, atT)).doesNotThrowAnyException();
+    assertThatCode(() -> Webhook.Signature.verifyHeader(BODY, several, STRIPE_SECRET, 300, atT))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void anyOfSeveralSecretsMayMatchWhileOneIsRotated() throws Exception {
-    Authenticator a = Authenticators.create("stripe", timestamped("stripe", "whsec_the_new_secret", STRIPE_SECRET), Map.of());
+    Authenticator a = Authenticators.create("stripe",
+        timestamped("stripe", "whsec_the_new_secret", STRIPE_SECRET), Map.of());
     assertThat(verify(a, "Stripe-Signature", stripeHeader(STRIPE_SECRET, T, BODY), BODY, T)).isEqualTo(AuthOutcome.OK);
     assertThat(verify(a, "Stripe-Signature", stripeHeader("whsec_the_new_secret", T, BODY), BODY, T))
         .isEqualTo(AuthOutcome.OK);
@@ -132,7 +137,8 @@ class TimestampedHmacAuthenticatorTest {
     AuthConfig v7OtherHeader = new AuthConfig("timestamped-hmac", "X-Relayed-Signature", null, null, refs(V7_KEY),
         null, "v7", null, null, null, null);
     Authenticator relayed = Authenticators.create("v7", v7OtherHeader, Map.of());
-    assertThat(verify(relayed, "X-Relayed-Signature", "t=" + T + ",v1=" + V7_VECTOR, BODY, T)).isEqualTo(AuthOutcome.OK);
+    assertThat(verify(relayed, "X-Relayed-Signature", "t=" + T + ",v1=" + V7_VECTOR, BODY, T))
+        .isEqualTo(AuthOutcome.OK);
     assertThat(verify(relayed, "v7-signature", "t=" + T + ",v1=" + V7_VECTOR, BODY, T)).isEqualTo(AuthOutcome.MISSING);
   }
 
@@ -219,7 +225,8 @@ class TimestampedHmacAuthenticatorTest {
         List.of(SecretRef.ofEnv("V7_WEBHOOK_SIGNING_KEY")), null, "v7", null, null, null, null);
     try (LogCapture logs = new LogCapture()) {
       Authenticator a = Authenticators.create("v7", fromEnv, Map.of());
-      assertThat(verify(a, "v7-signature", "t=" + T + ",v1=" + V7_VECTOR, BODY, T)).isEqualTo(AuthOutcome.NOT_CONFIGURED);
+      assertThat(verify(a, "v7-signature", "t=" + T + ",v1=" + V7_VECTOR, BODY, T))
+          .isEqualTo(AuthOutcome.NOT_CONFIGURED);
       assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
           .startsWith("WARN").contains("'v7'").contains("401").contains("env:V7_WEBHOOK_SIGNING_KEY"));
     }
@@ -227,7 +234,8 @@ class TimestampedHmacAuthenticatorTest {
 
   @Test
   void withoutAPresetTheHeaderMustBeNamed() {
-    AuthConfig noHeader = new AuthConfig("timestamped-hmac", null, null, null, refs("k"), null, null, null, null, null, null);
+    AuthConfig noHeader = new AuthConfig("timestamped-hmac", null, null, null, refs("k"), null,
+        null, null, null, null, null);
     assertThatThrownBy(() -> Authenticators.create("acme", noHeader, Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("'sources.acme.auth.header'");
   }
@@ -239,8 +247,11 @@ class TimestampedHmacAuthenticatorTest {
         List.of(SecretRef.ofEnv("V7_WEBHOOK_SECRET")), null);
     AuthConfig signature = new AuthConfig("timestamped-hmac", null, null, null,
         List.of(SecretRef.ofEnv("V7_WEBHOOK_SIGNING_KEY")), null, "v7", null, null, null, null);
-    return Authenticators.create("v7",
-        new AuthConfig("any", null, null, null, List.of(), null, null, null, null, null, List.of(header, signature)), env);
+    return Authenticators.create("v7", any(header, signature), env);
+  }
+
+  private static AuthConfig any(AuthConfig... alternatives) {
+    return new AuthConfig("any", null, null, null, List.of(), null, null, null, null, null, List.of(alternatives));
   }
 
   @Test
@@ -258,7 +269,8 @@ class TimestampedHmacAuthenticatorTest {
   void anyRefusesNamingTheCredentialThatWasThere() {
     Authenticator a = headerOrSignature(Map.of("V7_WEBHOOK_SECRET", "ApiKey stage", "V7_WEBHOOK_SIGNING_KEY", V7_KEY));
     assertThat(a.verify(headers(), Buffer.buffer(BODY), T)).isEqualTo(AuthOutcome.MISSING);
-    assertThat(a.verify(headers("Authorization", "ApiKey wrong"), Buffer.buffer(BODY), T)).isEqualTo(AuthOutcome.INVALID);
+    assertThat(a.verify(headers("Authorization", "ApiKey wrong"), Buffer.buffer(BODY), T))
+        .isEqualTo(AuthOutcome.INVALID);
     assertThat(verify(a, "v7-signature", "t=" + T + ",v1=" + V7_VECTOR, BODY, T + 3600)).isEqualTo(AuthOutcome.STALE);
     assertThat(verify(a, "v7-signature", "garbage", BODY, T)).isEqualTo(AuthOutcome.MALFORMED);
   }
@@ -274,15 +286,15 @@ class TimestampedHmacAuthenticatorTest {
       assertThat(logs.lines()).noneSatisfy(line -> assertThat(line).contains("ApiKey stage"));
     }
     Authenticator neither = headerOrSignature(Map.of());
-    assertThat(neither.verify(headers("Authorization", "x"), Buffer.buffer(BODY), T)).isEqualTo(AuthOutcome.NOT_CONFIGURED);
+    assertThat(neither.verify(headers("Authorization", "x"), Buffer.buffer(BODY), T))
+        .isEqualTo(AuthOutcome.NOT_CONFIGURED);
   }
 
   @Test
   void aStaticHeaderAloneStillNeedsNoBody() {
     AuthConfig one = new AuthConfig("header", "Authorization", null, null, refs("a"), null);
     AuthConfig two = new AuthConfig("header", "X-Token", null, null, refs("b"), null);
-    Authenticator a = Authenticators.create("s",
-        new AuthConfig("any", null, null, null, List.of(), null, null, null, null, null, List.of(one, two)), Map.of());
+    Authenticator a = Authenticators.create("s", any(one, two), Map.of());
     assertThat(a.needsBody()).isFalse();
     assertThat(a.verify(headers("X-Token", "b"), null, 0)).isEqualTo(AuthOutcome.OK);
   }
