@@ -42,7 +42,6 @@ public final class ConfigLoader {
       // Secrets the shipped configuration refers to (api.tokens, encryption.keys), not keys of their own.
       "HOOKGATE_ADMIN_TOKEN", "HOOKGATE_VIEWER_TOKEN", "HOOKGATE_ENCRYPTION_KEY", "HOOKGATE_ENCRYPTION_KEY_PREVIOUS");
   public static final Set<String> KINDS = Set.of("kili", "v7", "aquarium", "isahit", "generic");
-  public static final Set<String> AUTH_TYPES = Set.of("header", "hmac", "standard-webhooks", "none");
 
   private final ObjectMapper yaml;
   private final Map<String, String> env;
@@ -340,14 +339,7 @@ public final class ConfigLoader {
       require(name.matches("[a-z0-9][a-z0-9_-]{0,62}"), key, "source names are lower-case letters, digits, '-' and '_'");
       require(s != null, key, "is empty");
       require(s.kind() != null && KINDS.contains(s.kind()), key + ".kind", "must be one of " + String.join(", ", sorted(KINDS)) + " (got '" + s.kind() + "')");
-      require(s.auth() != null && s.auth().type() != null, key + ".auth.type", "is required: one of " + String.join(", ", sorted(AUTH_TYPES)) + " (use 'none' to accept unauthenticated requests)");
-      require(AUTH_TYPES.contains(s.auth().type()), key + ".auth.type", "must be one of " + String.join(", ", sorted(AUTH_TYPES)) + " (got '" + s.auth().type() + "')");
-      if (!s.auth().type().equals("none")) {
-        require(!s.auth().secrets().isEmpty(), key + ".auth.secrets", "needs at least one secret reference for auth type " + s.auth().type());
-      }
-      if (s.auth().encoding() != null) {
-        require(Set.of("hex", "base64").contains(s.auth().encoding()), key + ".auth.encoding", "must be hex or base64");
-      }
+      AuthConfigChecks.validate(key + ".auth", s.auth());
       if (s.maxBodyBytes() != null) {
         require(s.maxBodyBytes() > 0, key + ".maxBodyBytes", "must be positive");
       }

@@ -5,6 +5,8 @@ public final class EventTypes {
   public static final String LABEL_SUBMITTED = "labeling.label.submitted";
   public static final String LABEL_REVIEWED = "labeling.label.reviewed";
   public static final String ITEM_STAGE_REACHED = "labeling.item.stage_reached";
+  /** An item reached its workflow's complete status (V7's {@code workflow_complete}). */
+  public static final String ITEM_COMPLETED = "labeling.item.completed";
   public static final String ISSUE_EXPORTED = "labeling.issue.exported";
   public static final String TASK_COMPLETED = "labeling.task.completed";
   /** Anything else: a generic source's events, or a platform event with no neutral meaning yet. */

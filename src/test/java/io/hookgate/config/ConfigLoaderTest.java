@@ -43,9 +43,17 @@ class ConfigLoaderTest {
     secretVariable.forEach((name, variable) -> {
       SourceConfig source = config.sources().get(name);
       assertThat(source.kind()).as(name).isEqualTo(name);
-      assertThat(source.auth().secrets()).as(name).first().isEqualTo(SecretRef.ofEnv(variable));
-      assertThat(source.auth().type()).as(name).isNotEqualTo("none");
+      // V7's static header is the first of its alternatives; its signing key is the second.
+      AuthConfig auth = name.equals("v7") ? source.auth().alternatives().get(0) : source.auth();
+      assertThat(auth.secrets()).as(name).first().isEqualTo(SecretRef.ofEnv(variable));
+      assertThat(auth.type()).as(name).isNotEqualTo("none");
     });
+    AuthConfig v7 = config.sources().get("v7").auth();
+    assertThat(v7.type()).isEqualTo("any");
+    assertThat(v7.alternatives()).extracting(AuthConfig::type).containsExactly("header", "timestamped-hmac");
+    assertThat(v7.alternatives().get(0).header()).isEqualTo("Authorization");
+    assertThat(v7.alternatives().get(1).preset()).isEqualTo("v7");
+    assertThat(v7.alternatives().get(1).secrets()).first().isEqualTo(SecretRef.ofEnv("V7_WEBHOOK_SIGNING_KEY"));
     assertThat(config.sources().get("aquarium").auth().header()).isEqualTo("X-Aquarium-Secret");
     assertThat(config.sources().get("kili").auth().header()).isEqualTo("Authorization");
     assertThat(config.sources().get("generic").auth().type()).isEqualTo("standard-webhooks");

@@ -45,6 +45,8 @@ class LabelingEventSchemaTest {
         Arguments.of("kili-onsubmit-jsonresponse-string.json", new KiliSource(MAPPER)),
         Arguments.of("kili-onsubmit-classification.json", new KiliSource(MAPPER)),
         Arguments.of("v7-item-stage.json", new V7Source()),
+        Arguments.of("v7-workflow-complete.json", new V7Source()),
+        Arguments.of("v7-workflow-complete-invoice.json", new V7Source()),
         Arguments.of("aquarium-issue-exported.json", new AquariumSource()),
         Arguments.of("aquarium-dataset-complete.json", new AquariumSource()),
         Arguments.of("isahit-annotation.json", new IsahitSource()),
@@ -124,6 +126,14 @@ class LabelingEventSchemaTest {
     ObjectNode v7 = (ObjectNode) dataOf("v7-item-stage.json", new V7Source());
     assertThat(LabelingEventSchema.errors(v7.deepCopy().set("issue", aquarium.get("issue")))).isNotEmpty();
     assertThat(LabelingEventSchema.errors(v7.deepCopy().putNull("itemId"))).isNotEmpty();
+    // V7's workflow_complete has no item id, but always its dataset and file name.
+    ObjectNode complete = (ObjectNode) dataOf("v7-workflow-complete.json", new V7Source());
+    assertThat(complete.path("itemId").isNull()).isTrue();
+    assertThat(LabelingEventSchema.errors(complete)).isEmpty();
+    assertThat(LabelingEventSchema.errors(complete.deepCopy().putNull("projectId"))).isNotEmpty();
+    assertThat(LabelingEventSchema.errors(complete.deepCopy().putNull("itemName"))).isNotEmpty();
+    assertThat(LabelingEventSchema.errors(v7.deepCopy().put("platformEventType", "webhook_stage").putNull("itemId")))
+        .isNotEmpty();
   }
 
   /** The data exactly as the gateway writes it: normalized, made a CloudEvent, serialized. */

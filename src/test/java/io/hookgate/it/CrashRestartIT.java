@@ -39,7 +39,7 @@ class CrashRestartIT {
           sink.await("/hook", 2, Duration.ofSeconds(30));
           Duration took = Duration.ofNanos(System.nanoTime() - restarted);
           System.out.println("CrashRestartIT: action after the restart reached the sink in " + took.toMillis() + " ms");
-          assertThat(second.output()).contains("hookgate-actions-consumer: assigned");
+          assertThat(second.output()).contains("hookgate-actions-consumer: now reads");
         }
       }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stripe.net.Webhook;
 import io.cloudevents.CloudEvent;
 import io.hookgate.testing.EventConsumer;
 import io.hookgate.testing.PackagedJar;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,7 +37,9 @@ class JarStartIT {
   void withNoKafkaConfiguredItStartsTheEmbeddedBrokerAndTheEventCanBeConsumed(@TempDir Path dir) throws Exception {
     String secret = "kili-secret-" + UUID.randomUUID();
     String wrongSecret = "not-the-secret-" + UUID.randomUUID();
-    PackagedJar.Launch launch = PackagedJar.in(dir).env("KILI_WEBHOOK_SECRET", secret);
+    String v7Key = "v7-signing-key-" + UUID.randomUUID();
+    PackagedJar.Launch launch = PackagedJar.in(dir).env("KILI_WEBHOOK_SECRET", secret)
+        .env("V7_WEBHOOK_SIGNING_KEY", v7Key);
     try (PackagedJar jar = launch.startReady(START)) {
       assertThat(jar.output())
           .contains("starting the embedded broker")
@@ -67,9 +71,24 @@ class JarStartIT {
         assertThat(data.path("original")).isEqualTo(MAPPER.readTree(body));
       }
 
+      // V7's signed workflow_complete, against the shipped v7 source (its signing-key alternative).
+      String complete = fixture("v7-workflow-complete.json");
+      long t = System.currentTimeMillis() / 1000;
+      String v1 = Webhook.Util.computeHmacSha256(v7Key, t + "." + complete).toUpperCase(Locale.ROOT);
+      HttpResponse<String> signed = http.send(HttpRequest.newBuilder(jar.webhookUri("v7"))
+          .header("v7-signature", "t=" + t + ",v1=" + v1).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(complete)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(signed.statusCode()).as(signed.body()).isEqualTo(202);
+      String completeId = MAPPER.readTree(signed.body()).path("id").asText();
+      try (EventConsumer consumer = new EventConsumer(jar.bootstrapServers(), "hookgate.events")) {
+        CloudEvent event = EventConsumer.toCloudEvent(consumer.awaitId(completeId, Duration.ofSeconds(30)));
+        assertThat(event.getType()).isEqualTo("labeling.item.completed");
+        assertThat(event.getSubject()).isEqualTo("letter.png");
+      }
+
       String output = jar.output();
       assertThat(output).contains("hookgate started").contains("POST /webhooks/kili 202");
-      assertThat(output).doesNotContain(secret).doesNotContain(wrongSecret);
+      assertThat(output).doesNotContain(secret).doesNotContain(wrongSecret).doesNotContain(v7Key);
     }
   }
 

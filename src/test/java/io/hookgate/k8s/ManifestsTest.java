@@ -650,16 +650,20 @@ class ManifestsTest {
     return names;
   }
 
-  /** env:NAME references under sources.*.auth.secrets, in either written form. */
+  /** env:NAME references under sources.*.auth.secrets (and auth.alternatives[*].secrets), in either written form. */
   private static Set<String> secretEnvReferences(JsonNode conf) {
     Set<String> names = new TreeSet<>();
-    conf.path("sources").forEach(source -> source.path("auth").path("secrets").forEach(ref -> {
-      if (ref.isTextual() && ref.asText().startsWith("env:")) {
-        names.add(ref.asText().substring(4));
-      } else if (ref.has("env")) {
-        names.add(ref.path("env").asText());
-      }
-    }));
+    conf.path("sources").forEach(source -> {
+      List<JsonNode> auths = new ArrayList<>(List.of(source.path("auth")));
+      source.path("auth").path("alternatives").forEach(auths::add);
+      auths.forEach(auth -> auth.path("secrets").forEach(ref -> {
+        if (ref.isTextual() && ref.asText().startsWith("env:")) {
+          names.add(ref.asText().substring(4));
+        } else if (ref.has("env")) {
+          names.add(ref.path("env").asText());
+        }
+      }));
+    });
     return names;
   }
 

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SeedRulesEndToEndTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String GENERIC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  private static final String V7_SIGNING_KEY = "v7-team-webhook-signing-key";
   private static final String SUBSCRIBER_SECRET = "whsec_" + java.util.Base64.getEncoder()
       .encodeToString("subscriber-signing-key-32-bytes!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
   private static final Map<String, String> PATHS = Map.of(
@@ -63,6 +65,7 @@ class SeedRulesEndToEndTest {
     Map<String, String> env = new HashMap<>();
     env.put("KILI_WEBHOOK_SECRET", "secret-api-key");
     env.put("V7_WEBHOOK_SECRET", "v7-stage-secret");
+    env.put("V7_WEBHOOK_SIGNING_KEY", V7_SIGNING_KEY);
     env.put("AQUARIUM_WEBHOOK_SECRET", "aquarium-org-key");
     env.put("ISAHIT_WEBHOOK_SECRET", "isahit-header");
     env.put("GENERIC_WEBHOOK_SECRET", GENERIC_SECRET);
@@ -155,6 +158,22 @@ class SeedRulesEndToEndTest {
         """));
     assertThat(server.all().stream().filter(r -> r.path().startsWith("/v7/")).toList()).hasSize(v7Before + 1);
     assertThat(server.requests("/slack/T000/B000/XXXX")).hasSize(slackBefore + 1);
+  }
+
+  @Test
+  void v7WorkflowCompleteSignedWithTheTeamsKeyGetsItsSlackMessage() throws Exception {
+    int slackBefore = server.requests("/slack/T000/B000/XXXX").size();
+    String body = RuleFixtures.text("v7-workflow-complete-invoice.json");
+    long t = System.currentTimeMillis() / 1000;
+    // Signed as V7 signs (v7-signature, upper-case hex), by Stripe's library: the same scheme.
+    String v1 = com.stripe.net.Webhook.Util.computeHmacSha256(V7_SIGNING_KEY, t + "." + body).toUpperCase(Locale.ROOT);
+    String done = postBody("v7", body, Map.of("v7-signature", "t=" + t + ",v1=" + v1));
+
+    Recorded slack = server.await("/slack/T000/B000/XXXX", slackBefore + 1, Duration.ofSeconds(60)).get(slackBefore);
+    assertThat(slack.header("Idempotency-Key")).isEqualTo(done + ":v7-completed-to-slack:0");
+    assertThat(json(slack)).isEqualTo(MAPPER.readTree("""
+        {"text": "V7 file invoice_2024_0042.png of dataset 722931 is complete with 7 annotations"}
+        """));
   }
 
   @Test

@@ -105,7 +105,7 @@ class SeedRulesTest {
     IncomingEvent event = RuleFixtures.event("v7", "v7", "rules/v7-urgent-eight-screws.json", "evt-v7");
     List<RuleResult> results = RuleFixtures.evaluate(rules, event);
 
-    assertThat(results).extracting(RuleResult::outcome).containsExactly("matched", "matched");
+    assertThat(results).extracting(RuleResult::outcome).containsExactly("matched", "matched", "not_matched");
     String item = "0192e6b1-7c3a-7d2e-9f10-5c1a2b3c4d5e";
     ActionRecord slack = action("evt-v7:v7-tagged-to-slack:0", "evt-v7", "labeling.item.stage_reached", "v7", "712345",
         "v7-tagged-to-slack", "slack", "slack", "POST", "", """
@@ -127,14 +127,34 @@ class SeedRulesTest {
     IncomingEvent event = RuleFixtures.event("v7", "v7", body, "evt-v7-slug");
     assertThat(event.projectId()).doesNotContainPattern("^[0-9]+$");
     List<RuleResult> results = RuleFixtures.evaluate(rules, event);
-    assertThat(results).extracting(RuleResult::outcome).containsExactly("matched", "not_matched");
+    assertThat(results).extracting(RuleResult::outcome).containsExactly("matched", "not_matched", "not_matched");
   }
 
   @Test
   void v7ItemWithTenScrewsAndNoTagGivesNothing() {
     RuleSet rules = new RuleCompiler().compile(RuleFixtures.example("v7.yaml"));
     List<RuleResult> results = RuleFixtures.evaluate(rules, RuleFixtures.event("v7", "v7", "rules/v7-ten-screws.json", "e"));
-    assertThat(results).extracting(RuleResult::outcome).containsExactly("not_matched", "not_matched");
+    assertThat(results).extracting(RuleResult::outcome).containsExactly("not_matched", "not_matched", "not_matched");
+  }
+
+  @Test
+  void v7WorkflowCompleteGetsASlackMessageCountingItsAnnotationsButNoTag() {
+    RuleSet rules = new RuleCompiler().compile(RuleFixtures.example("v7.yaml"));
+    IncomingEvent event = RuleFixtures.event("v7", "v7", "v7-workflow-complete-invoice.json", "evt-v7-done");
+    List<RuleResult> results = RuleFixtures.evaluate(rules, event);
+
+    // The stage rules do not apply: no item id to tag, no stage reached.
+    assertThat(results).extracting(RuleResult::outcome).containsExactly("not_matched", "not_matched", "matched");
+    ActionRecord slack = action("evt-v7-done:v7-completed-to-slack:0", "evt-v7-done", "labeling.item.completed", "v7",
+        "722931", "v7-completed-to-slack", "slack", "slack", "POST", "", """
+        {"text": "V7 file invoice_2024_0042.png of dataset 722931 is complete with 7 annotations"}
+        """);
+    assertThat(RuleFixtures.json(actions(results))).isEqualTo(RuleFixtures.json(List.of(slack)));
+
+    IncomingEvent letter = RuleFixtures.event("v7", "v7", "v7-workflow-complete.json", "e1");
+    List<RuleResult> one = RuleFixtures.evaluate(rules, letter);
+    assertThat(RuleFixtures.json(actions(one)).at("/0/body/text").asText())
+        .isEqualTo("V7 file letter.png of dataset 1 is complete with 1 annotation");
   }
 
   @Test

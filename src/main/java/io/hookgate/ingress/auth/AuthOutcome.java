@@ -5,6 +5,8 @@ public enum AuthOutcome {
   OK,
   MISSING,
   INVALID,
+  /** A signature header that cannot be read: no timestamp, no signature under the expected key, garbage. */
+  MALFORMED,
   STALE,
   /** The source has no usable secret configured: it refuses everything (fail closed). */
   NOT_CONFIGURED;
@@ -15,6 +17,7 @@ public enum AuthOutcome {
       case OK -> "ok";
       case MISSING -> "auth_missing";
       case INVALID -> "auth_invalid";
+      case MALFORMED -> "auth_malformed";
       case STALE -> "auth_stale";
       case NOT_CONFIGURED -> "auth_not_configured";
     };

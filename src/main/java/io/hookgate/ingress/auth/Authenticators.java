@@ -4,7 +4,9 @@ import io.hookgate.config.AuthConfig;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.Secret;
 import io.hookgate.config.SecretRef;
+import io.hookgate.config.SignaturePreset;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,20 +23,38 @@ public final class Authenticators {
   }
 
   public static Authenticator create(String sourceName, AuthConfig auth, Map<String, String> env) {
+    return create(sourceName, "sources." + sourceName + ".auth", auth, env);
+  }
+
+  /** @param key the auth block's config key, to name it in warnings and errors */
+  private static Authenticator create(String sourceName, String key, AuthConfig auth, Map<String, String> env) {
     if (auth.type().equals("none")) {
       LOG.warn("Source '{}' accepts unauthenticated requests (auth: none)", sourceName);
       return new NoAuthenticator();
+    }
+    if (auth.type().equals("any")) {
+      List<Authenticator> alternatives = new ArrayList<>();
+      for (int i = 0; i < auth.alternatives().size(); i++) {
+        alternatives.add(create(sourceName, key + ".alternatives[" + i + "]", auth.alternatives().get(i), env));
+      }
+      return new AnyOfAuthenticator(alternatives);
     }
     List<Secret> secrets = auth.secrets().stream()
         .map(ref -> ref.resolve(env))
         .flatMap(Optional::stream)
         .toList();
     if (secrets.isEmpty()) {
-      LOG.warn("Source '{}' has no secret set ({}): it refuses every request with 401 until one is set",
-          sourceName, auth.secrets().stream().map(SecretRef::toString).toList());
+      List<String> refs = auth.secrets().stream().map(SecretRef::toString).toList();
+      if (key.endsWith(".auth")) {
+        LOG.warn("Source '{}' has no secret set ({}): it refuses every request with 401 until one is set",
+            sourceName, refs);
+      } else {
+        LOG.warn("Source '{}' has no secret set for {} ({}): that alternative refuses every request until one is set",
+            sourceName, key, refs);
+      }
       return new RefuseAllAuthenticator();
     }
-    String key = "sources." + sourceName + ".auth";
+    Duration tolerance = auth.tolerance() == null ? DEFAULT_TOLERANCE : auth.tolerance();
     return switch (auth.type()) {
       case "header" -> new HeaderTokenAuthenticator(orDefault(auth.header(), "Authorization"), secrets);
       case "hmac" -> {
@@ -45,11 +65,25 @@ public final class Authenticators {
       }
       case "standard-webhooks" -> {
         try {
-          yield new StandardWebhooksAuthenticator(secrets,
-              auth.tolerance() == null ? DEFAULT_TOLERANCE : auth.tolerance());
+          yield new StandardWebhooksAuthenticator(secrets, tolerance);
         } catch (IllegalArgumentException e) {
           throw new ConfigException("config key '" + key + ".secrets': " + e.getMessage());
         }
+      }
+      case "timestamped-hmac" -> {
+        SignaturePreset preset = auth.preset() == null ? SignaturePreset.NONE
+            : SignaturePreset.named(auth.preset()).orElseThrow(() -> new ConfigException(
+                "config key '" + key + ".preset': unknown preset " + auth.preset()));
+        String header = orDefault(auth.header(), preset.header());
+        if (header == null) {
+          throw new ConfigException("config key '" + key + ".header': is required without a preset");
+        }
+        yield new TimestampedHmacAuthenticator(
+            header,
+            orDefault(auth.timestampKey(), preset.timestampKey()),
+            orDefault(auth.signatureKey(), preset.signatureKey()),
+            auth.signedContent() != null ? auth.signedContent() : preset.signedContent(),
+            secrets, tolerance);
       }
       default -> throw new ConfigException("config key '" + key + ".type': unknown type " + auth.type());
     };

@@ -17,16 +17,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * V7 Darwin's workflow Webhook stage: the item as a Darwin JSON 2.0 export ({@code item} with
- * {@code source_info} and {@code slots}, and, when the stage includes them, {@code annotations}). Boxes are
- * in pixels and are normalized by the size of the slot they are on. Tag annotations become {@code tags}.
+ * V7 Darwin's two webhooks. The workflow Webhook stage sends the item as a Darwin JSON 2.0 export
+ * ({@code item} with {@code source_info} and {@code slots}, and, when the stage includes them,
+ * {@code annotations}); boxes are in pixels and are normalized by the size of the slot they are on. A
+ * dataset's {@code workflow_complete} webhook sends {@code {"event_type": "workflow_complete", "payload":
+ * {"dataset_id", "filename", "annotations"}}}, with no item id and no image size, so its boxes cannot be
+ * normalized. Tag annotations become {@code tags} in both.
  */
 public final class V7Source implements WebhookSource {
+  static final String WORKFLOW_COMPLETE = "workflow_complete";
   private static final Pattern DATASET_ID = Pattern.compile("/datasets/(\\d+)");
 
   @Override
   public NormalizedEvent normalize(String sourceName, JsonNode body) throws InvalidPayloadException {
     Fields.requireRootObject(body);
+    // The item decides: a stage payload stays one whatever event_type it may carry.
+    if (!body.has("item") && WORKFLOW_COMPLETE.equals(Fields.text(body, "event_type"))) {
+      return workflowComplete(sourceName, body);
+    }
     JsonNode item = Fields.requireObject(body, "item");
     String itemId = Fields.firstText(item, "source_info.item_id", "id");
     if (itemId == null) {
@@ -95,35 +103,75 @@ public final class V7Source implements WebhookSource {
     return null;
   }
 
+  /**
+   * {@code workflow_complete}: the project is the dataset id, the file name is all there is of the item (no
+   * item id: {@code itemId} stays null and the file name is the subject), and the annotations ({@code
+   * class_name} and {@code data} with the shape) get their class and kind but no box, since the payload has
+   * no image size to normalize pixels by.
+   */
+  private static NormalizedEvent workflowComplete(String sourceName, JsonNode body) throws InvalidPayloadException {
+    JsonNode payload = Fields.requireObject(body, "payload");
+    String datasetId = Fields.requireText(body, "payload.dataset_id");
+    String filename = Fields.requireText(body, "payload.filename");
+    JsonNode annotationsNode = payload.path("annotations");
+    if (!annotationsNode.isMissingNode() && !annotationsNode.isNull() && !annotationsNode.isArray()) {
+      throw new InvalidPayloadException("payload.annotations", "field 'payload.annotations' must be a JSON array");
+    }
+    Set<String> tags = new LinkedHashSet<>();
+    List<Annotation> annotations = new ArrayList<>();
+    for (JsonNode a : annotationsNode) {
+      if (!a.isObject()) {
+        continue;
+      }
+      Annotation annotation = Annotation.of(Fields.text(a, "id"), null, Fields.text(a, "class_name"),
+          kind(a, a.path("data")), null);
+      annotations.add(annotation);
+      if ("tag".equals(annotation.kind()) && annotation.category() != null && !annotation.category().isBlank()) {
+        tags.add(annotation.category());
+      }
+    }
+    LabelingEvent data = LabelingEvent.builder("v7", sourceName, body)
+        .platformEventType(WORKFLOW_COMPLETE)
+        .projectId(datasetId)
+        .itemName(filename)
+        .tags(List.copyOf(tags))
+        .annotations(annotations)
+        .build();
+    return new NormalizedEvent(EventTypes.ITEM_COMPLETED, filename, datasetId, null, data);
+  }
+
   private static Annotation annotation(JsonNode a, JsonNode item) {
     // A video annotation keeps its geometry per frame: the first frame stands for it.
     JsonNode shape = a.path("frames").isObject() && !a.path("frames").isEmpty()
         ? a.path("frames").elements().next() : a;
-    // The shape decides, not bounding_box: Darwin adds a bounding_box to polygons, ellipses and lines too.
-    // text is a sub-annotation of another shape, so it decides only alone.
-    String kind;
-    if (a.has("tag") || shape.has("tag")) {
-      kind = "tag";
-    } else if (shape.has("polygon") || shape.has("complex_polygon")) {
-      kind = "polygon";
-    } else if (shape.has("keypoint") || shape.has("skeleton")) {
-      kind = "point";
-    } else if (shape.has("line")) {
-      kind = "line";
-    } else if (shape.has("mask") || shape.has("raster_layer")) {
-      kind = "segmentation";
-    } else if (shape.has("ellipse")) {
-      // Not in the closed list of kinds; its box is known.
-      kind = "other";
-    } else if (shape.has("bounding_box")) {
-      kind = "bounding_box";
-    } else if (shape.has("text")) {
-      kind = "transcription";
-    } else {
-      kind = "other";
-    }
-    return Annotation.of(Fields.text(a, "id"), null, Fields.text(a, "name"), kind,
+    return Annotation.of(Fields.text(a, "id"), null, Fields.text(a, "name"), kind(a, shape),
         box(shape, slot(item, Fields.text(a, "slot_names.0"))));
+  }
+
+  /**
+   * The kind of a Darwin annotation from its shape. The shape decides, not bounding_box: Darwin adds a
+   * bounding_box to polygons, ellipses and lines too. text is a sub-annotation of another shape, so it
+   * decides only alone.
+   */
+  private static String kind(JsonNode a, JsonNode shape) {
+    if (a.has("tag") || shape.has("tag")) {
+      return "tag";
+    } else if (shape.has("polygon") || shape.has("complex_polygon")) {
+      return "polygon";
+    } else if (shape.has("keypoint") || shape.has("skeleton")) {
+      return "point";
+    } else if (shape.has("line")) {
+      return "line";
+    } else if (shape.has("mask") || shape.has("raster_layer")) {
+      return "segmentation";
+    } else if (shape.has("ellipse")) {
+      return "other"; // not in the closed list of kinds; its box is known
+    } else if (shape.has("bounding_box")) {
+      return "bounding_box";
+    } else if (shape.has("text")) {
+      return "transcription";
+    }
+    return "other";
   }
 
   /**

@@ -10,6 +10,7 @@ import io.hookgate.event.Annotation;
 import io.hookgate.event.BoundingBox;
 import io.hookgate.event.NormalizedEvent;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class V7SourceTest {
@@ -197,5 +198,86 @@ class V7SourceTest {
         {"item": {"source_info": {"item_id": "i1"}}}"""));
     assertThat(bare.partitionKey()).isEqualTo("v7-prod");
     assertThat(bare.data().projectId()).isNull();
+  }
+
+  // --- workflow_complete -----------------------------------------------------------------------
+
+  @Test
+  void workflowCompleteFromV7sReferenceBecomesAnItemCompletedEvent() throws Exception {
+    NormalizedEvent event = v7.normalize("v7", fixture("v7-workflow-complete.json"));
+    assertThat(event.type()).isEqualTo("labeling.item.completed");
+    // No item id in this payload: the file name is what the event is about.
+    assertThat(event.subject()).isEqualTo("letter.png");
+    assertThat(event.partitionKey()).isEqualTo("1");
+    assertThat(event.deliveryId()).isNull();
+    assertThat(event.data().platformEventType()).isEqualTo("workflow_complete");
+    assertThat(event.data().projectId()).isEqualTo("1");
+    assertThat(event.data().itemId()).isNull();
+    assertThat(event.data().itemName()).isEqualTo("letter.png");
+    // A box with text is a box; its pixels cannot be normalized without the image's size.
+    assertThat(event.data().annotations())
+        .containsExactly(new Annotation(null, null, "FROM", "bounding_box", null, null));
+    assertThat(event.data().annotationCounts()).isEqualTo(Map.of("FROM", 1));
+    assertThat(event.data().tags()).isEmpty();
+  }
+
+  @Test
+  void workflowCompleteAnnotationsGetTheirClassAndKindButNoBox() throws Exception {
+    NormalizedEvent event = v7.normalize("v7", fixture("v7-workflow-complete-invoice.json"));
+    assertThat(event.partitionKey()).isEqualTo("722931");
+    assertThat(event.data().annotations()).extracting(Annotation::category, Annotation::kind).containsExactly(
+        Tuple.tuple("FROM", "bounding_box"),
+        Tuple.tuple("TO", "bounding_box"),
+        Tuple.tuple("stamp", "polygon"),
+        Tuple.tuple("signature", "point"),
+        Tuple.tuple("total", "transcription"),
+        Tuple.tuple("underline", "line"),
+        Tuple.tuple("paid", "tag"),
+        Tuple.tuple("FROM", "bounding_box"));
+    assertThat(event.data().annotations()).allSatisfy(a -> {
+      assertThat(a.boundingBox()).isNull();
+      assertThat(a.areaRatio()).isNull();
+    });
+    assertThat(event.data().tags()).containsExactly("paid");
+    assertThat(event.data().annotationCounts())
+        .isEqualTo(Map.of("FROM", 2, "TO", 1, "stamp", 1, "signature", 1, "total", 1, "underline", 1));
+  }
+
+  @Test
+  void workflowCompleteWithoutItsFieldsIsRefusedNamingThem() {
+    ObjectNode noPayload = fixture("v7-workflow-complete.json");
+    noPayload.remove("payload");
+    assertRefused(v7, noPayload, "payload");
+    assertRefused(v7, fixture("v7-workflow-complete.json").put("payload", "letter.png"), "payload");
+    ObjectNode noDataset = fixture("v7-workflow-complete.json");
+    ((ObjectNode) noDataset.get("payload")).remove("dataset_id");
+    assertRefused(v7, noDataset, "payload.dataset_id");
+    ObjectNode noFile = fixture("v7-workflow-complete.json");
+    ((ObjectNode) noFile.get("payload")).put("filename", "");
+    assertRefused(v7, noFile, "payload.filename");
+    ObjectNode annotationsObject = fixture("v7-workflow-complete.json");
+    ((ObjectNode) annotationsObject.get("payload")).putObject("annotations");
+    assertRefused(v7, annotationsObject, "payload.annotations");
+  }
+
+  @Test
+  void workflowCompleteWithoutAnnotationsHasNone() throws Exception {
+    NormalizedEvent event = v7.normalize("v7", json("""
+        {"event_type": "workflow_complete", "payload": {"dataset_id": "7", "filename": "a.png"}}"""));
+    assertThat(event.data().annotations()).isEmpty();
+    assertThat(event.data().annotationCounts()).isEmpty();
+  }
+
+  @Test
+  void anotherEventTypeWithoutAnItemIsStillRefusedForItsItem() {
+    assertRefused(v7, json("""
+        {"event_type": "workflow_started", "payload": {"dataset_id": 1, "filename": "a.png"}}"""), "item");
+  }
+
+  @Test
+  void aStagePayloadStaysOneWhateverEventTypeItCarries() throws Exception {
+    NormalizedEvent event = v7.normalize("v7", fixture("v7-item-stage.json").put("event_type", "workflow_complete"));
+    assertThat(event.type()).isEqualTo("labeling.item.stage_reached");
+    assertThat(event.data().itemId()).isEqualTo("0192a6d1-3c5e-7b1a-9f40-1e2d3c4b5a69");
   }
 }
