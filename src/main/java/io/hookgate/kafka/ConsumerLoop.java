@@ -10,23 +10,16 @@ import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -233,38 +226,14 @@ public final class ConsumerLoop {
   }
 
   private boolean assignWholeTopic(KafkaConsumer<String, byte[]> c, WholeTopic whole) {
-    List<TopicPartition> partitions = partitionsOf(c, whole.topic());
+    List<TopicPartition> partitions = WholeTopicReader.assign(c, whole, () -> running, settings.name());
     if (partitions == null) {
       return false;
     }
-    if (!whole.only().isEmpty()) {
-      partitions = partitions.stream().filter(tp -> whole.only().contains(tp.partition())).toList();
-    }
-    c.assign(partitions);
-    whole.start().seek(c, partitions);
     endAtStart = c.endOffsets(partitions, Duration.ofSeconds(10));
     owned.assign(partitions, Map.of());
     assigned(partitions);
     return true;
-  }
-
-  /** The topic's partitions, waiting while it has none yet; null once stopped. */
-  private List<TopicPartition> partitionsOf(KafkaConsumer<String, byte[]> c, String topic) {
-    while (running) {
-      try {
-        List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
-        if (infos != null && !infos.isEmpty()) {
-          return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        }
-        LOG.warn("{}: topic {} has no partitions yet; waiting", settings.name(), topic);
-      } catch (WakeupException e) {
-        return null;
-      } catch (RuntimeException e) {
-        LOG.warn("{}: cannot look up topic {}: {}", settings.name(), topic, e.toString());
-      }
-      pause(1000);
-    }
-    return null;
   }
 
   private void pollOnce(KafkaConsumer<String, byte[]> c) {
@@ -296,19 +265,10 @@ public final class ConsumerLoop {
     if (progress != null) {
       progress.update(settings.name(), lag, owned.outstanding(), owned.size());
     }
-    if (endAtStart != null && !caughtUp.future().isComplete() && reached(c)) {
+    if (endAtStart != null && !caughtUp.future().isComplete() && WholeTopicReader.reached(c, endAtStart)) {
       // After the records handed out above, which run first on the same context.
       onContext(caughtUp::tryComplete);
     }
-  }
-
-  private boolean reached(KafkaConsumer<String, byte[]> c) {
-    for (Map.Entry<TopicPartition, Long> e : endAtStart.entrySet()) {
-      if (c.position(e.getKey()) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void dispatch(TopicPartition tp, List<ConsumerRecord<String, byte[]>> fetched) {
