@@ -258,7 +258,7 @@ public final class ActionConsumerVerticle extends VerticleBase {
       return outcomes.postpone(action, acting.clock().instant().plusSeconds(1), "subscription-unknown");
     }
     Subscription s = entry.get().subscription();
-    if (!s.active()) {
+    if (!s.delivers()) {
       return outcomes.drop(action, "subscription-disabled", "subscription " + id + " is disabled");
     }
     if (!released) {

@@ -86,7 +86,7 @@ public final class ActionsModule implements GatewayModule {
     });
     this.producer = new KafkaProducer<>(context.kafka().eventLoopProducer("hookgate-actions", Duration.ofSeconds(30)));
     this.acting = new ActingContext(topics, targets, breakers, new EventPublisher(producer), delivery.recorder(), codec,
-        metrics, context.clock(), new Random());
+        metrics, context.clock(), new Random(), subscriptions == null ? null : subscriptions.operations());
     this.api = new DeliveryStatusApi(delivery.store(), new Catalog(), codec.mapper());
     this.subscriptionTargets = subscriptions == null ? null : new SubscriptionTargets(subscriptions.store(),
         context.config().subscriptions().allowedHosts(), context.clock());
@@ -144,7 +144,10 @@ public final class ActionsModule implements GatewayModule {
         .withDrain(DRAIN_TIMEOUT, Duration.ZERO);
     var meters = context.metrics().registry();
     return context.vertx().executeBlocking(() -> {
-      TopicMetadata.warm(producer, List.of(topics.actions(), topics.retry(), topics.deadLetter()));
+      TopicMetadata.warm(producer, acting.operations() == null
+          ? List.of(topics.actions(), topics.retry(), topics.deadLetter())
+          : List.of(topics.actions(), topics.retry(), topics.deadLetter(),
+              context.config().kafka().topics().operations().name()));
       return null;
     }, false)
         .compose(v -> context.vertx().deployVerticle(new RetryVerticle(retry, acting,

@@ -162,9 +162,9 @@ final class HeldDeliveries implements SubscriptionStore.Listener {
   @Override
   public void changed(String id, Subscription now) {
     context.runOnContext(v -> {
-      if (now == null || !now.active() || now.pause() != null && !now.pause().resuming()) {
+      if (now == null || !now.delivers() || now.pause() != null && !now.pause().resuming()) {
         stop(id);
-        if (now == null || !now.active()) {
+        if (now == null || !now.delivers()) {
           handoff.remove(id);
         }
         return;

@@ -1,8 +1,10 @@
 package io.hookgate.actions;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookgate.delivery.DeliveryOutcome;
 import io.hookgate.delivery.DeliveryRecorder;
 import io.hookgate.delivery.DeliveryStatus;
+import io.hookgate.event.OperationalEvents;
 import io.hookgate.event.TraceContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -212,6 +214,7 @@ final class OutcomeWriter {
     byte[] value = codec.write(ActionCodec.failed(action, error));
     return Durably.write(vertx, "the dead letter of " + action.id(), stopping,
             () -> acting.publisher().publish(context, new ProducerRecord<>(topics.deadLetter(), null, name, value, headers)))
+        .compose(v -> exhausted(action, name, reason, statusCode, error))
         .compose(v -> called != null
             ? status(target, action, true, DeliveryOutcome.Result.DEAD_LETTER, statusCode, called.message(),
                 called.body(), called.attempt())
@@ -226,6 +229,29 @@ final class OutcomeWriter {
             () -> acting.publisher().publish(context, new ProducerRecord<>(topics.retry(), target.name(), value)))
         .compose(v -> reason.equals("not-due") ? Future.succeededFuture()
             : status(target, action, false, DeliveryOutcome.Result.DEFERRED, null, null, null, null));
+  }
+
+  /**
+   * {@code hookgate.attempt.exhausted} for a subscription's delivery given up, so that a subscription filtered on
+   * it (a team's Slack channel) hears of it. Not for the deliveries of hookgate's own events, which would make
+   * one of a subscription to itself that keeps failing, for ever.
+   */
+  private Future<Void> exhausted(ActionRecord action, String target, String reason, Integer statusCode,
+      String error) {
+    if (acting.operations() == null || !SubscriptionTargets.names(target)
+        || OperationalEvents.isOperational(action.eventType())) {
+      return Future.succeededFuture();
+    }
+    String subscription = SubscriptionTargets.id(target);
+    ObjectNode data = acting.operations().data().put("subscription", subscription).put("eventId", action.eventId())
+        .put("eventType", action.eventType()).put("actionId", action.id()).put("attempt", Math.max(1,
+            action.attempt())).put("reason", reason).put("lastError", error);
+    if (statusCode != null) {
+      data.put("statusCode", statusCode);
+    }
+    return Durably.write(vertx, "the exhausted event of " + action.id(), stopping,
+        () -> acting.publisher().publish(context, acting.operations().record(action.id() + ":exhausted",
+            OperationalEvents.ATTEMPT_EXHAUSTED, subscription, data))).mapEmpty();
   }
 
   /**

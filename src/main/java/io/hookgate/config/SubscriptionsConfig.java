@@ -11,17 +11,21 @@ import java.util.List;
  *     private or loopback (refused otherwise, when written and when called); a comma-separated list from the
  *     environment ({@code HOOKGATE_SUBSCRIPTIONS_ALLOWED_HOSTS=127.0.0.1,10.0.0.0/8})
  * @param secretOverlap how long a rotated signing secret keeps signing beside the new one
+ * @param disableAfter a subscription whose deliveries have failed without a success for this long is disabled
+ *     (as Svix does); 0 never disables one
  */
 public record SubscriptionsConfig(
     @JsonDeserialize(using = ConfigDeserializers.CommaSeparated.class) List<String> allowedHosts,
-    @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration secretOverlap) {
+    @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration secretOverlap,
+    @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration disableAfter) {
 
   public SubscriptionsConfig {
     allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
     secretOverlap = secretOverlap == null ? Duration.ofHours(24) : secretOverlap;
+    disableAfter = disableAfter == null ? Duration.ofDays(5) : disableAfter;
   }
 
   public static SubscriptionsConfig defaults() {
-    return new SubscriptionsConfig(null, null);
+    return new SubscriptionsConfig(null, null, null);
   }
 }

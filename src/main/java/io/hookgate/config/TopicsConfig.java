@@ -14,12 +14,13 @@ import java.util.stream.Stream;
  * @param deliveryStatus compacted: the latest lastCall/lastError per target and subscription
  * @param subscriptions compacted: every subscription's latest state, key = subscription id
  * @param subscriptionCommands the changes asked of subscriptions, applied in order by one writer per partition
+ * @param operations hookgate's own CloudEvents (a subscription created, paused, disabled; a delivery given up)
  */
 public record TopicsConfig(TopicSpec events, TopicSpec actions, TopicSpec actionsRetry, TopicSpec deadLetter,
-    TopicSpec deliveryStatus, TopicSpec subscriptions, TopicSpec subscriptionCommands) {
+    TopicSpec deliveryStatus, TopicSpec subscriptions, TopicSpec subscriptionCommands, TopicSpec operations) {
 
   public List<TopicSpec> all() {
-    return Stream.of(events, actions, actionsRetry, deadLetter, deliveryStatus, subscriptions, subscriptionCommands)
-        .filter(Objects::nonNull).toList();
+    return Stream.of(events, actions, actionsRetry, deadLetter, deliveryStatus, subscriptions, subscriptionCommands,
+        operations).filter(Objects::nonNull).toList();
   }
 }

@@ -203,7 +203,7 @@ public final class ConsumerLoop {
           return;
         }
       } else {
-        c.subscribe(List.of(settings.subscription().topic()), new GroupRebalance(this, c));
+        c.subscribe(((ConsumerSettings.Group) settings.subscription()).topics(), new GroupRebalance(this, c));
       }
       started.tryComplete();
       while (running) {

@@ -47,8 +47,20 @@ public record ConsumerSettings(String name, Map<String, Object> properties, Subs
     String topic();
   }
 
-  /** A member of the consumer group in {@code group.id}, sharing the topic's partitions; offsets are committed. */
-  public record Group(String topic) implements Subscription {
+  /**
+   * A member of the consumer group in {@code group.id}, sharing the topics' partitions; offsets are committed.
+   *
+   * @param topics the first is the one named in logs
+   */
+  public record Group(List<String> topics) implements Subscription {
+    public Group {
+      topics = List.copyOf(topics);
+    }
+
+    @Override
+    public String topic() {
+      return topics.get(0);
+    }
   }
 
   /**
@@ -118,7 +130,12 @@ public record ConsumerSettings(String name, Map<String, Object> properties, Subs
 
   /** A group member with the usual settings: 500 in flight, commits every 200ms, 5s to drain on stop. */
   public static ConsumerSettings group(String name, Map<String, Object> properties, String topic) {
-    return new ConsumerSettings(name, properties, new Group(topic), 500, Duration.ofMillis(200),
+    return group(name, properties, List.of(topic));
+  }
+
+  /** A group member reading several topics. */
+  public static ConsumerSettings group(String name, Map<String, Object> properties, List<String> topics) {
+    return new ConsumerSettings(name, properties, new Group(topics), 500, Duration.ofMillis(200),
         Duration.ofSeconds(5), Duration.ZERO, OnFailure.LEAVE_FOR_NEXT_OWNER);
   }
 

@@ -5,6 +5,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.hookgate.actions.ActionCodec;
 import io.hookgate.actions.ActionRecord;
+import io.hookgate.event.OperationalEvents;
 import io.hookgate.event.TraceContext;
 import io.hookgate.kafka.ConsumerLoop;
 import io.hookgate.metrics.GatewayMetrics;
@@ -73,7 +74,9 @@ final class RulesHandler implements ConsumerLoop.RecordHandler {
       return Future.succeededFuture();
     }
     List<ActionRecord> out = new ArrayList<>();
-    for (RuleResult result : rules.evaluate(event, mapper, clock.instant())) {
+    // hookgate's own events (the operations topic) are for the subscriptions that ask for them, not for rules.
+    boolean operational = OperationalEvents.isOperational(event.type());
+    for (RuleResult result : operational ? List.<RuleResult>of() : rules.evaluate(event, mapper, clock.instant())) {
       metrics.ruleEvaluated(result.rule(), result.outcome());
       if (result.error() != null) {
         LOG.warn("Rule {} failed on event {}: {}", result.rule(), event.id(), result.error());

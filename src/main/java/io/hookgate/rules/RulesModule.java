@@ -73,6 +73,13 @@ public final class RulesModule implements GatewayModule {
     return rules;
   }
 
+  /** The events topic, and hookgate's own events when there are subscriptions to get them. */
+  private List<String> topics() {
+    var operations = context.config().kafka().topics().operations();
+    return subscriptions == null || operations == null ? List.of(eventsTopic)
+        : List.of(eventsTopic, operations.name());
+  }
+
   private boolean runs() {
     return !rules.isEmpty() || subscriptions != null;
   }
@@ -96,7 +103,7 @@ public final class RulesModule implements GatewayModule {
     // Workers: the producer may wait for metadata, and CEL is evaluated off the event loops.
     return context.vertx().deployVerticle(() -> {
       String name = "hookgate-rules-" + n.getAndIncrement();
-      return new ConsumerVerticle(consumerSettings(context.kafka(), name, group, eventsTopic, engine),
+      return new ConsumerVerticle(consumerSettings(context.kafka(), name, group, topics(), engine),
           new RulesHandler(name, producer, actionsTopic, rules, routes, context.mapper(), context.metrics(),
               context.clock()), context.metrics().registry(), progress);
     }, new DeploymentOptions().setInstances(engine.instances()).setThreadingModel(ThreadingModel.WORKER))
@@ -111,8 +118,13 @@ public final class RulesModule implements GatewayModule {
    */
   static ConsumerSettings consumerSettings(KafkaClientFactory kafka, String name, String group, String eventsTopic,
       RulesEngineConfig engine) {
+    return consumerSettings(kafka, name, group, List.of(eventsTopic), engine);
+  }
+
+  static ConsumerSettings consumerSettings(KafkaClientFactory kafka, String name, String group, List<String> topics,
+      RulesEngineConfig engine) {
     return ConsumerSettings.group(name, kafka.groupConsumer(name, group, engine.maxInFlight(),
-            engine.autoOffsetReset()), eventsTopic)
+            engine.autoOffsetReset()), topics)
         .withMaxInFlight(engine.maxInFlight())
         .withCommitInterval(kafka.commitInterval())
         .withDrain(engine.drainTimeout(), engine.drainTimeout())

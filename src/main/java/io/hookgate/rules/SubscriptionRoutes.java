@@ -3,6 +3,7 @@ package io.hookgate.rules;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import io.hookgate.actions.ActionRecord;
+import io.hookgate.event.OperationalEvents;
 import io.hookgate.metrics.GatewayMetrics;
 import io.hookgate.subscriptions.Subscription;
 import io.hookgate.subscriptions.SubscriptionIndex;
@@ -67,6 +68,10 @@ public final class SubscriptionRoutes {
     for (Route route : candidates) {
       Subscription s = route.subscription();
       if (!s.filter().acceptsType(event.type()) || !s.filter().acceptsBatch(event.batchId())) {
+        continue;
+      }
+      if (s.filter().types() == null && OperationalEvents.isOperational(event.type())) {
+        // hookgate's own events only go to a subscription whose types name them.
         continue;
       }
       if (route.match() != null) {

@@ -17,10 +17,25 @@ import java.util.Map;
  * @param secrets the signing secrets, current first; a rotated one stays until it expires
  * @param pause null unless paused or resuming
  * @param revision increases with every accepted write; the {@code ETag}
+ * @param disabled set when hookgate disabled it (its deliveries failed without a success for too long); a resume
+ *     enables it again
  */
 public record Subscription(String id, String url, String description, SubscriptionFilter filter,
     DeliveryFormat format, Map<String, String> headers, boolean active, Settings settings,
-    List<SigningSecret> secrets, PauseState pause, Instant createdAt, Instant updatedAt, long revision) {
+    List<SigningSecret> secrets, PauseState pause, Instant createdAt, Instant updatedAt, long revision,
+    Disabled disabled) {
+
+  /** Why and since when hookgate disabled a subscription. */
+  public record Disabled(Instant since, String reason) {
+  }
+
+  /** A subscription hookgate has not disabled. */
+  public Subscription(String id, String url, String description, SubscriptionFilter filter, DeliveryFormat format,
+      Map<String, String> headers, boolean active, Settings settings, List<SigningSecret> secrets, PauseState pause,
+      Instant createdAt, Instant updatedAt, long revision) {
+    this(id, url, description, filter, format, headers, active, settings, secrets, pause, createdAt, updatedAt,
+        revision, null);
+  }
 
   /** What a subscription is called as the target of its deliveries (no YAML target name has a slash). */
   public static final String TARGET_PREFIX = "subscriptions/";
@@ -50,7 +65,12 @@ public record Subscription(String id, String url, String description, Subscripti
 
   /** active, paused or disabled. */
   public String status() {
-    return !active ? "disabled" : pause != null && !pause.resuming() ? "paused" : "active";
+    return !delivers() ? "disabled" : pause != null && !pause.resuming() ? "paused" : "active";
+  }
+
+  /** Whether it gets events: active, and not disabled by hookgate. */
+  public boolean delivers() {
+    return active && disabled == null;
   }
 
   /** The secrets that sign a delivery made at {@code now}: the current one and those not yet expired. */
@@ -60,22 +80,27 @@ public record Subscription(String id, String url, String description, Subscripti
 
   public Subscription withPause(PauseState state, Instant now) {
     return new Subscription(id, url, description, filter, format, headers, active, settings, secrets, state, createdAt,
-        now, revision);
+        now, revision, disabled);
   }
 
   public Subscription withFilter(SubscriptionFilter f, Instant now) {
     return new Subscription(id, url, description, f, format, headers, active, settings, secrets, pause, createdAt, now,
-        revision);
+        revision, disabled);
   }
 
   public Subscription withSecrets(List<SigningSecret> s, Instant now) {
     return new Subscription(id, url, description, filter, format, headers, active, settings, s, pause, createdAt, now,
-        revision);
+        revision, disabled);
+  }
+
+  public Subscription withDisabled(Disabled d, Instant now) {
+    return new Subscription(id, url, description, filter, format, headers, active, settings, secrets, pause, createdAt,
+        now, revision, d);
   }
 
   public Subscription withRevision(long r) {
     return new Subscription(id, url, description, filter, format, headers, active, settings, secrets, pause, createdAt,
-        updatedAt, r);
+        updatedAt, r, disabled);
   }
 
   @Override

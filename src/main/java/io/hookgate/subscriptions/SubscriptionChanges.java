@@ -43,9 +43,9 @@ final class SubscriptionChanges {
           // Paused again while resuming: held from where it was first held, so nothing held is skipped.
           : updated(current.withPause(new PauseState(now, c.reason(), false,
               current.pause() == null ? null : current.pause().heldFrom()), now));
-      case resume -> current.pause() == null || current.pause().resuming() ? unchanged(current)
-          // Nothing held yet: no consumer had started holding its deliveries, so there is nothing to deliver first.
-          : updated(current.withPause(current.pause().heldFrom() == null ? null : current.pause().resumed(), now));
+      case resume -> resume(current, now);
+      case disable -> current.disabled() != null || !current.active() ? unchanged(current)
+          : updated(current.withDisabled(new Subscription.Disabled(now, c.reason()), now));
       case held -> current.pause() == null || current.pause().heldFrom() != null ? unchanged(current)
           : updated(current.withPause(current.pause().withHeldFrom(c.offset()), now));
       case resumed -> current.pause() == null || !current.pause().resuming() ? unchanged(current)
@@ -65,6 +65,16 @@ final class SubscriptionChanges {
       case rotateSecret -> updated(current.withSecrets(rotate(current, c, now), now));
       default -> throw new IllegalArgumentException("unknown command " + c.op());
     };
+  }
+
+  /** Resumes a pause, and enables a subscription hookgate disabled. */
+  private static Change resume(Subscription current, Instant now) {
+    Subscription next = current.disabled() == null ? current : current.withDisabled(null, now);
+    if (current.pause() != null && !current.pause().resuming()) {
+      // Nothing held yet: no consumer had started holding its deliveries, so there is nothing to deliver first.
+      next = next.withPause(current.pause().heldFrom() == null ? null : current.pause().resumed(), now);
+    }
+    return next == current ? unchanged(current) : updated(next);
   }
 
   private Change write(Subscription current, SubscriptionCommand c, Instant now) {

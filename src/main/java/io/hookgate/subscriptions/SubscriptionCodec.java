@@ -25,7 +25,7 @@ final class SubscriptionCodec {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Stored(String id, String url, String description, SubscriptionFilter filter, DeliveryFormat format,
       Map<String, String> headers, boolean active, StoredSettings settings, List<StoredSecret> secrets,
-      PauseState pause, Instant createdAt, Instant updatedAt, long revision) {
+      PauseState pause, Instant createdAt, Instant updatedAt, long revision, Subscription.Disabled disabled) {
   }
 
   record StoredSettings(long timeoutMs, double rateLimit, int concurrency, StoredRetry retry) {
@@ -86,7 +86,7 @@ final class SubscriptionCodec {
         new StoredRetry(r.maxAttempts(), r.maxAge().toMillis(), r.initialBackoff().toMillis(),
             r.maxBackoff().toMillis(), r.maxRetryAfter().toMillis()));
     return new Stored(s.id(), s.url(), s.description(), s.filter(), s.format(), headers, s.active(), settings,
-        secrets, s.pause(), s.createdAt(), s.updatedAt(), s.revision());
+        secrets, s.pause(), s.createdAt(), s.updatedAt(), s.revision(), s.disabled());
   }
 
   /** The subscription decrypted; when a secret cannot be, the rest of it and why. */
@@ -127,7 +127,7 @@ final class SubscriptionCodec {
                 Duration.ofMillis(ss.retry().maxAgeMs()), Duration.ofMillis(ss.retry().initialBackoffMs()),
                 Duration.ofMillis(ss.retry().maxBackoffMs()), Duration.ofMillis(ss.retry().maxRetryAfterMs())));
     return new Subscription(st.id(), st.url(), st.description(), st.filter(), st.format(), headers, st.active(),
-        settings, secrets, st.pause(), st.createdAt(), st.updatedAt(), st.revision());
+        settings, secrets, st.pause(), st.createdAt(), st.updatedAt(), st.revision(), st.disabled());
   }
 
   private static String place(String id, String field) {

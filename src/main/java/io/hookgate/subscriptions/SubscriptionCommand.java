@@ -38,7 +38,9 @@ record SubscriptionCommand(String schema, String writeId, String id, Op op, Long
     resumed,
     addProject,
     removeProject,
-    rotateSecret
+    rotateSecret,
+    /** hookgate disables a subscription whose deliveries fail without a success for too long. */
+    disable
   }
 
   static SubscriptionCommand of(String writeId, String id, Op op, Long ifRevision) {

@@ -52,7 +52,7 @@ public final class SubscriptionIndex<T> implements SubscriptionStore.Listener {
     }
     // Disabled, or matching nothing (an empty list): nothing is ever matched, so nothing is indexed. A paused
     // one is: its deliveries are held.
-    if (now == null || !now.active() || now.filter().matchesNothing()) {
+    if (now == null || !now.delivers() || now.filter().matchesNothing()) {
       return;
     }
     T prepared = prepare.apply(now);

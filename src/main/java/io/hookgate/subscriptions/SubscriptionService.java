@@ -92,6 +92,11 @@ public final class SubscriptionService {
         secretOverlap.toMillis()));
   }
 
+  /** Disables a subscription whose deliveries fail without a success for too long; a resume enables it. */
+  public Future<Outcome> disable(String id, String reason) {
+    return send(SubscriptionCommand.of(writeId(), id, Op.disable, null).withReason(reason));
+  }
+
   /** The actions consumer holds the subscription's deliveries from {@code offset} of its actions partition. */
   public Future<Outcome> held(String id, long offset) {
     return send(SubscriptionCommand.of(writeId(), id, Op.held, null).withOffset(offset));

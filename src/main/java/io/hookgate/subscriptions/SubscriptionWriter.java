@@ -1,7 +1,9 @@
 package io.hookgate.subscriptions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookgate.event.EventPublisher;
+import io.hookgate.event.OperationalEvents;
 import io.hookgate.kafka.ConsumerLoop;
 import io.hookgate.subscriptions.StateRecord.Result;
 import io.vertx.core.Context;
@@ -38,13 +40,14 @@ final class SubscriptionWriter implements ConsumerLoop.RecordHandler {
   private final String stateTopic;
   private final Supplier<Future<Map<Integer, Long>>> stateEnds;
   private final Clock clock;
+  private final OperationalEvents operations;
   private Vertx vertx;
   private Context context;
   private Future<Void> ready = Future.succeededFuture();
 
   /** @param stateEnds the end offsets of the state topic's partitions, asked of the cluster */
   SubscriptionWriter(SubscriptionStore store, SubscriptionCodec codec, EventPublisher publisher, String stateTopic,
-      Supplier<Future<Map<Integer, Long>>> stateEnds, Clock clock) {
+      Supplier<Future<Map<Integer, Long>>> stateEnds, OperationalEvents operations, Clock clock) {
     this.store = store;
     this.changes = new SubscriptionChanges(codec);
     this.codec = codec;
@@ -53,6 +56,7 @@ final class SubscriptionWriter implements ConsumerLoop.RecordHandler {
     this.stateTopic = stateTopic;
     this.stateEnds = stateEnds;
     this.clock = clock;
+    this.operations = operations;
   }
 
   /** The context the writer's consumer hands commands on. */
@@ -125,10 +129,44 @@ final class SubscriptionWriter implements ConsumerLoop.RecordHandler {
     if (change.result() != Result.unchanged && change.result() != Result.notFound) {
       LOG.info("Subscription {}: {} ({})", command.id(), command.op(), change.result());
     }
-    return publisher.publish(context, new ProducerRecord<>(stateTopic, command.id(), value))
+    // The operational event first: applied again after a crash, the change writes it again with the same id,
+    // rather than never.
+    return operational(command, change, current)
+        .compose(v -> publisher.publish(context, new ProducerRecord<>(stateTopic, command.id(), value)))
         .compose(meta -> gone
             ? publisher.publish(context, new ProducerRecord<>(stateTopic, command.id(), (byte[]) null))
             : Future.succeededFuture(meta))
         .compose(meta -> readUpTo(Map.of(meta.partition(), meta.offset() + 1)));
+  }
+
+  /** The {@code hookgate.subscription.*} event of a change, if it makes one. */
+  private Future<Void> operational(SubscriptionCommand command, SubscriptionChanges.Change change,
+      Subscription before) {
+    String type = switch (change.result()) {
+      case created -> OperationalEvents.SUBSCRIPTION_CREATED;
+      case replaced -> OperationalEvents.SUBSCRIPTION_UPDATED;
+      case deleted -> OperationalEvents.SUBSCRIPTION_DELETED;
+      case updated -> switch (command.op()) {
+        case pause -> OperationalEvents.SUBSCRIPTION_PAUSED;
+        case resume -> OperationalEvents.SUBSCRIPTION_RESUMED;
+        case disable -> OperationalEvents.SUBSCRIPTION_DISABLED;
+        case addProject, removeProject, rotateSecret -> OperationalEvents.SUBSCRIPTION_UPDATED;
+        default -> null;
+      };
+      default -> null;
+    };
+    if (type == null || operations == null) {
+      return Future.succeededFuture();
+    }
+    Subscription s = change.next() != null ? change.next() : before;
+    ObjectNode data = operations.data().put("subscription", command.id()).put("change", command.op().name());
+    if (s != null) {
+      data.put("url", s.url()).put("status", change.next() == null ? "deleted" : s.status())
+          .put("revision", s.revision());
+    }
+    if (command.reason() != null) {
+      data.put("reason", command.reason());
+    }
+    return publisher.publish(context, operations.record(command.writeId(), type, command.id(), data)).mapEmpty();
   }
 }

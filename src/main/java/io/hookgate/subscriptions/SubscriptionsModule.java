@@ -6,6 +6,7 @@ import io.hookgate.config.ConfigException;
 import io.hookgate.config.SecretBox;
 import io.hookgate.config.TopicSpec;
 import io.hookgate.event.EventPublisher;
+import io.hookgate.event.OperationalEvents;
 import io.hookgate.kafka.ConsumerGroupLag;
 import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.kafka.ConsumerSettings.OnFailure;
@@ -43,6 +44,7 @@ public final class SubscriptionsModule implements GatewayModule {
   private final SubscriptionService service;
   private final SubscriptionWriter writer;
   private final PauseRetention retention;
+  private final OperationalEvents operations;
   /** Paused subscriptions already warned about, by id and pause start, so that each pause is warned of once. */
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private KafkaClientMetrics producerMetrics;
@@ -59,10 +61,18 @@ public final class SubscriptionsModule implements GatewayModule {
     EventPublisher publisher = new EventPublisher(producer);
     this.service = new SubscriptionService(context.vertx(), store, codec, publisher, commandsTopic,
         context.config().subscriptions().secretOverlap(), context.clock());
-    this.writer = new SubscriptionWriter(store, codec, publisher, stateTopic, this::stateEnds, context.clock());
+    TopicSpec ops = context.config().kafka().topics().operations();
+    this.operations = ops == null ? null : new OperationalEvents(ops.name(), context.mapper(), context.clock());
+    this.writer = new SubscriptionWriter(store, codec, publisher, stateTopic, this::stateEnds, operations,
+        context.clock());
     TopicSpec actions = context.config().kafka().topics().actions();
     this.retention = new PauseRetention(actions == null ? "the actions topic" : actions.name(),
         actions == null ? null : actions.retention());
+  }
+
+  /** hookgate's own events (null when no operations topic is configured). */
+  public OperationalEvents operations() {
+    return operations;
   }
 
   /** Says when a pause is long enough for Kafka's retention to delete what it holds. */
@@ -122,7 +132,8 @@ public final class SubscriptionsModule implements GatewayModule {
         .withDrain(Duration.ofSeconds(5), Duration.ofSeconds(5))
         .withOnFailure(OnFailure.READ_AGAIN);
     return context.vertx().executeBlocking(() -> {
-      TopicMetadata.warm(producer, List.of(stateTopic, commandsTopic));
+      TopicMetadata.warm(producer, operations == null ? List.of(stateTopic, commandsTopic)
+          : List.of(stateTopic, commandsTopic, context.config().kafka().topics().operations().name()));
       return null;
     }, false)
         .compose(v -> context.vertx().deployVerticle(follower))

@@ -81,10 +81,12 @@ final class ActionsGateway implements AutoCloseable {
             deliveryStatus: { name: %s, partitions: 1, replicationFactor: 1, compacted: true }
             subscriptions: { name: subscriptions-%s, partitions: 1, replicationFactor: 1, compacted: true }
             subscriptionCommands: { name: subscription-commands-%s, partitions: 1, replicationFactor: 1 }
+            operations: { name: operations-%s, partitions: 1, replicationFactor: 1 }
         shutdown:
           gracePeriod: 5s
         """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), topics.events(),
-        topics.actions(), topics.retry(), topics.deadLetter(), topics.status(), topics.events(), topics.events());
+        topics.actions(), topics.retry(), topics.deadLetter(), topics.status(), topics.events(), topics.events(),
+        topics.events());
     Map<String, String> environment = new HashMap<>(env);
     HookgateConfig config = new ConfigLoader(environment).loadYaml(yaml);
     Hookgate gateway = Hookgate.start(config, environment);

@@ -62,6 +62,7 @@ class SubscriptionReplicasTest {
             deliveryStatus: { name: status-%s, partitions: 1, replicationFactor: 1, compacted: true }
             subscriptions: { name: subscriptions-%s, partitions: 2, replicationFactor: 1, compacted: true }
             subscriptionCommands: { name: commands-%s, partitions: 2, replicationFactor: 1 }
+            operations: { name: operations-%s, partitions: 1, replicationFactor: 1 }
         sources:
           isahit: { kind: isahit, auth: { type: none } }
         subscriptions:
@@ -70,7 +71,7 @@ class SubscriptionReplicasTest {
           keys: [ env:HOOKGATE_ENCRYPTION_KEY ]
         shutdown: { gracePeriod: 5s }
         """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), run, run, run, run,
-        run, run, run);
+        run, run, run, run);
     Hookgate g = Hookgate.start(new ConfigLoader(env).loadYaml(yaml), env);
     gateways.add(g);
     return g;
