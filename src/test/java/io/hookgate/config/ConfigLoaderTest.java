@@ -63,8 +63,8 @@ class ConfigLoaderTest {
     assertThat(config.api().tokens()).extracting(ApiConfig.Token::role).containsExactly("admin", "viewer");
     assertThat(config.api().tokens()).extracting(ApiConfig.Token::secret)
         .containsExactly(SecretRef.ofEnv("HOOKGATE_ADMIN_TOKEN"), SecretRef.ofEnv("HOOKGATE_VIEWER_TOKEN"));
-    assertThat(config.encryption().keys())
-        .containsExactly(SecretRef.ofEnv("HOOKGATE_ENCRYPTION_KEY"), SecretRef.ofEnv("HOOKGATE_ENCRYPTION_KEY_PREVIOUS"));
+    assertThat(config.encryption().keys()).containsExactly(SecretRef.ofEnv("HOOKGATE_ENCRYPTION_KEY"),
+        SecretRef.ofEnv("HOOKGATE_ENCRYPTION_KEY_PREVIOUS"));
     assertThat(config.subscriptions().allowedHosts()).isEmpty();
     assertThat(config.subscriptions().secretOverlap()).isEqualTo(Duration.ofHours(24));
     assertThat(config.kafka().topics().subscriptions().name()).isEqualTo("hookgate.subscriptions");
