@@ -113,7 +113,11 @@ final class ApiRouter {
     });
   }
 
-  /** Hands each path of the document to this router; the management router keeps every other path. */
+  /**
+   * Hands each path of the document to this router. The OpenAPI router routes on the document's full paths, so
+   * it cannot be a sub-router (which strips its mount point): requests to its paths are handed to it whole, and
+   * the management router keeps every other path (health, metrics, the delivery status API) and its own 404.
+   */
   void mount(Router management) {
     for (Path path : document.contract().getPaths()) {
       management.route(vertxPath(path.getName())).handler(ctx -> router.handle(ctx.request()));
