@@ -2,6 +2,7 @@ package io.hookgate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.actions.ActionsModule;
+import io.hookgate.admin.AdminModule;
 import io.hookgate.actions.Target;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.HookgateConfig;
@@ -146,6 +147,9 @@ public final class Hookgate {
       gateway.modules.addAll(acting);
       RulesModule rulesModule = new RulesModule(context, rules, subscriptions.store());
       gateway.modules.add(rulesModule);
+      // The management API's router is made from its OpenAPI document before the management port listens.
+      gateway.modules.add(AdminModule.load(context, subscriptions, actions.subscriptionDeliveries())
+          .await(30, TimeUnit.SECONDS));
       gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper,
           gateway.modules.stream().flatMap(m -> m.managementRoutes().stream()).toList());
       vertx.deployVerticle(gateway.management).await(30, TimeUnit.SECONDS);

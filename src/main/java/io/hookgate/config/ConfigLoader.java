@@ -250,6 +250,13 @@ public final class ConfigLoader {
 
   private boolean set(ObjectNode node, String key, Type type, List<String> rest, String value) {
     JsonNode child = node.get(key);
+    if (rest.isEmpty() && isStringList(type)) {
+      // A list of strings from one variable: comma-separated (HOOKGATE_SUBSCRIPTIONS_ALLOWED_HOSTS=a,10.0.0.0/8).
+      var list = yaml.createArrayNode();
+      Arrays.stream(value.split(",")).map(String::trim).filter(t -> !t.isEmpty()).forEach(list::add);
+      node.set(key, list);
+      return true;
+    }
     if (rest.isEmpty()) {
       if ((child != null && child.isContainerNode()) || isStructured(type)) {
         return false;
@@ -288,6 +295,11 @@ public final class ConfigLoader {
   private static boolean isStructured(Type type) {
     Class<?> raw = raw(type);
     return raw != null && (raw.isRecord() || Map.class.isAssignableFrom(raw) || List.class.isAssignableFrom(raw));
+  }
+
+  private static boolean isStringList(Type type) {
+    return type instanceof ParameterizedType p && List.class.isAssignableFrom(raw(p))
+        && p.getActualTypeArguments()[0] == String.class;
   }
 
   private static boolean isStringMap(Type type) {

@@ -13,13 +13,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param message for a refused command, why
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record StateRecord(String schema, String writeId, Result result, SubscriptionCodec.Stored subscription,
+public record StateRecord(String schema, String writeId, Result result, SubscriptionCodec.Stored subscription,
     String message) {
 
   static final String SCHEMA = "hookgate.subscription.v1";
 
-  /** What came of a command. */
-  enum Result {
+  /** What came of a command; public so that the management API can answer with it. */
+  public enum Result {
     created, replaced, updated, unchanged, deleted,
     /** {@code If-Match} named another revision. */
     conflict,

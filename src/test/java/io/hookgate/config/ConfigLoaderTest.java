@@ -65,6 +65,35 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void shippedConfigReadsTheApiTokensAndEncryptionKeysFromTheDocumentedVariables() {
+    HookgateConfig config = new ConfigLoader(Map.of()).load(Path.of("conf", "hookgate.yaml"));
+
+    assertThat(config.api().tokens()).extracting(ApiConfig.Token::role).containsExactly("admin", "viewer");
+    assertThat(config.api().tokens()).extracting(ApiConfig.Token::secret)
+        .containsExactly(SecretRef.ofEnv("HOOKGATE_ADMIN_TOKEN"), SecretRef.ofEnv("HOOKGATE_VIEWER_TOKEN"));
+    assertThat(config.encryption().keys()).containsExactly(SecretRef.ofEnv("HOOKGATE_ENCRYPTION_KEY"),
+        SecretRef.ofEnv("HOOKGATE_ENCRYPTION_KEY_PREVIOUS"));
+    assertThat(config.subscriptions().allowedHosts()).isEmpty();
+    assertThat(config.subscriptions().secretOverlap()).isEqualTo(Duration.ofHours(24));
+    assertThat(config.kafka().topics().subscriptions().name()).isEqualTo("hookgate.subscriptions");
+    assertThat(config.kafka().topics().subscriptionCommands().name()).isEqualTo("hookgate.subscriptions.commands");
+  }
+
+  @Test
+  void aListOfStringsIsSetFromTheEnvironmentAsCommaSeparatedValues() {
+    HookgateConfig config = new ConfigLoader(Map.of("HOOKGATE_SUBSCRIPTIONS_ALLOWED_HOSTS", "127.0.0.1, 10.0.0.0/8,",
+        "HOOKGATE_SUBSCRIPTIONS_SECRET_OVERLAP", "1h")).load(Path.of("conf", "hookgate.yaml"));
+    assertThat(config.subscriptions().allowedHosts()).containsExactly("127.0.0.1", "10.0.0.0/8");
+    assertThat(config.subscriptions().secretOverlap()).isEqualTo(Duration.ofHours(1));
+
+    HookgateConfig target = load("""
+        targets:
+          hooks: { baseUrl: "http://hooks.internal/x" }
+        """, Map.of("HOOKGATE_TARGETS_HOOKS_ALLOWED_HOSTS", "hooks.internal,10.1.0.0/16"));
+    assertThat(target.targets().get("hooks").allowedHosts()).containsExactly("hooks.internal", "10.1.0.0/16");
+  }
+
+  @Test
   void hookgateConfigNamesTheFileToLoad(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("elsewhere.yaml");
     Files.writeString(file, "ingress:\n  port: 18080\n" + KILI);

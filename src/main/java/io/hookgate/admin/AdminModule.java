@@ -1,0 +1,72 @@
+package io.hookgate.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.hookgate.GatewayContext;
+import io.hookgate.GatewayModule;
+import io.hookgate.actions.SsrfGuard;
+import io.hookgate.config.ConfigException;
+import io.hookgate.rules.FilterExpressions;
+import io.hookgate.subscriptions.SubscriptionDeliveries;
+import io.hookgate.subscriptions.SubscriptionsModule;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The management API under {@code /api/v1} on the management port: outbound webhook subscriptions, as its
+ * OpenAPI document ({@code openapi/hookgate-api.yaml}) describes them. Its routes are ready once {@link #load}
+ * completes, before the management port listens; nothing of it runs besides them.
+ */
+public final class AdminModule implements GatewayModule {
+  private final ApiRouter router;
+
+  private AdminModule(ApiRouter router) {
+    this.router = router;
+  }
+
+  /**
+   * Reads the OpenAPI document and makes the API's router; fails on a configuration error
+   * ({@code subscriptions.allowedHosts}) or a document that is not valid OpenAPI 3.1.
+   *
+   * @param deliveries what the delivery side knows of subscriptions; null until it runs (the API then leaves
+   *     out lastCall, lastError, counts and breaker, and answers 503 to test, attempts and resend)
+   */
+  public static Future<AdminModule> load(GatewayContext context, SubscriptionsModule subscriptions,
+      SubscriptionDeliveries deliveries) {
+    SsrfGuard.Allowance allowance;
+    try {
+      allowance = new SsrfGuard.Allowance(false, context.config().subscriptions().allowedHosts());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new ConfigException("config key 'subscriptions.allowedHosts': " + e.getMessage()));
+    }
+    ApiTokens tokens = ApiTokens.resolve(context.config().api(), context.env());
+    ObjectMapper mapper = JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .build();
+    SubscriptionView view = new SubscriptionView(mapper, deliveries, subscriptions.retention(), context.clock());
+    SubscriptionRequests requests = new SubscriptionRequests(context.vertx(), new FilterExpressions(),
+        new SsrfGuard(context.vertx()), allowance);
+    Map<String, ApiOperation> operations = new HashMap<>();
+    operations.putAll(new SubscriptionsApi(subscriptions, requests, view, mapper, context.clock()).operations());
+    operations.putAll(new DeliveriesApi(subscriptions.store(), deliveries, mapper).operations());
+    return ApiDocument.load(context.vertx())
+        .map(document -> new AdminModule(new ApiRouter(context.vertx(), document, tokens, mapper, operations)));
+  }
+
+  @Override
+  public Future<Void> start() {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public List<Consumer<Router>> managementRoutes() {
+    return List.of(router::mount);
+  }
+}
