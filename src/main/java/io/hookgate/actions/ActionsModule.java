@@ -9,7 +9,9 @@ import io.hookgate.config.TargetConfig;
 import io.hookgate.config.TopicSpec;
 import io.hookgate.config.TopicsConfig;
 import io.hookgate.delivery.DeliveryModule;
+import io.hookgate.delivery.DeliveryStatus;
 import io.hookgate.delivery.DeliveryStatusApi;
+import io.hookgate.delivery.DeliveryStatusStore;
 import io.hookgate.event.EventPublisher;
 import io.hookgate.kafka.ConsumerGroupLag;
 import io.hookgate.kafka.ConsumerProgress;
@@ -22,6 +24,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -155,9 +158,33 @@ public final class ActionsModule implements GatewayModule {
         .compose(v -> context.vertx().deployVerticle(new ActionConsumerVerticle(actions, acting,
             ConsumerProgress.register(meters, actionsGroup), subscriptionTargets,
             subscriptions == null ? null : subscriptions.service(), kafka.topicReader("hookgate-resume"))))
+        .onSuccess(v -> {
+          Duration after = context.config().subscriptions().disableAfter();
+          if (subscriptions != null && !after.isZero()) {
+            context.vertx().setPeriodic(Math.min(after.toMillis(), Duration.ofMinutes(1).toMillis()),
+                t -> disableFailing(after));
+          }
+        })
         .onSuccess(v -> LOG.info("Actions: consuming {} for targets {}; retries via {}, dead letters to {}",
             topics.actions(), acting.targets().keySet(), topics.retry(), topics.deadLetter()))
         .mapEmpty();
+  }
+
+  /**
+   * Disables the subscriptions whose deliveries have failed without a success for {@code after}, as Svix does:
+   * every replica asks, the subscriptions' writer applies it once; a resume enables them again.
+   */
+  private void disableFailing(Duration after) {
+    Instant now = context.clock().instant();
+    for (var s : subscriptions.store().all()) {
+      if (!s.delivers()) {
+        continue;
+      }
+      delivery.store().get(DeliveryStatusStore.key(s.targetName())).map(DeliveryStatus::failingSince)
+          .filter(since -> !since.plus(after).isAfter(now))
+          .ifPresent(since -> subscriptions.service().disable(s.id(), "its deliveries have failed since " + since
+              + " without a success"));
+    }
   }
 
   private static String group(String topic, String role) {

@@ -7,6 +7,7 @@ import io.hookgate.event.EventPublisher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -170,8 +171,10 @@ public final class DeliveryRecorder {
       more.addAll(recent.subList(0, Math.min(recent.size(), DeliveryStatus.RECENT - 1)));
       recent = more;
     }
+    Instant failingSince = o.result() == DeliveryOutcome.Result.SUCCESS && o.called() ? null
+        : failed && previous.failingSince() == null ? o.at() : previous.failingSince();
     return new DeliveryStatus(previous.target(), previous.source(), previous.projectId(), lastCall, lastError, counts,
-        breaker, o.at(), previous.version() + 1, waiting, recent);
+        breaker, o.at(), previous.version() + 1, waiting, recent, failingSince);
   }
 
   /** The body as JSON when it is complete JSON within the limit, else its first 2 KB as text. */

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param version increases by one with every write of this key; a reader keeps the highest
  * @param waiting for a paused subscription: deliveries held and not yet delivered
  * @param recent for a subscription: its last {@value #RECENT} attempts, newest first
+ * @param failingSince the first failed call since the last success; null while calls succeed
  */
 public record DeliveryStatus(
     String target,
@@ -35,7 +36,8 @@ public record DeliveryStatus(
     Instant updatedAt,
     long version,
     long waiting,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Attempt> recent) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Attempt> recent,
+    Instant failingSince) {
 
   /** Attempts kept in a subscription's log. */
   public static final int RECENT = 20;
@@ -47,7 +49,7 @@ public record DeliveryStatus(
 
   /** An empty log for a key never written. */
   public static DeliveryStatus empty(String target, String source, String projectId) {
-    return new DeliveryStatus(target, source, projectId, null, null, Counts.ZERO, null, null, 0, 0, List.of());
+    return new DeliveryStatus(target, source, projectId, null, null, Counts.ZERO, null, null, 0, 0, List.of(), null);
   }
 
   /**

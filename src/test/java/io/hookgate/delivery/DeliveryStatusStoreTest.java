@@ -98,10 +98,10 @@ class DeliveryStatusStoreTest {
 
       // An older version arriving late (say from a replica that lost the partition) does not win.
       DeliveryStatus stale = new DeliveryStatus("kili", null, null, null, null, DeliveryStatus.Counts.ZERO, null,
-          Instant.now(), 1, 0, null);
+          Instant.now(), 1, 0, null, null);
       producer.send(new ProducerRecord<>(topic, "kili", mapper.writeValueAsBytes(stale))).get(10, TimeUnit.SECONDS);
       DeliveryStatus newer = new DeliveryStatus("kili", null, null, kili.lastCall(), kili.lastError(), kili.counts(),
-          "open", Instant.now(), 4, 0, null);
+          "open", Instant.now(), 4, 0, null, null);
       producer.send(new ProducerRecord<>(topic, "kili", mapper.writeValueAsBytes(newer))).get(10, TimeUnit.SECONDS);
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
           second.get("kili").map(DeliveryStatus::version).equals(Optional.of(4L)));
