@@ -15,6 +15,7 @@ import io.hookgate.event.EventPublisher;
 import io.hookgate.health.KafkaReadiness;
 import io.hookgate.health.ManagementVerticle;
 import io.hookgate.ingress.ConfiguredSource;
+import io.hookgate.jobs.JobsModule;
 import io.hookgate.ingress.IngressVerticle;
 import io.hookgate.ingress.auth.Authenticators;
 import io.hookgate.ingress.source.AquariumSource;
@@ -147,6 +148,8 @@ public final class Hookgate {
       gateway.modules.addAll(acting);
       RulesModule rulesModule = new RulesModule(context, rules, subscriptions.store());
       gateway.modules.add(rulesModule);
+      JobsModule jobs = new JobsModule(context, subscriptions);
+      gateway.modules.add(jobs);
       // The management API's router is made from its OpenAPI document before the management port listens.
       gateway.modules.add(AdminModule.load(context, subscriptions, actions.subscriptionDeliveries())
           .await(30, TimeUnit.SECONDS));
@@ -173,6 +176,8 @@ public final class Hookgate {
         return v;
       }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
       readiness.markListening();
+      subscriptionsRead.otherwiseEmpty().compose(v -> jobs.start())
+          .onFailure(e -> LOG.error("Jobs could not start: {}", e.toString()));
       // The rules and the matching of subscriptions start once the subscriptions are read.
       Future<Void> rulesStarted = subscriptionsRead.otherwiseEmpty().compose(v -> rulesModule.start())
           .onFailure(e -> LOG.error("Rules could not start: {}", e.toString()));
@@ -230,6 +235,12 @@ public final class Hookgate {
   public SubscriptionsModule subscriptions() {
     return modules.stream().filter(SubscriptionsModule.class::isInstance).map(SubscriptionsModule.class::cast)
         .findFirst().orElseThrow();
+  }
+
+  /** The replays, redrives and dead letters; for tests and tools. */
+  public JobsModule jobs() {
+    return modules.stream().filter(JobsModule.class::isInstance).map(JobsModule.class::cast).findFirst()
+        .orElseThrow();
   }
 
   /** The delivery side of subscriptions; for tests and tools. */

@@ -13,19 +13,26 @@ import java.util.List;
  * @param secretOverlap how long a rotated signing secret keeps signing beside the new one
  * @param disableAfter a subscription whose deliveries have failed without a success for this long is disabled
  *     (as Svix does); 0 never disables one
+ * @param replayRate deliveries a second that a recover or a redrive writes, at most: a replay's own budget, so
+ *     that live deliveries keep their pace
  */
 public record SubscriptionsConfig(
     @JsonDeserialize(using = ConfigDeserializers.CommaSeparated.class) List<String> allowedHosts,
     @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration secretOverlap,
-    @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration disableAfter) {
+    @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration disableAfter,
+    Double replayRate) {
 
   public SubscriptionsConfig {
     allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
     secretOverlap = secretOverlap == null ? Duration.ofHours(24) : secretOverlap;
     disableAfter = disableAfter == null ? Duration.ofDays(5) : disableAfter;
+    replayRate = replayRate == null ? 500.0 : replayRate;
+    if (replayRate <= 0 || replayRate.isNaN()) {
+      throw new ConfigException("replayRate must be a positive number of deliveries a second");
+    }
   }
 
   public static SubscriptionsConfig defaults() {
-    return new SubscriptionsConfig(null, null, null);
+    return new SubscriptionsConfig(null, null, null, null);
   }
 }

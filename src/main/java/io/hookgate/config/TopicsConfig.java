@@ -15,12 +15,14 @@ import java.util.stream.Stream;
  * @param subscriptions compacted: every subscription's latest state, key = subscription id
  * @param subscriptionCommands the changes asked of subscriptions, applied in order by one writer per partition
  * @param operations hookgate's own CloudEvents (a subscription created, paused, disabled; a delivery given up)
+ * @param jobs compacted: the replays and redrives asked for, with their progress
  */
 public record TopicsConfig(TopicSpec events, TopicSpec actions, TopicSpec actionsRetry, TopicSpec deadLetter,
-    TopicSpec deliveryStatus, TopicSpec subscriptions, TopicSpec subscriptionCommands, TopicSpec operations) {
+    TopicSpec deliveryStatus, TopicSpec subscriptions, TopicSpec subscriptionCommands, TopicSpec operations,
+    TopicSpec jobs) {
 
   public List<TopicSpec> all() {
     return Stream.of(events, actions, actionsRetry, deadLetter, deliveryStatus, subscriptions, subscriptionCommands,
-        operations).filter(Objects::nonNull).toList();
+        operations, jobs).filter(Objects::nonNull).toList();
   }
 }

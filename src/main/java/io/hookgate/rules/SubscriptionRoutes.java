@@ -58,6 +58,44 @@ public final class SubscriptionRoutes {
     return index.size();
   }
 
+  /** Whether the event passes the subscription's filter (its source and project aside: the index's part). */
+  static boolean matches(Subscription s, CelRuntime.Program match, IncomingEvent event, GatewayMetrics metrics) {
+    if (!s.filter().acceptsType(event.type()) || !s.filter().acceptsBatch(event.batchId())) {
+      return false;
+    }
+    if (s.filter().types() == null && OperationalEvents.isOperational(event.type())) {
+      // hookgate's own events only go to a subscription whose types name them.
+      return false;
+    }
+    if (match == null) {
+      return true;
+    }
+    try {
+      Map<String, Object> activation = new HashMap<>();
+      activation.put(CelEnvironment.EVENT, event.cel());
+      return RuleSet.isTrue(match.eval(activation), "filter.match");
+    } catch (CelEvaluationException | RuntimeException e) {
+      LOG.warn("Subscription {}: its filter failed on event {}: {}", s.id(), event.id(), e.getMessage());
+      if (metrics != null) {
+        metrics.counter("hookgate.subscriptions.filter.errors", "Subscription filters that failed on an event")
+            .increment();
+      }
+      return false;
+    }
+  }
+
+  /**
+   * The delivery of an event to a subscription: a forward action to {@code subscriptions/<id>}, whose id (and so
+   * Idempotency-Key) is the same however often it is made.
+   *
+   * @param resentAt for a replay: when it was asked for (see {@link ActionRecord#resentAt()}); null otherwise
+   */
+  static ActionRecord delivery(Subscription s, IncomingEvent event, Instant now, Instant resentAt) {
+    return new ActionRecord(event.id() + ":" + s.targetName(), event.id(), event.type(), event.sourceName(),
+        event.projectId(), RULE, s.targetName(), "forward", "POST", "", Map.of(), event.structured(), List.of(), 1,
+        now, null, null, event.trace(), resentAt);
+  }
+
   /** The deliveries of this event, one per subscription it matches. */
   List<ActionRecord> actionsFor(IncomingEvent event, Instant now, GatewayMetrics metrics) {
     List<Route> candidates = index.candidates(event.sourceName(), event.projectId());
@@ -66,31 +104,9 @@ public final class SubscriptionRoutes {
     }
     List<ActionRecord> out = new ArrayList<>();
     for (Route route : candidates) {
-      Subscription s = route.subscription();
-      if (!s.filter().acceptsType(event.type()) || !s.filter().acceptsBatch(event.batchId())) {
-        continue;
+      if (matches(route.subscription(), route.match(), event, metrics)) {
+        out.add(delivery(route.subscription(), event, now, null));
       }
-      if (s.filter().types() == null && OperationalEvents.isOperational(event.type())) {
-        // hookgate's own events only go to a subscription whose types name them.
-        continue;
-      }
-      if (route.match() != null) {
-        try {
-          Map<String, Object> activation = new HashMap<>();
-          activation.put(CelEnvironment.EVENT, event.cel());
-          if (!RuleSet.isTrue(route.match().eval(activation), "filter.match")) {
-            continue;
-          }
-        } catch (CelEvaluationException | RuntimeException e) {
-          LOG.warn("Subscription {}: its filter failed on event {}: {}", s.id(), event.id(), e.getMessage());
-          metrics.counter("hookgate.subscriptions.filter.errors", "Subscription filters that failed on an event")
-              .increment();
-          continue;
-        }
-      }
-      out.add(new ActionRecord(event.id() + ":" + s.targetName(), event.id(), event.type(), event.sourceName(),
-          event.projectId(), RULE, s.targetName(), "forward", "POST", "", Map.of(), event.structured(), List.of(), 1,
-          now, null, null, event.trace()));
     }
     return out;
   }

@@ -12,6 +12,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,6 +50,8 @@ final class SubscriptionWriter implements ConsumerLoop.RecordHandler {
   private Vertx vertx;
   private Context context;
   private Future<Void> ready = Future.succeededFuture();
+  private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+  private final List<Consumer<Set<Integer>>> ownership = new CopyOnWriteArrayList<>();
 
   /** @param stateEnds the end offsets of the state topic's partitions, asked of the cluster */
   SubscriptionWriter(SubscriptionStore store, SubscriptionCodec codec, EventPublisher publisher, String stateTopic,
@@ -69,6 +77,24 @@ final class SubscriptionWriter implements ConsumerLoop.RecordHandler {
   public void assigned(Collection<TopicPartition> partitions) {
     // Another writer may have written states this store has not read yet: wait for them before applying.
     ready = stateEnds.get().compose(this::readUpTo);
+    Set<Integer> now = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+    owned.addAll(now);
+    ownership.forEach(l -> l.accept(Set.copyOf(owned)));
+  }
+
+  @Override
+  public void revoked(Collection<TopicPartition> partitions) {
+    partitions.forEach(tp -> owned.remove(tp.partition()));
+    ownership.forEach(l -> l.accept(Set.copyOf(owned)));
+  }
+
+  /**
+   * Told, on the writer's context, of the partitions of the commands topic this replica writes for whenever they
+   * change: what is keyed like a subscription (its jobs) is this replica's to run for those.
+   */
+  void onOwnership(Consumer<Set<Integer>> listener) {
+    ownership.add(listener);
+    listener.accept(Set.copyOf(owned));
   }
 
   private Future<Void> readUpTo(Map<Integer, Long> ends) {

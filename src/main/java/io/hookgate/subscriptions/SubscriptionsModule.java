@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -68,6 +69,19 @@ public final class SubscriptionsModule implements GatewayModule {
     TopicSpec actions = context.config().kafka().topics().actions();
     this.retention = new PauseRetention(actions == null ? "the actions topic" : actions.name(),
         actions == null ? null : actions.retention());
+  }
+
+  /**
+   * Tells {@code listener} which partitions of the commands topic this replica writes for, whenever that changes:
+   * what is keyed like a subscription (its replay jobs) runs on the replica that writes for its key.
+   */
+  public void onOwnership(Consumer<Set<Integer>> listener) {
+    writer.onOwnership(listener);
+  }
+
+  /** The commands topic, whose partitions say who writes for a key. */
+  public String commandsTopic() {
+    return commandsTopic;
   }
 
   /** hookgate's own events (null when no operations topic is configured). */

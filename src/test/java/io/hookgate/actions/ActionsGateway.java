@@ -82,11 +82,12 @@ final class ActionsGateway implements AutoCloseable {
             subscriptions: { name: subscriptions-%s, partitions: 1, replicationFactor: 1, compacted: true }
             subscriptionCommands: { name: subscription-commands-%s, partitions: 1, replicationFactor: 1 }
             operations: { name: operations-%s, partitions: 1, replicationFactor: 1 }
+            jobs: { name: jobs-%s, partitions: 1, replicationFactor: 1, compacted: true }
         shutdown:
           gracePeriod: 5s
         """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), topics.events(),
         topics.actions(), topics.retry(), topics.deadLetter(), topics.status(), topics.events(), topics.events(),
-        topics.events());
+        topics.events(), topics.events());
     Map<String, String> environment = new HashMap<>(env);
     HookgateConfig config = new ConfigLoader(environment).loadYaml(yaml);
     Hookgate gateway = Hookgate.start(config, environment);

@@ -63,6 +63,7 @@ class SubscriptionReplicasTest {
             subscriptions: { name: subscriptions-%s, partitions: 2, replicationFactor: 1, compacted: true }
             subscriptionCommands: { name: commands-%s, partitions: 2, replicationFactor: 1 }
             operations: { name: operations-%s, partitions: 1, replicationFactor: 1 }
+            jobs: { name: jobs-%s, partitions: 1, replicationFactor: 1, compacted: true }
         sources:
           isahit: { kind: isahit, auth: { type: none } }
         subscriptions:
@@ -71,7 +72,7 @@ class SubscriptionReplicasTest {
           keys: [ env:HOOKGATE_ENCRYPTION_KEY ]
         shutdown: { gracePeriod: 5s }
         """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), run, run, run, run,
-        run, run, run, run);
+        run, run, run, run, run);
     Hookgate g = Hookgate.start(new ConfigLoader(env).loadYaml(yaml), env);
     gateways.add(g);
     return g;
