@@ -10,6 +10,7 @@ import io.hookgate.actions.SsrfGuard;
 import io.hookgate.config.ConfigException;
 import io.hookgate.rules.FilterExpressions;
 import io.hookgate.subscriptions.SubscriptionDeliveries;
+import io.hookgate.jobs.JobsModule;
 import io.hookgate.subscriptions.SubscriptionsModule;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -38,7 +39,7 @@ public final class AdminModule implements GatewayModule {
    *     out lastCall, lastError, counts and breaker, and answers 503 to test, attempts and resend)
    */
   public static Future<AdminModule> load(GatewayContext context, SubscriptionsModule subscriptions,
-      SubscriptionDeliveries deliveries) {
+      SubscriptionDeliveries deliveries, JobsModule jobs) {
     SsrfGuard.Allowance allowance;
     try {
       allowance = new SsrfGuard.Allowance(false, context.config().subscriptions().allowedHosts());
@@ -56,6 +57,7 @@ public final class AdminModule implements GatewayModule {
     Map<String, ApiOperation> operations = new HashMap<>();
     operations.putAll(new SubscriptionsApi(subscriptions, requests, view, mapper, context.clock()).operations());
     operations.putAll(new DeliveriesApi(subscriptions.store(), deliveries, mapper).operations());
+    operations.putAll(new JobsApi(jobs.service(), jobs.deadLetters(), subscriptions.store(), mapper).operations());
     return ApiDocument.load(context.vertx())
         .map(document -> new AdminModule(new ApiRouter(context.vertx(), document, tokens, mapper, operations)));
   }

@@ -52,6 +52,11 @@ public final class OperationalEvents {
    * @param id deterministic where the event may be written twice (the same change applied again after a crash)
    * @param subject what it is about: the subscription's id; the Kafka key
    */
+  /** The topic these events are written to. */
+  public String topic() {
+    return topic;
+  }
+
   public ProducerRecord<String, byte[]> record(String id, String type, String subject, ObjectNode data) {
     byte[] bytes;
     try {

@@ -16,6 +16,7 @@ import io.hookgate.subscriptions.SubscriptionsModule;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -78,7 +79,11 @@ public final class JobsModule implements GatewayModule {
         context.kafka().topicReader("hookgate-jobs-reader"), jobs.topics().jobs(), ConsumerSettings.StartAt.beginning()),
         jobs.store(), null, null);
     JobRunner runner = new JobRunner(jobs);
-    List<String> written = List.of(jobs.topics().actions(), jobs.topics().jobs(), jobs.topics().commands());
+    List<String> written = new ArrayList<>(List.of(jobs.topics().actions(), jobs.topics().jobs(),
+        jobs.topics().commands()));
+    if (jobs.operations() != null) {
+      written.add(jobs.operations().topic());
+    }
     return context.vertx().executeBlocking(() -> {
       TopicMetadata.warm(producer, written);
       return null;

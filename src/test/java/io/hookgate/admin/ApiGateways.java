@@ -15,10 +15,12 @@ final class ApiGateways {
   private ApiGateways() {
   }
 
-  /** The shipped configuration's api and encryption sections, with topics of its own. */
+  /** The shipped configuration's api and encryption sections, an unauthenticated isahit source, topics of its own. */
   static String yaml() {
     String run = UUID.randomUUID().toString().substring(0, 8);
     return """
+        sources:
+          isahit: { kind: isahit, auth: { type: none } }
         api:
           tokens:
             - { role: admin, secret: env:HOOKGATE_ADMIN_TOKEN }
