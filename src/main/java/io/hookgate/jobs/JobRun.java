@@ -40,6 +40,7 @@ final class JobRun {
   private final JobSelection selection;
   private final RateBudget budget;
   private final List<Future<?>> writes = new ArrayList<>();
+  private Future<Void> previous = Future.succeededFuture();
   private long read;
   private long matched;
   private long sent;
@@ -93,8 +94,17 @@ final class JobRun {
     return ends.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), 0L) >= e.getValue());
   }
 
-  /** One record, in order per partition: written again if it is for the job, after a token of the budget. */
+  /**
+   * The reader hands out a poll's records at once: each waits for the one before, so that the job's positions and
+   * counts move together, in order, and nothing is written once it is stopped.
+   */
   private Future<Void> read(ConsumerRecord<String, byte[]> record) {
+    previous = previous.transform(ar -> handle(record));
+    return previous;
+  }
+
+  /** One record: written again if it is for the job, after a token of the budget. */
+  private Future<Void> handle(ConsumerRecord<String, byte[]> record) {
     if (stopped) {
       return Future.succeededFuture();
     }
@@ -104,18 +114,23 @@ final class JobRun {
       checkDone();
       return Future.succeededFuture();
     }
-    read++;
     Optional<ActionRecord> again = selection.select(record);
     if (again.isEmpty()) {
+      read++;
       positions.put(p, record.offset() + 1);
       checkDone();
       return Future.succeededFuture();
     }
-    matched++;
     return budget.take().map(v -> {
+      if (stopped) {
+        return null;
+      }
+      read++;
+      matched++;
       ActionRecord a = again.get();
       writes.add(jobs.publisher().publish(context, new ProducerRecord<>(jobs.topics().actions(), a.target(),
-          jobs.codec().write(a))).onSuccess(m -> sent++));
+          jobs.codec().write(a))));
+      sent++;
       if (job.spec().readsDeadLetters() && redriven.size() < Job.Progress.KEPT) {
         redriven.add(p + "@" + record.offset());
       }
@@ -164,17 +179,19 @@ final class JobRun {
     budget.close();
   }
 
-  /** Writes the progress as of now, once every write made before now is acknowledged. */
+  /**
+   * Writes the progress as of now (positions and counts taken together), once every write made before now is
+   * acknowledged: a replica continuing from it neither skips nor counts twice.
+   */
   private Future<Void> persist(String status, String error) {
-    Map<Integer, Long> at = Map.copyOf(positions);
     List<Future<?>> before = List.copyOf(writes);
     writes.clear();
-    Job.Progress progress = new Job.Progress(at, ends, read, matched, sent, redriven);
+    Job.Progress progress = new Job.Progress(positions, ends, read, matched, sent, redriven);
     Promise<Void> done = Promise.promise();
     Future.join(before).onComplete(ar -> {
       String err = ar.failed() && error == null ? "a write failed: " + ar.cause().getMessage() : error;
       String st = ar.failed() ? Job.FAILED : status;
-      job = job.with(st, new Job.Progress(at, ends, read, matched, sent, redriven), jobs.clock().instant(), err);
+      job = job.with(st, progress, jobs.clock().instant(), err);
       JobWrites.write(jobs, context, job).onComplete(w -> done.complete());
     });
     return done.future();

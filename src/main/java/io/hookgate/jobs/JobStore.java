@@ -68,6 +68,11 @@ final class JobStore implements ConsumerLoop.RecordHandler {
     }
     try {
       Job job = mapper.readValue(r.value(), Job.class);
+      Job known = jobs.get(key);
+      if (known != null && known.finished() && !job.finished()) {
+        // a replica that stopped running it wrote its progress late, after another had finished it
+        return Future.succeededFuture();
+      }
       jobs.put(key, job);
       listeners.forEach(l -> l.accept(key, job));
     } catch (Exception e) {

@@ -5,7 +5,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
- * At most {@code rate} tokens a second, one at a time, without blocking: a job's own budget, so that a replay does
+ * At most {@code rate} tokens a second, taken one at a time (a second take before the first completes fails),
+ * without blocking: a job's own budget, so that a replay does
  * not crowd out live deliveries. Confined to one context.
  */
 final class RateBudget {
@@ -14,6 +15,7 @@ final class RateBudget {
   private double tokens;
   private long refilledAt = System.nanoTime();
   private long timer = -1;
+  private Promise<Void> waiting;
 
   RateBudget(Vertx vertx, double rate) {
     this.vertx = vertx;
@@ -30,18 +32,30 @@ final class RateBudget {
       tokens -= 1;
       return Future.succeededFuture();
     }
+    if (waiting != null) {
+      return Future.failedFuture(new IllegalStateException("one token at a time"));
+    }
     Promise<Void> p = Promise.promise();
+    waiting = p;
     long wait = Math.max(1, (long) Math.ceil((1 - tokens) / rate * 1000));
     timer = vertx.setTimer(wait, t -> {
       timer = -1;
+      waiting = null;
       take().onComplete(p);
     });
     return p.future();
   }
 
+  /** Stops the wait for a token, if any: its future fails. */
   void close() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    if (waiting != null) {
+      Promise<Void> p = waiting;
+      waiting = null;
+      p.tryFail("stopped");
     }
   }
 }
