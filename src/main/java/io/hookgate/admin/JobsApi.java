@@ -99,8 +99,11 @@ final class JobsApi {
     }).recover(this::problem);
   }
 
+  /** 202 with the job, and its id again as {@code jobId}: what a client polls {@code /api/v1/jobs/{jobId}} with. */
   private Answer started(Job job) {
-    return Answer.json(202, mapper.valueToTree(job)).withHeader("Location", "/api/v1/jobs/" + job.id());
+    ObjectNode out = mapper.valueToTree(job);
+    out.put("jobId", job.id());
+    return Answer.json(202, out).withHeader("Location", "/api/v1/jobs/" + job.id());
   }
 
   private Job job(String id) {

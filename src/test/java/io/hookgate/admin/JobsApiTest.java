@@ -86,7 +86,7 @@ class JobsApiTest {
     HttpResponse<String> started = admin.post("/api/v1/subscriptions/recovered/recover",
         range.formatted(since, Instant.now(), ""));
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-    String job = json(started).path("id").asText();
+    String job = json(started).path("jobId").asText();
     assertThat(started.headers().firstValue("Location")).hasValue("/api/v1/jobs/" + job);
     await().atMost(Duration.ofSeconds(60)).until(() -> json(viewer.get("/api/v1/jobs/" + job)).path("status")
         .asText().equals("done"));
