@@ -1,5 +1,6 @@
 package io.hookgate.admin;
 
+import io.hookgate.http.PageCursor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.admin.ApiTokens.Role;
@@ -214,6 +215,8 @@ final class ApiRouter {
     if (cause instanceof ApiProblem p) {
       p.headers().forEach(ctx.response()::putHeader);
       problem(ctx, p.problem());
+    } else if (cause instanceof PageCursor.InvalidCursorException) {
+      problem(ctx, ApiProblem.invalid("cursor", cause.getMessage()).problem());
     } else if (cause instanceof SubscriptionStore.UnconfirmedException) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
       problem(ctx, Problem.of(503, "unconfirmed", "Service Unavailable", cause.getMessage()));
