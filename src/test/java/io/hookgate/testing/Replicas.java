@@ -13,6 +13,7 @@ public final class Replicas {
    * @param subscriptionsSettings more keys of the {@code subscriptions} section, indented as its keys ("" for none)
    */
   public static String yaml(KafkaBroker broker, String run, int subscriptionPartitions, String subscriptionsSettings) {
+    int[] ports = KafkaBrokers.freePorts(2);
     return """
         ingress: { port: %d, instances: 1 }
         management: { port: %d }
@@ -36,7 +37,7 @@ public final class Replicas {
         encryption:
           keys: [ env:HOOKGATE_ENCRYPTION_KEY ]
         shutdown: { gracePeriod: 5s }
-        """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), run, run, run, run,
+        """.formatted(ports[0], ports[1], broker.bootstrapServers(), run, run, run, run,
         run, run, subscriptionPartitions, run, subscriptionPartitions, run, run, subscriptionsSettings);
   }
 }
