@@ -13,11 +13,8 @@ import io.hookgate.health.ManagementVerticle;
 import io.hookgate.ingress.ConfiguredSource;
 import io.hookgate.ingress.IngressVerticle;
 import io.hookgate.ingress.auth.Authenticators;
-import io.hookgate.ingress.source.AquariumSource;
-import io.hookgate.ingress.source.GenericSource;
-import io.hookgate.ingress.source.IsahitSource;
-import io.hookgate.ingress.source.KiliSource;
-import io.hookgate.ingress.source.V7Source;
+import io.hookgate.ingress.source.SourceKind;
+import io.hookgate.ingress.source.SourceKinds;
 import io.hookgate.ingress.source.WebhookSource;
 import io.hookgate.kafka.ConsumerGroupLag;
 import io.hookgate.kafka.EmbeddedKafkaBroker;
@@ -213,14 +210,11 @@ public final class Hookgate {
     Map<String, ConfiguredSource> out = new TreeMap<>();
     for (Map.Entry<String, SourceConfig> e : config.sources().entrySet()) {
       SourceConfig s = e.getValue();
-      WebhookSource adapter = switch (s.kind()) {
-        case "kili" -> new KiliSource(mapper);
-        case "v7" -> new V7Source();
-        case "aquarium" -> new AquariumSource();
-        case "isahit" -> new IsahitSource();
-        case "generic" -> new GenericSource(s.mapping());
-        default -> throw new ConfigException("config key 'sources." + e.getKey() + ".kind': unknown kind " + s.kind());
-      };
+      SourceKind kind = SourceKinds.find(s.kind()).orElseThrow(() -> new ConfigException(
+          "config key 'sources." + e.getKey() + ".kind': must be one of " + String.join(", ", SourceKinds.names())
+              + " (got '" + s.kind() + "')"));
+      kind.validate("sources." + e.getKey(), s);
+      WebhookSource adapter = kind.create(s, mapper);
       long limit = s.maxBodyBytes() != null ? s.maxBodyBytes() : config.ingress().maxBodyBytes();
       out.put(e.getKey(), new ConfiguredSource(e.getKey(), s.kind(),
           Authenticators.create(e.getKey(), s.auth(), env), adapter, limit));

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * in pixels and are normalized by the size of the slot they are on. Tag annotations become {@code tags}.
  */
 public final class V7Source implements WebhookSource {
+  public static final SourceKind KIND = SourceKind.of("v7", (config, bodies) -> new V7Source());
   private static final Pattern DATASET_ID = Pattern.compile("/datasets/(\\d+)");
 
   @Override
