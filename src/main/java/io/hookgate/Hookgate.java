@@ -5,17 +5,9 @@ import io.hookgate.actions.ActionsModule;
 import io.hookgate.actions.Target;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.HookgateConfig;
-import io.hookgate.config.SourceConfig;
-import io.hookgate.event.CloudEventFactory;
-import io.hookgate.event.EventPublisher;
 import io.hookgate.health.KafkaReadiness;
 import io.hookgate.health.ManagementVerticle;
-import io.hookgate.ingress.ConfiguredSource;
-import io.hookgate.ingress.IngressVerticle;
-import io.hookgate.ingress.auth.Authenticators;
-import io.hookgate.ingress.source.SourceKind;
-import io.hookgate.ingress.source.SourceKinds;
-import io.hookgate.ingress.source.WebhookSource;
+import io.hookgate.ingress.IngressModule;
 import io.hookgate.kafka.ConsumerGroupLag;
 import io.hookgate.kafka.EmbeddedKafkaBroker;
 import io.hookgate.kafka.KafkaClientFactory;
@@ -35,8 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,7 +49,7 @@ public final class Hookgate {
   private final GatewayMetrics metrics;
   private final KafkaReadiness readiness;
   private final KafkaClientMetrics producerMetrics;
-  private final List<IngressVerticle> ingress = new CopyOnWriteArrayList<>();
+  private IngressModule ingress;
   private final String bootstrapServers;
   private ManagementVerticle management;
   private Producer<String, byte[]> rulesProducer;
@@ -83,10 +73,7 @@ public final class Hookgate {
   /** Starts everything; blocks the calling thread (never call it from an event loop). */
   public static Hookgate start(HookgateConfig config, Map<String, String> env) throws Exception {
     ObjectMapper mapper = new ObjectMapper();
-    // Bodies are read with a nesting limit of their own, so that the events made of them stay readable.
-    ObjectMapper bodies = IngressVerticle.bodyMapper(mapper);
-    Map<String, ConfiguredSource> sources = sources(config, env, bodies);
-    // Targets' secrets too, before the embedded broker starts: a configuration error stops start-up before
+    // Targets' secrets before the embedded broker starts: a configuration error stops start-up before
     // anything listens.
     Map<String, Target> targets = Target.resolveAll(config.targets(), env);
     // Every rule expression compiles now or start-up stops, before anything is started.
@@ -128,12 +115,12 @@ public final class Hookgate {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(instances, 2)));
     Hookgate gateway = new Hookgate(config, broker, bootstrap, vertx, producer, admin, metrics, readiness, producerMetrics);
     try {
+      gateway.ingress = IngressModule.create(new GatewayContext(config, env, vertx, clients, metrics, mapper, clock),
+          producer);
       KafkaReadiness.Status first = readiness.start(vertx, Duration.ofSeconds(2)).await(30, TimeUnit.SECONDS);
       if (!first.ready()) {
         LOG.warn("Starting while not ready ({}); webhooks get 503 until Kafka is reachable", first.reason());
       }
-      EventPublisher publisher = new EventPublisher(producer);
-      CloudEventFactory cloudEvents = new CloudEventFactory(mapper, clock);
       if (!config.targets().isEmpty()) {
         gateway.actions = ActionsModule.create(vertx, config, targets, clients, metrics, clock);
       }
@@ -148,12 +135,7 @@ public final class Hookgate {
           actionsStarted.await(60, TimeUnit.SECONDS);
         }
       }
-      vertx.deployVerticle(() -> {
-        IngressVerticle v = new IngressVerticle(config.ingress(), sources, publisher, cloudEvents,
-            config.kafka().topics().events().name(), metrics, bodies, clock);
-        gateway.ingress.add(v);
-        return v;
-      }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
+      gateway.ingress.start().await(30, TimeUnit.SECONDS);
       readiness.markListening();
       if (!rules.isEmpty()) {
         gateway.deployRules(clients, rules, mapper, clock);
@@ -164,7 +146,7 @@ public final class Hookgate {
       throw e;
     }
     LOG.info("hookgate started: webhooks at http://{}:{}/webhooks/<source> for sources {}, management on port {}, Kafka {}{}",
-        config.ingress().host(), config.ingress().port(), new TreeMap<>(sources).keySet(),
+        config.ingress().host(), config.ingress().port(), gateway.ingress.sourceNames(),
         config.management().port(), bootstrap, broker != null ? " (embedded)" : "");
     return gateway;
   }
@@ -206,22 +188,6 @@ public final class Hookgate {
     LOG.info("Rules {} running in {} consumer(s) of group {}", rules.names(), engine.instances(), group);
   }
 
-  static Map<String, ConfiguredSource> sources(HookgateConfig config, Map<String, String> env, ObjectMapper mapper) {
-    Map<String, ConfiguredSource> out = new TreeMap<>();
-    for (Map.Entry<String, SourceConfig> e : config.sources().entrySet()) {
-      SourceConfig s = e.getValue();
-      SourceKind kind = SourceKinds.find(s.kind()).orElseThrow(() -> new ConfigException(
-          "config key 'sources." + e.getKey() + ".kind': must be one of " + String.join(", ", SourceKinds.names())
-              + " (got '" + s.kind() + "')"));
-      kind.validate("sources." + e.getKey(), s);
-      WebhookSource adapter = kind.create(s, mapper);
-      long limit = s.maxBodyBytes() != null ? s.maxBodyBytes() : config.ingress().maxBodyBytes();
-      out.put(e.getKey(), new ConfiguredSource(e.getKey(), s.kind(),
-          Authenticators.create(e.getKey(), s.auth(), env), adapter, limit));
-    }
-    return out;
-  }
-
   public HookgateConfig config() {
     return config;
   }
@@ -235,7 +201,7 @@ public final class Hookgate {
   }
 
   public int ingressPort() {
-    return ingress.get(0).actualPort();
+    return ingress.port();
   }
 
   public int managementPort() {
@@ -263,8 +229,7 @@ public final class Hookgate {
     Duration httpGrace = atLeast(remaining(deadline).minus(reserve), Duration.ZERO);
     LOG.info("Closing the webhook listener; requests in flight have {}ms to finish", httpGrace.toMillis());
     try {
-      Future.all(ingress.stream().map(v -> v.shutdown(httpGrace)).toList())
-          .await(httpGrace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      ingress.shutdown(httpGrace).await(httpGrace.toMillis() + 1000, TimeUnit.MILLISECONDS);
       LOG.info("Webhook listener closed: every request in flight has been answered");
     } catch (Exception e) {
       LOG.warn("Requests still in flight after {}ms were cut off: {}", httpGrace.toMillis(), e.toString());
