@@ -29,18 +29,17 @@ import org.apache.kafka.clients.producer.Producer;
 public final class IngressModule implements GatewayModule {
   private final GatewayContext ctx;
   private final Map<String, ConfiguredSource> sources;
-  private final ObjectMapper bodies;
   private final EventPublisher publisher;
-  private final CloudEventFactory cloudEvents;
+  private final WebhookNormalizer normalizer;
   private final List<IngressVerticle> verticles = new CopyOnWriteArrayList<>();
 
   private IngressModule(GatewayContext ctx, Map<String, ConfiguredSource> sources, ObjectMapper bodies,
       Producer<String, byte[]> producer) {
     this.ctx = ctx;
     this.sources = sources;
-    this.bodies = bodies;
     this.publisher = new EventPublisher(producer);
-    this.cloudEvents = new CloudEventFactory(ctx.mapper(), ctx.clock());
+    this.normalizer = new WebhookNormalizer(bodies, new CloudEventFactory(ctx.mapper(), ctx.clock()),
+        ctx.config().kafka().topics().events().name(), ctx.clock());
   }
 
   /**
@@ -51,7 +50,7 @@ public final class IngressModule implements GatewayModule {
    */
   public static IngressModule create(GatewayContext ctx, Producer<String, byte[]> producer) {
     // Bodies are read with a nesting limit of their own, so that the events made of them stay readable.
-    ObjectMapper bodies = IngressVerticle.bodyMapper(ctx.mapper());
+    ObjectMapper bodies = WebhookNormalizer.bodyMapper(ctx.mapper());
     return new IngressModule(ctx, sources(ctx.config(), ctx.env(), bodies), bodies, producer);
   }
 
@@ -78,9 +77,8 @@ public final class IngressModule implements GatewayModule {
   public Future<Void> start() {
     IngressConfig config = ctx.config().ingress();
     int instances = config.instances() > 0 ? config.instances() : Math.max(1, Runtime.getRuntime().availableProcessors());
-    String topic = ctx.config().kafka().topics().events().name();
     return ctx.vertx().deployVerticle(() -> {
-      IngressVerticle v = new IngressVerticle(config, sources, publisher, cloudEvents, topic, ctx.metrics(), bodies,
+      IngressVerticle v = new IngressVerticle(config, sources, normalizer, publisher, ctx.metrics(), ctx.mapper(),
           ctx.clock());
       verticles.add(v);
       return v;
