@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +35,6 @@ public final class CloudEventFactory {
   public static final String EXT_PARTITION_KEY = "partitionkey";
 
   private final ObjectWriter dataWriter;
-  private final LabelingEventJson dataWithRawOriginal;
   private final Clock clock;
   /** {@code /sources/{name}} per source: parsing a URI per event costs more than the lookup. */
   private final Map<String, URI> sourceUris = new ConcurrentHashMap<>();
@@ -42,7 +42,6 @@ public final class CloudEventFactory {
 
   public CloudEventFactory(ObjectMapper mapper, Clock clock) {
     this.dataWriter = mapper.writerFor(LabelingEvent.class);
-    this.dataWithRawOriginal = new LabelingEventJson(mapper.getFactory());
     this.clock = clock;
   }
 
@@ -58,8 +57,8 @@ public final class CloudEventFactory {
 
   /**
    * Builds the event; when the sender's raw JSON body is given, {@code data.original} is those very bytes
-   * (byte-identical to what was sent, and the costliest part of serializing {@code data} is skipped). The
-   * body must be one complete JSON value, as the ingress's parser guarantees.
+   * (byte-identical to what was sent, and re-serializing the tree is skipped). The body must be one complete
+   * JSON value, as the ingress's parser guarantees.
    *
    * @param trace the webhook request's trace context, or null: set as the CloudEvents distributed-tracing
    *     extension ({@code traceparent}, {@code tracestate}), whose meaning is the context in which the event
@@ -174,25 +173,38 @@ public final class CloudEventFactory {
     return sourceUris.computeIfAbsent(sourceName, n -> URI.create("/sources/" + n));
   }
 
+  /**
+   * {@code data} as databind writes it. With the raw body, {@code original} is those bytes, written in place
+   * ({@link RawJson}), not the tree the source read: what the sender posted, byte for byte (a UTF-8 byte order
+   * mark, which cannot stand inside {@code data}, is left out).
+   */
   private byte[] data(NormalizedEvent normalized, byte[] rawBody) {
+    LabelingEvent data = normalized.data();
+    if (rawBody != null && embeddable(rawBody)) {
+      data = data.withOriginal(RawJson.node(withoutBom(rawBody)));
+    }
     try {
-      return rawBody != null && embeddable(rawBody)
-          ? dataWithRawOriginal.write(normalized.data(), rawBody)
-          : dataWriter.writeValueAsBytes(normalized.data());
+      return dataWriter.writeValueAsBytes(data);
     } catch (IOException e) {
       throw new IllegalStateException("could not serialize event data", e);
     }
   }
 
+  private static boolean hasBom(byte[] raw) {
+    return raw.length >= 3 && raw[0] == (byte) 0xEF && raw[1] == (byte) 0xBB && raw[2] == (byte) 0xBF;
+  }
+
+  private static byte[] withoutBom(byte[] raw) {
+    return hasBom(raw) ? Arrays.copyOfRange(raw, 3, raw.length) : raw;
+  }
+
   /**
-   * Whether a JSON body can be embedded as is in {@code data}: UTF-8 without a byte-order mark. Jackson also
-   * reads UTF-16/32 and a BOM; such rare bodies are re-serialized instead.
+   * Whether a JSON body can be embedded in {@code data} as its bytes: UTF-8 (with or without a byte order mark,
+   * which is then left out). Jackson also reads UTF-16 and UTF-32; such rare bodies are re-serialized instead.
    */
   public static boolean embeddable(byte[] raw) {
-    if (raw.length >= 3 && raw[0] == (byte) 0xEF && raw[1] == (byte) 0xBB && raw[2] == (byte) 0xBF) {
-      return false;
-    }
-    for (int i = 0; i < Math.min(4, raw.length); i++) {
+    int start = hasBom(raw) ? 3 : 0;
+    for (int i = start; i < Math.min(start + 4, raw.length); i++) {
       if (raw[i] == 0 || raw[i] == (byte) 0xFE || raw[i] == (byte) 0xFF) {
         return false;
       }

@@ -136,6 +136,25 @@ class CloudEventFactoryTest {
     }
   }
 
+  /** {@code data.original} is the body as the sender posted it, not a re-serialization of what was parsed. */
+  @Test
+  void theRawBodyIsTheOriginalByteForByte() throws Exception {
+    String body = "{ \"taskId\" : \"t1\",\n  \"note\": \"caf\\u00e9 \u2713\", \"n\": 1.50 }";
+    ProducerRecord<String, byte[]> record = factory.toRecord("hookgate.events", "evt-1", "isahit", isahit("t1"), null,
+        body.getBytes(StandardCharsets.UTF_8));
+    String value = new String(record.value(), StandardCharsets.UTF_8);
+    assertThat(value).endsWith(",\"original\":" + body + "}");
+    assertThat(MAPPER.readTree(record.value()).path("taskId").asText()).isEqualTo("t1");
+    // A UTF-8 byte order mark cannot stand inside data: the rest of the body is the original.
+    byte[] withBom = ("\uFEFF" + body).getBytes(StandardCharsets.UTF_8);
+    assertThat(new String(factory.toRecord("t", "evt-1", "isahit", isahit("t1"), null, withBom).value(),
+        StandardCharsets.UTF_8)).isEqualTo(value);
+    // UTF-16 cannot be embedded in UTF-8 data: the tree the source read is written instead.
+    byte[] utf16 = body.getBytes(StandardCharsets.UTF_16BE);
+    assertThat(MAPPER.readTree(factory.toRecord("t", "evt-1", "isahit", isahit("t1"), null, utf16).value())
+        .path("original")).isEqualTo(MAPPER.createObjectNode().put("taskId", "t1"));
+  }
+
   @Test
   void noSubjectMeansNoSubjectAttribute() {
     CloudEvent event = factory.toCloudEvent("evt-1", "isahit", isahit(null));
