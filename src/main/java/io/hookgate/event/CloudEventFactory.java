@@ -7,17 +7,13 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Turns a normalized webhook into a CloudEvents 1.0 event and into its Kafka record in the CloudEvents
@@ -38,7 +34,6 @@ public final class CloudEventFactory {
   private final Clock clock;
   /** {@code /sources/{name}} per source: parsing a URI per event costs more than the lookup. */
   private final Map<String, URI> sourceUris = new ConcurrentHashMap<>();
-  private final Map<String, byte[]> sourceBytes = new ConcurrentHashMap<>();
 
   public CloudEventFactory(ObjectMapper mapper, Clock clock) {
     this.dataWriter = mapper.writerFor(LabelingEvent.class);
@@ -92,81 +87,14 @@ public final class CloudEventFactory {
   }
 
   /**
-   * The record of the event {@link #toCloudEvent(String, String, NormalizedEvent, TraceContext, byte[])} makes,
-   * the same, header for header and in the same order, as {@link #toRecord(String, CloudEvent)} writes it
-   * with the CloudEvents SDK's Kafka binding (CloudEventFactoryTest compares them), but written straight to
-   * the headers: the SDK's builder, its binary writer and its time formatting were about a twentieth of the
-   * ingress's CPU per webhook. The SDK's record stays the reference, and what the consumers read.
+   * The record of the event {@link #toCloudEvent(String, String, NormalizedEvent, TraceContext, byte[])} makes, as
+   * the SDK's Kafka binding writes it (see {@link #toRecord(String, CloudEvent)}). Writing the headers by hand
+   * instead bought 3% of the ingress's CPU per request, short of the 10% that would pay for a second writer of
+   * them (bench/README.md).
    */
   public ProducerRecord<String, byte[]> toRecord(String topic, String id, String sourceName, NormalizedEvent normalized,
       TraceContext trace, byte[] rawBody) {
-    byte[] data = data(normalized, rawBody);
-    LabelingEvent d = normalized.data();
-    RecordHeaders headers = new RecordHeaders();
-    headers.add("ce_specversion", SPEC_VERSION);
-    headers.add("ce_id", utf8(id));
-    headers.add("ce_source", sourceBytes.computeIfAbsent(sourceName, n -> utf8(source(n).toString())));
-    headers.add("ce_type", utf8(normalized.type()));
-    headers.add("content-type", JSON);
-    headers.add("ce_dataschema", DATA_SCHEMA_BYTES);
-    if (normalized.subject() != null) {
-      headers.add("ce_subject", utf8(normalized.subject()));
-    }
-    headers.add("ce_time", utf8(time(clock.instant())));
-    // Extensions in the order of the SDK's map of them.
-    if (d.platformEventType() != null) {
-      headers.add("ce_" + EXT_PLATFORM_EVENT, utf8(d.platformEventType()));
-    }
-    if (trace != null && trace.tracestate() != null) {
-      headers.add("ce_" + TraceContext.TRACESTATE, utf8(trace.tracestate()));
-    }
-    headers.add("ce_" + EXT_PARTITION_KEY, utf8(normalized.partitionKey()));
-    if (trace != null) {
-      headers.add("ce_" + TraceContext.TRACEPARENT, utf8(trace.traceparent()));
-    }
-    headers.add("ce_" + EXT_PLATFORM, utf8(d.platform()));
-    if (trace != null) {
-      trace.addTo(headers);
-    }
-    return new ProducerRecord<>(topic, null, null, normalized.partitionKey(), data, headers);
-  }
-
-  private static final byte[] SPEC_VERSION = utf8("1.0");
-  private static final byte[] JSON = utf8("application/json");
-  private static final byte[] DATA_SCHEMA_BYTES = utf8(DATA_SCHEMA.toString());
-  private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** The second last formatted, with its text up to the seconds: a second's events share that text. */
-  private record SecondText(long epochSecond, String text) {
-  }
-
-  private volatile SecondText lastSecond = new SecondText(Long.MIN_VALUE, "");
-
-  /**
-   * The time as the SDK writes it (ISO_OFFSET_DATE_TIME in UTC): seconds always, then the fraction without
-   * its trailing zeros, none when it is zero, then Z. Only the date and time up to the second go through the
-   * formatter, once a second.
-   */
-  String time(Instant t) {
-    SecondText second = lastSecond;
-    if (second.epochSecond() != t.getEpochSecond()) {
-      String text = RFC_3339.format(OffsetDateTime.ofInstant(Instant.ofEpochSecond(t.getEpochSecond()), ZoneOffset.UTC));
-      second = new SecondText(t.getEpochSecond(), text.substring(0, text.length() - 1)); // without the Z
-      lastSecond = second;
-    }
-    int nanos = t.getNano();
-    if (nanos == 0) {
-      return second.text() + 'Z';
-    }
-    char[] fraction = new char[11];
-    fraction[0] = '.';
-    int len = NineDigits.fraction(nanos, fraction, 1);
-    fraction[len++] = 'Z';
-    return second.text().concat(new String(fraction, 0, len));
+    return toRecord(topic, toCloudEvent(id, sourceName, normalized, trace, rawBody));
   }
 
   private URI source(String sourceName) {
