@@ -339,7 +339,8 @@ public final class ConfigLoader {
       require(name.matches("[a-z0-9][a-z0-9_-]{0,62}"), key, "source names are lower-case letters, digits, '-' and '_'");
       require(s != null, key, "is empty");
       SourceKind kind = s.kind() == null ? null : SourceKinds.find(s.kind()).orElse(null);
-      require(kind != null, key + ".kind", "must be one of " + String.join(", ", SourceKinds.names()) + " (got '" + s.kind() + "')");
+      require(kind != null, key + ".kind",
+          "must be one of " + String.join(", ", SourceKinds.names()) + " (got '" + s.kind() + "')");
       require(s.auth() != null && s.auth().type() != null, key + ".auth.type", "is required: one of " + String.join(", ", sorted(AUTH_TYPES)) + " (use 'none' to accept unauthenticated requests)");
       require(AUTH_TYPES.contains(s.auth().type()), key + ".auth.type", "must be one of " + String.join(", ", sorted(AUTH_TYPES)) + " (got '" + s.auth().type() + "')");
       if (!s.auth().type().equals("none")) {

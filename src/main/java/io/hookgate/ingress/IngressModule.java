@@ -76,7 +76,8 @@ public final class IngressModule implements GatewayModule {
   @Override
   public Future<Void> start() {
     IngressConfig config = ctx.config().ingress();
-    int instances = config.instances() > 0 ? config.instances() : Math.max(1, Runtime.getRuntime().availableProcessors());
+    int instances = config.instances() > 0 ? config.instances()
+        : Math.max(1, Runtime.getRuntime().availableProcessors());
     return ctx.vertx().deployVerticle(() -> {
       IngressVerticle v = new IngressVerticle(config, sources, normalizer, publisher, ctx.metrics(), ctx.mapper(),
           ctx.clock());

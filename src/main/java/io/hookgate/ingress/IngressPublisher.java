@@ -34,7 +34,8 @@ public final class IngressPublisher {
   private long failuresNotLogged;
 
   /** @param nanoTime {@link System#nanoTime}, or a clock a test moves */
-  public IngressPublisher(EventPublisher publisher, IngressConfig config, GatewayMetrics metrics, LongSupplier nanoTime) {
+  public IngressPublisher(EventPublisher publisher, IngressConfig config, GatewayMetrics metrics,
+      LongSupplier nanoTime) {
     this.publisher = publisher;
     this.config = config;
     this.metrics = metrics;
@@ -73,9 +74,10 @@ public final class IngressPublisher {
           ? "Kafka did not acknowledge the event within " + config.publishTimeout().toMillis() + "ms; retry later"
           : timedOut ? "Kafka is not reachable (the topic's partitions are unknown); retry later"
           : "the event could not be stored in Kafka; retry later";
+      String retryAfter = Long.toString(Math.max(1, config.retryAfter().toSeconds()));
       return Future.failedFuture(new Refused(Refusal.of(event.source(),
           Problem.of(503, "kafka_unavailable", "Service Unavailable", detail))
-          .withHeader(HttpHeaders.RETRY_AFTER.toString(), Long.toString(Math.max(1, config.retryAfter().toSeconds())))));
+          .withHeader(HttpHeaders.RETRY_AFTER.toString(), retryAfter)));
     });
   }
 

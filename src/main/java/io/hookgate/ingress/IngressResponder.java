@@ -130,7 +130,8 @@ public final class IngressResponder {
       String reason) {
     String requestId = req.getHeader("X-Request-Id");
     var line = ACCESS.atInfo()
-        .addKeyValue("requestId", requestId != null ? requestId : Long.toHexString(ThreadLocalRandom.current().nextLong()))
+        .addKeyValue("requestId",
+            requestId != null ? requestId : Long.toHexString(ThreadLocalRandom.current().nextLong()))
         .addKeyValue("source", source)
         .addKeyValue("status", status);
     if (eventId != null) {

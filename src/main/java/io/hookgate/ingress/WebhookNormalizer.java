@@ -85,7 +85,7 @@ public final class WebhookNormalizer {
     return usual != null ? event(source, headers, usual, bytes) : readTree(source, headers, bytes);
   }
 
-  /** The body parsed into a tree and read by the source: every refusal of a body that is not what its platform sends. */
+  /** The body parsed into a tree and read by the source; every refusal of a body its platform would not send. */
   private Normalization readTree(ConfiguredSource source, MultiMap headers, byte[] bytes) {
     JsonNode json;
     try {

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class IngressPublisherTest {
   private static final String LOGGER = "io.hookgate.ingress.IngressVerticle";
-  private static final ConfiguredSource SOURCE = new ConfiguredSource("kili", "kili", new NoAuthenticator(), null, 1024);
+  private static final ConfiguredSource SOURCE =
+      new ConfiguredSource("kili", "kili", new NoAuthenticator(), null, 1024);
   private final IngressConfig config = new IngressConfig("127.0.0.1", 0, 1024, Duration.ofSeconds(5),
       Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(7), 1, false);
   private final Vertx vertx = Vertx.vertx();
@@ -40,7 +41,8 @@ class IngressPublisherTest {
       ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + KafkaBrokers.freePort(),
       ProducerConfig.MAX_BLOCK_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
   private final AtomicLong now = new AtomicLong(1);
-  private final IngressPublisher publisher = new IngressPublisher(new EventPublisher(producer), config, metrics, now::get);
+  private final IngressPublisher publisher =
+      new IngressPublisher(new EventPublisher(producer), config, metrics, now::get);
 
   @AfterEach
   void close() throws Exception {
@@ -55,7 +57,8 @@ class IngressPublisherTest {
       Refusal first = refusal(publish("e1"));
       assertThat(first.status()).isEqualTo(503);
       assertThat(first.reason()).isEqualTo("kafka_unavailable");
-      assertThat(first.problem().detail()).isEqualTo("Kafka is not reachable (the topic's partitions are unknown); retry later");
+      assertThat(first.problem().detail())
+          .isEqualTo("Kafka is not reachable (the topic's partitions are unknown); retry later");
       assertThat(first.headers()).containsEntry("retry-after", "7");
       refusal(publish("e2"));
       refusal(publish("e3"));
@@ -66,7 +69,8 @@ class IngressPublisherTest {
           l -> assertThat(l).contains("event e4 from source kili")
               .contains("(2 more failed writes since the last such line)"));
     }
-    assertThat(metrics.scrape()).contains("hookgate_ingress_publish_seconds_count{outcome=\"timeout\",source=\"kili\"} 4");
+    assertThat(metrics.scrape())
+        .contains("hookgate_ingress_publish_seconds_count{outcome=\"timeout\",source=\"kili\"} 4");
   }
 
   private Future<IngressEvent> publish(String id) throws Exception {

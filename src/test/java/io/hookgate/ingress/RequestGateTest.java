@@ -32,8 +32,8 @@ class RequestGateTest {
     Admission a = gate.admit(HttpMethod.POST, "/webhooks/kili", headers("Authorization", "s3cret",
         "Content-Type", "application/json; charset=utf-8", "Content-Length", "1024"));
     assertThat(a).isEqualTo(new Admitted(KILI, 1024, false));
-    assertThat(gate.admit(HttpMethod.POST, "/webhooks/kili/", headers("Authorization", "s3cret", "Expect", "100-Continue")))
-        .isEqualTo(new Admitted(KILI, -1, true));
+    assertThat(gate.admit(HttpMethod.POST, "/webhooks/kili/",
+        headers("Authorization", "s3cret", "Expect", "100-Continue"))).isEqualTo(new Admitted(KILI, -1, true));
     // A signature needs the body: nothing is checked before it.
     assertThat(gate.admit(HttpMethod.POST, "/webhooks/signed", headers())).isEqualTo(new Admitted(SIGNED, -1, false));
   }

@@ -29,7 +29,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * What each step of hookgate's Kili path costs in CPU and allocation per webhook, measured outside HTTP
- * and Kafka: the calls the ingress's chain makes (WebhookNormalizer and its parts), in a loop on one thread (run.sh --profile pins it to
+ * and Kafka: the calls the ingress's chain makes (WebhookNormalizer and its parts), in a loop on one thread
+ * (run.sh --profile pins it to
  * the server's core). It answers "where does C's extra time over B go" in microseconds, which a sampling
  * profile of the whole server can only give as shares. A plain timed loop, not JMH: the steps take
  * microseconds, so loop overhead and a volatile store per call are noise; each step is warmed up first.

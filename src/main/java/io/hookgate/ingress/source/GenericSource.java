@@ -56,7 +56,8 @@ public final class GenericSource implements WebhookSource {
 
   private static void pointer(String key, String value) {
     if (value != null && !value.startsWith("/")) {
-      throw new ConfigException("config key '" + key + "': must be a JSON pointer starting with '/' (got '" + value + "')");
+      throw new ConfigException("config key '" + key + "': must be a JSON pointer starting with '/' (got '" + value
+          + "')");
     }
   }
 

@@ -38,7 +38,8 @@ class SourceKindsTest {
     assertThatThrownBy(() -> generic.validate("sources.acme",
         config("generic", new GenericMapping("/type", null, "id", null))))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("config key 'sources.acme.mapping.deliveryId': must be a JSON pointer starting with '/' (got 'id')");
+        .hasMessage("config key 'sources.acme.mapping.deliveryId': must be a JSON pointer starting with '/'"
+            + " (got 'id')");
   }
 
   @Test
