@@ -463,7 +463,7 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
     echo "$STEPS"
     echo
     echo "CPU time of the calling thread per call, in a loop outside HTTP and Kafka (PipelineCost); the steps are" \
-      "the calls IngressVerticle makes for a Kili webhook."
+      "the calls the ingress's WebhookNormalizer makes for a Kili webhook."
     echo
   fi
   if [[ -n $CHECK ]]; then
