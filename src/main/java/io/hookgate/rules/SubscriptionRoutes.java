@@ -1,16 +1,13 @@
 package io.hookgate.rules;
 
 import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelRuntime;
 import io.hookgate.actions.ActionRecord;
-import io.hookgate.event.OperationalEvents;
 import io.hookgate.metrics.GatewayMetrics;
 import io.hookgate.subscriptions.Subscription;
 import io.hookgate.subscriptions.SubscriptionIndex;
 import io.hookgate.subscriptions.SubscriptionStore;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -28,8 +25,8 @@ public final class SubscriptionRoutes {
   /** The {@code rule} of subscription deliveries, and their label in the rules' metrics. */
   public static final String RULE = "subscriptions";
 
-  /** A subscription with its compiled filter expression (null when it has none). */
-  record Route(Subscription subscription, CelRuntime.Program match) {
+  /** A subscription with its compiled filter. */
+  record Route(Subscription subscription, EventFilter filter) {
   }
 
   private final SubscriptionIndex<Route> index;
@@ -40,17 +37,14 @@ public final class SubscriptionRoutes {
     index.load(store.snapshot());
   }
 
-  private static CelRuntime.Program compile(Subscription s, FilterExpressions expressions) {
-    if (s.filter().match() == null) {
-      return null;
-    }
+  private static EventFilter compile(Subscription s, FilterExpressions expressions) {
     try {
-      return expressions.compile(s.filter().match());
+      return EventFilter.compile(s.filter(), expressions, "filter.match");
     } catch (IllegalArgumentException e) {
       // Compiled when it was written, so only a newer hookgate's expression an older one cannot read.
       LOG.error("Subscription {}: its filter does not compile here ({}); it matches nothing", s.id(),
           e.getMessage());
-      return expressions.compile("false");
+      return EventFilter.expression("false", expressions, "filter.match");
     }
   }
 
@@ -67,26 +61,15 @@ public final class SubscriptionRoutes {
     List<ActionRecord> out = new ArrayList<>();
     for (Route route : candidates) {
       Subscription s = route.subscription();
-      if (!s.filter().acceptsType(event.type()) || !s.filter().acceptsBatch(event.batchId())) {
-        continue;
-      }
-      if (s.filter().types() == null && OperationalEvents.isOperational(event.type())) {
-        // hookgate's own events only go to a subscription whose types name them.
-        continue;
-      }
-      if (route.match() != null) {
-        try {
-          Map<String, Object> activation = new HashMap<>();
-          activation.put(CelEnvironment.EVENT, event.cel());
-          if (!RuleSet.isTrue(route.match().eval(activation), "filter.match")) {
-            continue;
-          }
-        } catch (CelEvaluationException | RuntimeException e) {
-          LOG.warn("Subscription {}: its filter failed on event {}: {}", s.id(), event.id(), e.getMessage());
-          metrics.counter("hookgate.subscriptions.filter.errors", "Subscription filters that failed on an event")
-              .increment();
+      try {
+        if (route.filter().refusal(event) != null) {
           continue;
         }
+      } catch (CelEvaluationException | RuntimeException e) {
+        LOG.warn("Subscription {}: its filter failed on event {}: {}", s.id(), event.id(), e.getMessage());
+        metrics.counter("hookgate.subscriptions.filter.errors", "Subscription filters that failed on an event")
+            .increment();
+        continue;
       }
       out.add(new ActionRecord(event.id() + ":" + s.targetName(), event.id(), event.type(), event.sourceName(),
           event.projectId(), RULE, s.targetName(), "forward", "POST", "", Map.of(), event.structured(), List.of(), 1,
