@@ -19,7 +19,7 @@ public final class TopicEvent {
   private final IncomingEvent event;
   private byte[] line;
 
-  private TopicEvent(IncomingEvent event) {
+  TopicEvent(IncomingEvent event) {
     this.event = event;
   }
 
