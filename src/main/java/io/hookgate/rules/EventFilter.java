@@ -31,6 +31,7 @@ public final class EventFilter {
   public static final String TYPES = "types";
   public static final String MATCH = "match";
   private static final Verdict PASSED = new Verdict(null, null, null);
+  private static final String SOURCE_PREFIX = "/sources/";
 
   private final SubscriptionFilter filter;
   private final CelRuntime.Program match;
@@ -62,6 +63,28 @@ public final class EventFilter {
   public static EventFilter expression(String expression, FilterExpressions expressions, String key) {
     return new EventFilter(new SubscriptionFilter(null, null, null, null, expression),
         expressions.compile(expression, key, false), false);
+  }
+
+  /**
+   * Whether the event is refused by what its Kafka record says outside its data, so that it need not be
+   * decoded: its source and type (the {@code ce_source} and {@code ce_type} headers) and its key, which is the
+   * event's project whenever it has one (docs/event-contract.md), so that an event whose key is none of the
+   * projects has another project or none. False says nothing: the event may still be refused.
+   *
+   * @param source the {@code ce_source} header ({@code /sources/kili}), or null
+   * @param type the {@code ce_type} header, or null
+   * @param key the record's key, or null
+   */
+  public boolean refusedAtSight(String source, String type, String key) {
+    if (filter.sources() != null && source != null && source.startsWith(SOURCE_PREFIX)
+        && !filter.sources().contains(source.substring(SOURCE_PREFIX.length()))) {
+      return true;
+    }
+    if (type != null && (!filter.acceptsType(type)
+        || filter.types() == null && OperationalEvents.isOperational(type))) {
+      return true;
+    }
+    return filter.projects() != null && key != null && !filter.projects().contains(key);
   }
 
   /** Whether the event passes; an expression that fails on it (a missing field...) does not. */

@@ -47,6 +47,22 @@ class EventFilterTest {
   }
 
   @Test
+  void aRecordsHeadersAndKeyRefuseWithoutDecodingButNeverPassAnEventTheFilterWouldRefuse() {
+    EventFilter project = filter(null, List.of("p-1"), null, null, null);
+    assertThat(project.refusedAtSight("/sources/kili", "labeling.label.submitted", "p-2")).isTrue();
+    // The key is the project only when the event has one: a matching key still needs the event to be read.
+    assertThat(project.refusedAtSight("/sources/kili", "labeling.label.submitted", "p-1")).isFalse();
+    EventFilter source = filter(List.of("v7"), null, null, null, null);
+    assertThat(source.refusedAtSight("/sources/kili", null, null)).isTrue();
+    assertThat(source.refusedAtSight("/other", null, null)).isFalse();
+    EventFilter type = filter(null, null, null, List.of("labeling.label.*"), null);
+    assertThat(type.refusedAtSight(null, "labeling.item.completed", null)).isTrue();
+    assertThat(type.refusedAtSight(null, "labeling.label.reviewed", null)).isFalse();
+    assertThat(filter(null, null, null, null, null).refusedAtSight(null, "hookgate.subscription.created", null))
+        .isTrue();
+  }
+
+  @Test
   void theDryRunsExpressionShowsAnyValueAndAnEventItFailsOnIsAnErrorNotAMatch() {
     EventFilter.Verdict count = EventFilter.expression("event.data.annotations.size()", expressions, "match")
         .explain(kili);
