@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 
 /**
  * The rule dry-run, {@code POST /api/v1/rules/test}: a CEL expression ({@code match}, any result type) or a
@@ -63,8 +62,9 @@ final class RulesTestApi {
     String project = body.getString("project");
     int window = source == null && project == null ? last
         : Math.min(MAX_WINDOW, Math.max(MIN_NARROWED_WINDOW, last * NARROWED_WINDOW_FACTOR));
-    Predicate<TopicEvent> keep = e -> (source == null || source.equals(e.sourceName()))
-        && (project == null || project.equals(e.projectId()));
+    EventFilter keep = source == null && project == null ? null : EventFilter.compile(new SubscriptionFilter(
+        source == null ? null : List.of(source), project == null ? null : List.of(project), null, null, null),
+        expressions, "filter.match");
     return compile(match, asked).compose(compiled -> {
       if (running.incrementAndGet() > MAX_RUNNING) {
         running.decrementAndGet();

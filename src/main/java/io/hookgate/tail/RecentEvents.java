@@ -8,11 +8,13 @@ import io.hookgate.kafka.ConsumerSettings.OnFailure;
 import io.hookgate.kafka.ConsumerSettings.StartAt;
 import io.hookgate.kafka.ConsumerSettings.WholeTopic;
 import io.hookgate.kafka.KafkaClientFactory;
+import io.hookgate.rules.EventFilter;
 import io.hookgate.rules.TopicEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,14 +24,16 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * The last events of the events topic, for the rule dry-run: the last {@code window} records of each partition
  * (from its end as it is asked), read with a reader of their own, merged by the time Kafka stored them, and the
- * newest {@code last} kept. Only those are held, so memory is bounded by {@code last}, whatever the window.
+ * newest {@code last} kept. Only those are held, so memory is bounded by {@code last}, whatever the window. An
+ * event whose key is the asked project but that has none (its key is then a source name) is only found out when
+ * decoded, and left out: then fewer than {@code last} are found.
  */
 public final class RecentEvents {
   /** A reading that takes longer fails, rather than holding a request and a consumer. */
@@ -42,8 +46,8 @@ public final class RecentEvents {
   public record Found(List<TopicEvent> events, int scanned) {
   }
 
-  /** A kept event and where it was, for the order. */
-  private record Kept(long timestamp, int partition, long offset, TopicEvent event) {
+  /** A kept record and where it was, for the order. */
+  private record Kept(long timestamp, int partition, long offset, ConsumerRecord<String, byte[]> record) {
   }
 
   private static final Comparator<Kept> OLDEST_FIRST = Comparator.comparingLong(Kept::timestamp)
@@ -69,11 +73,12 @@ public final class RecentEvents {
   }
 
   /**
-   * Reads on the caller's context.
+   * Reads on the caller's context: records are chosen there by what their headers and key say (no event is
+   * decoded on the event loop), and the newest {@code last} are decoded on a worker.
    *
-   * @param keep which events count (a source, a project); the others are read and left
+   * @param keep which events count (a source, a project; null: all); the others are read and left
    */
-  public Future<Found> read(int last, int window, Predicate<TopicEvent> keep) {
+  public Future<Found> read(int last, int window, EventFilter keep) {
     Context context = vertx.getOrCreateContext();
     return offsets.read(context).compose(bounds -> {
       Map<Integer, Long> from = new HashMap<>();
@@ -90,8 +95,7 @@ public final class RecentEvents {
     });
   }
 
-  private Future<Found> read(Context context, Map<Integer, Long> from, long[] end, int last,
-      Predicate<TopicEvent> keep) {
+  private Future<Found> read(Context context, Map<Integer, Long> from, long[] end, int last, EventFilter keep) {
     PriorityQueue<Kept> newest = new PriorityQueue<>(OLDEST_FIRST);
     int[] scanned = new int[1];
     String name = "hookgate-recent-events-" + numbers.incrementAndGet();
@@ -103,14 +107,8 @@ public final class RecentEvents {
     ConsumerLoop loop = new ConsumerLoop(settings, (ConsumerRecord<String, byte[]> r) -> {
       if (r.offset() < end[r.partition()]) {
         scanned[0]++;
-        TopicEvent event;
-        try {
-          event = TopicEvent.read(r, mapper);
-        } catch (IllegalArgumentException e) {
-          return Future.succeededFuture();
-        }
-        if (keep.test(event)) {
-          newest.add(new Kept(r.timestamp(), r.partition(), r.offset(), event));
+        if (keep == null || !keep.refusedAtSight(header(r, "ce_source"), header(r, "ce_type"), r.key())) {
+          newest.add(new Kept(r.timestamp(), r.partition(), r.offset(), r));
           if (newest.size() > last) {
             newest.poll();
           }
@@ -118,23 +116,46 @@ public final class RecentEvents {
       }
       return Future.succeededFuture();
     }, context, null, null);
-    Promise<Found> found = Promise.promise();
-    long timer = vertx.setTimer(TIMEOUT.toMillis(), id -> found.tryFail(new TimeoutException("the events topic "
+    Promise<List<Kept>> read = Promise.promise();
+    long timer = vertx.setTimer(TIMEOUT.toMillis(), id -> read.tryFail(new TimeoutException("the events topic "
         + "could not be read within " + TIMEOUT.toSeconds() + "s")));
-    loop.start().onFailure(e -> context.runOnContext(v -> found.tryFail(e)));
+    loop.start().onFailure(e -> context.runOnContext(v -> read.tryFail(e)));
     // Completed on the context after the records it covers were handed out there.
     loop.caughtUp().onComplete(ar -> {
       if (ar.failed()) {
-        found.tryFail(ar.cause());
+        read.tryFail(ar.cause());
         return;
       }
       List<Kept> kept = new ArrayList<>(newest);
       kept.sort(OLDEST_FIRST.reversed());
-      found.tryComplete(new Found(kept.stream().map(Kept::event).toList(), scanned[0]));
+      read.tryComplete(kept);
     });
-    return found.future().onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      loop.stop();
-    });
+    return read.future()
+        .onComplete(ar -> {
+          vertx.cancelTimer(timer);
+          loop.stop();
+        })
+        .compose(kept -> vertx.executeBlocking(() -> new Found(decode(kept, keep), scanned[0]), false));
+  }
+
+  /** The events of the records, but for those the whole filter refuses (a key that is not a project). */
+  private List<TopicEvent> decode(List<Kept> kept, EventFilter keep) {
+    List<TopicEvent> out = new ArrayList<>(kept.size());
+    for (Kept k : kept) {
+      try {
+        TopicEvent event = TopicEvent.read(k.record(), mapper);
+        if (keep == null || keep.matches(event)) {
+          out.add(event);
+        }
+      } catch (IllegalArgumentException e) {
+        // Not a CloudEvent: not an event to check.
+      }
+    }
+    return out;
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    Header h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }
