@@ -74,10 +74,13 @@ final class EventsStreamApi {
     }
   }
 
-  /** The filter, or null for every event; compiled on a worker, as compiling CEL takes milliseconds. */
+  /** The filter, or null for every event; a CEL match is compiled on a worker, as that takes milliseconds. */
   private Future<EventFilter> compile(SubscriptionFilter asked) {
     if (asked.sources() == null && asked.projects() == null && asked.types() == null && asked.match() == null) {
       return Future.succeededFuture(null);
+    }
+    if (asked.match() == null) {
+      return Future.succeededFuture(EventFilter.compile(asked, expressions, "match"));
     }
     return vertx.executeBlocking(() -> {
       try {
