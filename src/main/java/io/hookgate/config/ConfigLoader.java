@@ -333,6 +333,11 @@ public final class ConfigLoader {
     port("ingress.port", c.ingress().port());
     port("management.port", c.management().port());
     require(c.ingress().port() != c.management().port(), "management.port", "must differ from ingress.port");
+    StreamsConfig streams = c.management().streams();
+    require(streams.maxClients() >= 0, "management.streams.maxClients", "must be 0 or more (0: no stream)");
+    require(streams.heartbeat().toMillis() >= 100, "management.streams.heartbeat", "must be at least 100ms");
+    require(streams.bufferSize() >= 4096, "management.streams.bufferSize", "must be at least 4KiB");
+    require(streams.maxCatchUps() >= 1, "management.streams.maxCatchUps", "must be at least 1");
     require(c.ingress().maxBodyBytes() > 0, "ingress.maxBodyBytes", "must be positive");
     require(c.ingress().publishTimeout().toMillis() >= 100, "ingress.publishTimeout", "must be at least 100ms");
     require(c.kafka().topics() != null && c.kafka().topics().events() != null, "kafka.topics.events", "is missing");
