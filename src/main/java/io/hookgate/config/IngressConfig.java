@@ -12,6 +12,9 @@ import java.time.Duration;
  * @param retryAfter the {@code Retry-After} sent with a 503
  * @param instances verticle instances (event loops) serving the port; 0 means one per core
  * @param accessLog one log line per request (source, status, event id, reason)
+ * @param lingerTime after refusing a request whose body is still coming, how long the rest is read and discarded
+ *     before the connection is closed, so that the sender reads the answer instead of a reset
+ * @param lingerMaxBytes how much of such a body is read and discarded at most before the connection is closed
  */
 public record IngressConfig(
     String host,
@@ -22,5 +25,7 @@ public record IngressConfig(
     @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration idleTimeout,
     @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration retryAfter,
     int instances,
-    boolean accessLog) {
+    boolean accessLog,
+    @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration lingerTime,
+    @JsonDeserialize(using = ConfigDeserializers.ByteSize.class) long lingerMaxBytes) {
 }

@@ -9,6 +9,7 @@ import io.hookgate.http.Problem;
 import io.hookgate.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The last step of a webhook: its answer (202 with the event id, or the refusal's problem as
  * {@code application/problem+json}), the request counted in the metrics, and its access log line. A request
- * answered before its body was read has its connection closed (HTTP/1.1) or its stream reset if the client
- * keeps sending (HTTP/2).
+ * answered before its body was read has its connection closed once the rest is discarded (HTTP/1.1) or its
+ * stream reset if the client keeps sending (HTTP/2).
  */
 public final class IngressResponder {
   private static final Logger ACCESS = LoggerFactory.getLogger("hookgate.access");
@@ -92,8 +93,10 @@ public final class IngressResponder {
       response.setStatusMessage("Content Too Large"); // RFC 9110's name, as the problem's title; Netty has the old one
     }
     Future<Void> written = response.putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(body);
-    if (bodyUnread) {
-      written.onComplete(ar -> stopUnreadBody(req, response, http2));
+    if (bodyUnread && http2) {
+      written.onComplete(ar -> resetUnreadStream(req, response));
+    } else if (bodyUnread) {
+      lingeringClose(req, written);
     }
     if (config.accessLog() && ACCESS.isInfoEnabled()) {
       accessLog(req, source, status, eventId, type, reason);
@@ -101,29 +104,47 @@ public final class IngressResponder {
   }
 
   /**
-   * Refused before the whole body was read: stop the client sending rather than read and discard what may be
-   * a huge body. HTTP/1.1 can only do that by closing the connection. An HTTP/2 connection carries other
-   * requests too (and forbids the Connection header): there the client sees the complete response and stops
-   * by itself (curl, the JDK client do); one that keeps sending gets its stream reset with NO_ERROR (RFC 9113
-   * section 8.1) after the body read timeout. Resetting at once would discard the response still queued
-   * behind flow control.
-   *
-   * <p>This is where a lingering close would go (keep reading and discarding the rest for a bounded time and
-   * size before closing, as nginx does, so that a client still sending sees the answer rather than a reset).
+   * Refused on HTTP/1.1 before the whole body was read: the answer says {@code Connection: close}, and the
+   * connection is closed once the client has sent the rest. Closing at once would reset the connection while
+   * the client is still sending (the kernel answers unread data with a reset), and the reset destroys the
+   * answer before most senders read it: curl reports "Send failure: Broken pipe", not the 413. So, as nginx's
+   * lingering close, the rest is read and thrown away (never held), within {@code ingress.lingerTime} and
+   * {@code ingress.lingerMaxBytes}, so that a client cannot hold the connection by sending forever.
    */
-  private void stopUnreadBody(HttpServerRequest req, HttpServerResponse response, boolean http2) {
+  private void lingeringClose(HttpServerRequest req, Future<Void> written) {
+    HttpConnection connection = req.connection();
+    long timer = vertx.setTimer(config.lingerTime().toMillis(), t -> connection.close());
+    long[] discarded = {0};
+    req.handler(chunk -> {
+      discarded[0] += chunk.length();
+      if (discarded[0] > config.lingerMaxBytes()) {
+        vertx.cancelTimer(timer);
+        connection.close();
+      }
+    });
+    req.endHandler(v -> {
+      vertx.cancelTimer(timer);
+      written.onComplete(ar -> connection.close());
+    });
+    req.exceptionHandler(e -> vertx.cancelTimer(timer));
+    req.resume();
+  }
+
+  /**
+   * Refused on HTTP/2 before the whole body was read. The connection carries other requests too (and forbids
+   * the Connection header): the client sees the complete response and stops by itself (curl, the JDK client
+   * do); one that keeps sending gets its stream reset with NO_ERROR (RFC 9113 section 8.1) after the body read
+   * timeout. Resetting at once would discard the response still queued behind flow control.
+   */
+  private void resetUnreadStream(HttpServerRequest req, HttpServerResponse response) {
     if (req.isEnded()) {
       return;
     }
-    if (http2) {
-      vertx.setTimer(config.bodyReadTimeout().toMillis(), t -> {
-        if (!req.isEnded()) {
-          response.reset(0);
-        }
-      });
-    } else {
-      req.connection().close();
-    }
+    vertx.setTimer(config.bodyReadTimeout().toMillis(), t -> {
+      if (!req.isEnded()) {
+        response.reset(0);
+      }
+    });
   }
 
   private static void accessLog(HttpServerRequest req, String source, int status, String eventId, String type,

@@ -78,7 +78,9 @@ class ErrorStatusIngressTest {
         """, Map.of("KILI_WEBHOOK_SECRET", TOKEN,
             "HOOKGATE_INGRESS_MAX_BODY_BYTES", "16KiB",
             "HOOKGATE_SOURCES_SMALL_MAX_BODY_BYTES", "1KiB",
-            "HOOKGATE_INGRESS_BODY_READ_TIMEOUT", "1s"));
+            "HOOKGATE_INGRESS_BODY_READ_TIMEOUT", "1s",
+            "HOOKGATE_INGRESS_LINGER_TIME", "2s",
+            "HOOKGATE_INGRESS_LINGER_MAX_BYTES", "8MiB"));
     consumer = gateway.consumer();
     // One accepted event, read back, so that the consumer is assigned and reading before any check.
     HttpResponse<String> warmUp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.webhookUrl("roomy")))
@@ -267,6 +269,79 @@ class ErrorStatusIngressTest {
       RawHttp.Response r = raw.readResponse();
       assertThat(r.status()).isEqualTo(413);
       assertProblemBody(413, "urn:hookgate:problem:body-too-large", r.header("Content-Type"), r.body());
+      assertThat(raw.closedByServer()).isTrue();
+    }
+  }
+
+  /**
+   * Most webhook senders post without {@code Expect: 100-continue} and read the answer only once they have sent
+   * everything: a connection closed under them while they write is a reset ("Broken pipe") that destroys the
+   * answer. The rest of the body is read and thrown away first (a lingering close).
+   */
+  @Test
+  void aFiveMebibyteBodySentWithoutWaitingStillReadsIts413() throws Exception {
+    byte[] big = new byte[5 * 1024 * 1024];
+    java.util.Arrays.fill(big, (byte) ' ');
+    try (RawHttp raw = new RawHttp("127.0.0.1", gateway.ingressPort())) {
+      raw.head("POST", "/webhooks/kili", Map.of("Authorization", TOKEN, "Content-Type", "application/json",
+          "Content-Length", Integer.toString(big.length)));
+      raw.write(big);
+      RawHttp.Response r = raw.readResponse();
+      assertProblemBody(413, "urn:hookgate:problem:body-too-large", r.header("Content-Type"), r.body());
+      assertThat(r.status()).isEqualTo(413);
+      assertThat(r.header("Connection")).isEqualTo("close");
+      assertThat(raw.closedByServer()).as("closed once the body has been read to its end").isTrue();
+    }
+  }
+
+  @Test
+  void aFiveMebibyteChunkedBodySentWithoutWaitingStillReadsIts413() throws Exception {
+    try (RawHttp raw = new RawHttp("127.0.0.1", gateway.ingressPort())) {
+      raw.head("POST", "/webhooks/roomy", Map.of("Content-Type", "application/json", "Transfer-Encoding", "chunked"));
+      byte[] chunk = new byte[64 * 1024];
+      java.util.Arrays.fill(chunk, (byte) ' ');
+      for (int i = 0; i < 80; i++) {
+        raw.chunk(chunk);
+      }
+      raw.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      RawHttp.Response r = raw.readResponse();
+      assertThat(r.status()).isEqualTo(413);
+      assertProblemBody(413, "urn:hookgate:problem:body-too-large", r.header("Content-Type"), r.body());
+    }
+  }
+
+  @Test
+  void aRefusalBeforeTheBodyLetsTheSenderFinishAndReadIt() throws Exception {
+    byte[] big = new byte[5 * 1024 * 1024];
+    java.util.Arrays.fill(big, (byte) ' ');
+    for (Map<String, String> headers : List.of(
+        Map.of("Authorization", "wrong", "Content-Type", "application/json"),
+        Map.of("Authorization", TOKEN, "Content-Type", "text/plain"))) {
+      try (RawHttp raw = new RawHttp("127.0.0.1", gateway.ingressPort())) {
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("Content-Length", Integer.toString(big.length));
+        raw.head("POST", "/webhooks/kili", all);
+        raw.write(big);
+        RawHttp.Response r = raw.readResponse();
+        assertThat(r.status()).as(headers.toString()).isIn(401, 415);
+        assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+      }
+    }
+  }
+
+  /** The draining is bounded: a sender cannot hold a connection by sending without end (8MiB in this test). */
+  @Test
+  void aBodyThatNeverEndsIsCutAfterTheLingeringBound() throws Exception {
+    try (RawHttp raw = new RawHttp("127.0.0.1", gateway.ingressPort())) {
+      raw.head("POST", "/webhooks/kili", Map.of("Authorization", TOKEN, "Content-Type", "application/json",
+          "Transfer-Encoding", "chunked"));
+      long sent = raw.chunksUpTo(64 * 1024, 1L << 30);
+      assertThat(sent).as("bytes sent before the server closed").isLessThan(1L << 30);
+      try {
+        raw.readResponse(); // the 413, unless the close past the bound reset it away, as it may
+      } catch (java.io.IOException reset) {
+        // the bound was passed: a reset is what such a sender gets
+      }
       assertThat(raw.closedByServer()).isTrue();
     }
   }
