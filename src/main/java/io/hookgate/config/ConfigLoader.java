@@ -340,6 +340,8 @@ public final class ConfigLoader {
     require(streams.maxCatchUps() >= 1, "management.streams.maxCatchUps", "must be at least 1");
     require(c.ingress().maxBodyBytes() > 0, "ingress.maxBodyBytes", "must be positive");
     require(c.ingress().publishTimeout().toMillis() >= 100, "ingress.publishTimeout", "must be at least 100ms");
+    require(!c.ingress().lingerTime().isNegative(), "ingress.lingerTime", "must not be negative (0s: close at once)");
+    require(c.ingress().lingerMaxBytes() >= 0, "ingress.lingerMaxBytes", "must not be negative");
     require(c.kafka().topics() != null && c.kafka().topics().events() != null, "kafka.topics.events", "is missing");
     require(!c.kafka().commitInterval().isNegative() && c.kafka().commitInterval().compareTo(Duration.ofMinutes(1)) <= 0,
         "kafka.commitInterval", "must be between 0 (after every poll) and 1m");
