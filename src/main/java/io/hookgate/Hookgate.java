@@ -134,7 +134,8 @@ public final class Hookgate {
       JobsModule jobs = new JobsModule(context, subscriptions);
       gateway.modules.add(jobs);
       // The management API's router is made from its OpenAPI document before the management port listens.
-      gateway.modules.add(AdminModule.load(context, subscriptions, actions.subscriptionDeliveries(), jobs)
+      gateway.modules.add(AdminModule.load(context, subscriptions, actions.subscriptionDeliveries(), jobs,
+          gateway.ingress.recentRequests())
           .await(30, TimeUnit.SECONDS));
       gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper,
           gateway.modules.stream().flatMap(m -> m.managementRoutes().stream()).toList());

@@ -10,12 +10,15 @@ import io.hookgate.actions.SsrfGuard;
 import io.hookgate.config.ConfigException;
 import io.hookgate.rules.FilterExpressions;
 import io.hookgate.subscriptions.SubscriptionDeliveries;
+import io.hookgate.ingress.RecentRequests;
 import io.hookgate.jobs.JobsModule;
 import io.hookgate.subscriptions.SubscriptionsModule;
 import io.hookgate.tail.RecentEvents;
 import io.hookgate.tail.TailHub;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +45,10 @@ public final class AdminModule implements GatewayModule {
    *
    * @param deliveries what the delivery side knows of subscriptions; null until it runs (the API then leaves
    *     out lastCall, lastError, counts and breaker, and answers 503 to test, attempts and resend)
+   * @param recentRequests the ingress's last requests per source, on this replica
    */
   public static Future<AdminModule> load(GatewayContext context, SubscriptionsModule subscriptions,
-      SubscriptionDeliveries deliveries, JobsModule jobs) {
+      SubscriptionDeliveries deliveries, JobsModule jobs, RecentRequests recentRequests) {
     SsrfGuard.Allowance allowance;
     try {
       allowance = new SsrfGuard.Allowance(false, context.config().subscriptions().allowedHosts());
@@ -66,9 +70,24 @@ public final class AdminModule implements GatewayModule {
     operations.putAll(new DeliveriesApi(subscriptions.store(), deliveries, mapper).operations());
     operations.putAll(new JobsApi(jobs.service(), jobs.deadLetters(), subscriptions.store(), mapper).operations());
     operations.putAll(new EventsStreamApi(context.vertx(), expressions, tail).operations());
+    operations.putAll(new SourcesApi(context.config().sources(), recentRequests, replicaName(context.env()), mapper)
+        .operations());
     operations.putAll(new RulesTestApi(context.vertx(), expressions, RecentEvents.of(context), mapper).operations());
     return ApiDocument.load(context.vertx())
         .map(document -> new AdminModule(new ApiRouter(context.vertx(), document, tokens, mapper, operations), tail));
+  }
+
+  /** The host name, which is the pod's name in Kubernetes, so that answers kept per replica say whose they are. */
+  private static String replicaName(Map<String, String> env) {
+    String host = env.get("HOSTNAME");
+    if (host != null && !host.isBlank()) {
+      return host;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown";
+    }
   }
 
   @Override

@@ -342,6 +342,8 @@ public final class ConfigLoader {
     require(c.ingress().publishTimeout().toMillis() >= 100, "ingress.publishTimeout", "must be at least 100ms");
     require(!c.ingress().lingerTime().isNegative(), "ingress.lingerTime", "must not be negative (0s: close at once)");
     require(c.ingress().lingerMaxBytes() >= 0, "ingress.lingerMaxBytes", "must not be negative");
+    require(c.ingress().recentRequests() >= 0 && c.ingress().recentRequests() <= 10_000, "ingress.recentRequests",
+        "must be between 0 and 10000");
     require(c.kafka().topics() != null && c.kafka().topics().events() != null, "kafka.topics.events", "is missing");
     require(!c.kafka().commitInterval().isNegative() && c.kafka().commitInterval().compareTo(Duration.ofMinutes(1)) <= 0,
         "kafka.commitInterval", "must be between 0 (after every poll) and 1m");

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param lingerTime after refusing a request whose body is still coming, how long the rest is read and discarded
  *     before the connection is closed, so that the sender reads the answer instead of a reset
  * @param lingerMaxBytes how much of such a body is read and discarded at most before the connection is closed
+ * @param recentRequests how many of its last requests each source keeps in memory for the management API
+ *     ({@code GET /api/v1/sources/{name}/requests}); 0 keeps none
  */
 public record IngressConfig(
     String host,
@@ -27,5 +29,6 @@ public record IngressConfig(
     int instances,
     boolean accessLog,
     @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration lingerTime,
-    @JsonDeserialize(using = ConfigDeserializers.ByteSize.class) long lingerMaxBytes) {
+    @JsonDeserialize(using = ConfigDeserializers.ByteSize.class) long lingerMaxBytes,
+    int recentRequests) {
 }

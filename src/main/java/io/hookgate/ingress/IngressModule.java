@@ -32,6 +32,7 @@ public final class IngressModule implements GatewayModule {
   private final EventPublisher publisher;
   private final WebhookNormalizer normalizer;
   private final List<IngressVerticle> verticles = new CopyOnWriteArrayList<>();
+  private final RecentRequests recent;
 
   private IngressModule(GatewayContext ctx, Map<String, ConfiguredSource> sources, ObjectMapper bodies,
       Producer<String, byte[]> producer) {
@@ -40,6 +41,7 @@ public final class IngressModule implements GatewayModule {
     this.publisher = new EventPublisher(producer);
     this.normalizer = new WebhookNormalizer(bodies, new CloudEventFactory(ctx.mapper(), ctx.clock()),
         ctx.config().kafka().topics().events().name(), ctx.clock());
+    this.recent = new RecentRequests(ctx.config().sources(), ctx.config().ingress().recentRequests(), ctx.clock());
   }
 
   /**
@@ -80,7 +82,7 @@ public final class IngressModule implements GatewayModule {
         : Math.max(1, Runtime.getRuntime().availableProcessors());
     return ctx.vertx().deployVerticle(() -> {
       IngressVerticle v = new IngressVerticle(config, sources, normalizer, publisher, ctx.metrics(), ctx.mapper(),
-          ctx.clock());
+          ctx.clock(), recent);
       verticles.add(v);
       return v;
     }, new DeploymentOptions().setInstances(instances)).mapEmpty();
@@ -94,6 +96,11 @@ public final class IngressModule implements GatewayModule {
   /** The port webhooks are served on (the configured one, or the one chosen for port 0). */
   public int port() {
     return verticles.get(0).actualPort();
+  }
+
+  /** The last requests of each source, on this replica. */
+  public RecentRequests recentRequests() {
+    return recent;
   }
 
   /** The configured sources' names, sorted. */

@@ -33,18 +33,21 @@ public final class IngressResponder {
   private final IngressConfig config;
   private final GatewayMetrics metrics;
   private final ObjectMapper mapper;
+  private final RecentRequests recent;
 
-  public IngressResponder(Vertx vertx, IngressConfig config, GatewayMetrics metrics, ObjectMapper mapper) {
+  public IngressResponder(Vertx vertx, IngressConfig config, GatewayMetrics metrics, ObjectMapper mapper,
+      RecentRequests recent) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
     this.mapper = mapper;
+    this.recent = recent;
   }
 
   /** 202 once Kafka has the event, with its id. */
   public void accepted(HttpServerRequest req, IngressEvent event) {
-    respond(req, event.source().name(), 202, "application/json", "{\"id\":" + jsonString(event.id()) + "}",
-        event.id(), event.type(), null);
+    respond(req, event.source(), event.source().name(), 202, "application/json",
+        "{\"id\":" + jsonString(event.id()) + "}", event.id(), event.type(), null, null);
   }
 
   /** The refusal's status, headers and problem, its {@code instance} the request's path. */
@@ -57,8 +60,9 @@ public final class IngressResponder {
         response.putHeader(h.getKey(), h.getValue());
       }
     }
-    respond(req, refusal.sourceLabel(), refusal.status(), PROBLEM_JSON,
-        problemJson(refusal.problem().withInstance(req.path())), null, null, refusal.reason());
+    Problem problem = refusal.problem().withInstance(req.path());
+    respond(req, refusal.source(), refusal.sourceLabel(), refusal.status(), PROBLEM_JSON, problemJson(problem), null,
+        null, refusal.reason(), problem);
   }
 
   /**
@@ -76,8 +80,9 @@ public final class IngressResponder {
         .putHeader(HttpHeaders.CONNECTION, "close").end(body).onComplete(ar -> req.connection().close());
   }
 
-  private void respond(HttpServerRequest req, String source, int status, String contentType, String body,
-      String eventId, String type, String reason) {
+  /** @param problem the refusal's problem; null when accepted */
+  private void respond(HttpServerRequest req, ConfiguredSource configured, String source, int status,
+      String contentType, String body, String eventId, String type, String reason, Problem problem) {
     HttpServerResponse response = req.response();
     if (response.ended() || response.closed()) {
       return;
@@ -98,8 +103,16 @@ public final class IngressResponder {
     } else if (bodyUnread) {
       lingeringClose(req, written);
     }
-    if (config.accessLog() && ACCESS.isInfoEnabled()) {
-      accessLog(req, source, status, eventId, type, reason);
+    boolean logged = config.accessLog() && ACCESS.isInfoEnabled();
+    if (logged || recent.enabled()) {
+      String requestId = requestId(req);
+      if (logged) {
+        accessLog(req, requestId, source, status, eventId, type, reason);
+      }
+      recent.record(configured, requestId, req.method().name(), req.path(),
+          req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(), req.headers(), req.bytesRead(),
+          status, reason, problem == null ? null : problem.type(), problem == null ? null : problem.detail(),
+          eventId);
     }
   }
 
@@ -147,12 +160,17 @@ public final class IngressResponder {
     });
   }
 
-  private static void accessLog(HttpServerRequest req, String source, int status, String eventId, String type,
-      String reason) {
+  /** The sender's {@code X-Request-Id}, or one made up, for the access log and the recent requests alike. */
+  private static String requestId(HttpServerRequest req) {
     String requestId = req.getHeader("X-Request-Id");
+    return requestId != null ? RequestGate.oneLine(requestId, 128)
+        : Long.toHexString(ThreadLocalRandom.current().nextLong());
+  }
+
+  private static void accessLog(HttpServerRequest req, String requestId, String source, int status, String eventId,
+      String type, String reason) {
     var line = ACCESS.atInfo()
-        .addKeyValue("requestId",
-            requestId != null ? requestId : Long.toHexString(ThreadLocalRandom.current().nextLong()))
+        .addKeyValue("requestId", requestId)
         .addKeyValue("source", source)
         .addKeyValue("status", status);
     if (eventId != null) {

@@ -35,15 +35,19 @@ public final class IngressVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private final ObjectMapper mapper;
   private final Clock clock;
+  private final RecentRequests recent;
   private RequestGate gate;
   private BodyReader bodies;
   private IngressPublisher publisher;
   private IngressResponder responder;
   private HttpServer server;
 
-  /** @param mapper writes the problems */
+  /**
+   * @param mapper writes the problems
+   * @param recent where every answered request of a configured source is kept (shared by the verticles)
+   */
   public IngressVerticle(IngressConfig config, Map<String, ConfiguredSource> sources, WebhookNormalizer normalizer,
-      EventPublisher events, GatewayMetrics metrics, ObjectMapper mapper, Clock clock) {
+      EventPublisher events, GatewayMetrics metrics, ObjectMapper mapper, Clock clock, RecentRequests recent) {
     this.config = config;
     this.sources = Map.copyOf(sources);
     this.normalizer = normalizer;
@@ -51,6 +55,7 @@ public final class IngressVerticle extends VerticleBase {
     this.metrics = metrics;
     this.mapper = mapper;
     this.clock = clock;
+    this.recent = recent;
   }
 
   @Override
@@ -58,7 +63,7 @@ public final class IngressVerticle extends VerticleBase {
     gate = new RequestGate(sources, clock);
     bodies = new BodyReader(config.bodyReadTimeout(), System::nanoTime);
     publisher = new IngressPublisher(events, config, metrics, System::nanoTime);
-    responder = new IngressResponder(vertx, config, metrics, mapper);
+    responder = new IngressResponder(vertx, config, metrics, mapper, recent);
     vertx.setPeriodic(bodies.sweepInterval().toMillis(), id -> bodies.sweep());
     HttpServerOptions options = new HttpServerOptions()
         .setIdleTimeout((int) Math.max(1, config.idleTimeout().toSeconds()))
