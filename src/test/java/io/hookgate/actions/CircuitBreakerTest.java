@@ -6,15 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hookgate.testing.MutableClock;
 import io.hookgate.testing.KafkaBroker;
 import io.hookgate.testing.KafkaBrokerExtension;
 import io.hookgate.testing.RecordingHttpServer;
 import io.hookgate.testing.RecordingHttpServer.Recorded;
 import io.hookgate.testing.RecordingHttpServer.Reply;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -158,28 +156,5 @@ class CircuitBreakerTest {
     breaker.onSuccess(true);
     assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
     assertThat(breaker.tryAcquire().probe()).isFalse();
-  }
-
-  static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2025-01-31T10:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

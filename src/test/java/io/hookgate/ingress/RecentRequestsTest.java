@@ -7,35 +7,18 @@ import io.hookgate.config.SourceConfig;
 import io.hookgate.ingress.auth.AuthOutcome;
 import io.hookgate.ingress.auth.Authenticator;
 import io.hookgate.ingress.auth.NoAuthenticator;
+import io.hookgate.testing.MutableClock;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The recent requests kept per source, without a server: eviction, the window's counts, masking, auth outcome. */
 class RecentRequestsTest {
-  private Instant now = Instant.parse("2026-12-07T07:00:00Z");
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T07:00:00Z"));
 
   private static final Authenticator SIGNATURE = new Authenticator() {
     @Override
@@ -128,12 +111,12 @@ class RecentRequestsTest {
     ConfiguredSource signed = source("signed", SIGNATURE);
     MultiMap h = MultiMap.caseInsensitiveMultiMap();
     record(r, signed, "old", 401, "urn:hookgate:problem:unauthorized", h);
-    now = now.plus(Duration.ofMinutes(20));
+    clock.advance(Duration.ofMinutes(20));
     for (int i = 0; i < 3; i++) {
       record(r, signed, "a" + i, 202, null, h);
     }
     record(r, signed, "u", 401, "urn:hookgate:problem:unauthorized", h);
-    now = now.plus(Duration.ofMinutes(2));
+    clock.advance(Duration.ofMinutes(2));
     record(r, signed, "t1", 413, "urn:hookgate:problem:body-too-large", h);
     record(r, signed, "t2", 413, "urn:hookgate:problem:body-too-large", h);
     RecentRequests.Summary s = r.summary("signed");
