@@ -7,6 +7,7 @@ import io.vertx.core.MultiMap;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -122,7 +123,7 @@ public final class RecentRequests {
     } else {
       auth = authChecked(source, status, problemType == null) ? "accepted" : "not-checked";
     }
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     log.add(new Entry(requestId, now, method, path, remoteAddress, headers.get("Content-Type"), bodyBytes,
         masked(headers, log.secretHeaders), auth, authReason, status, problemType, detail, eventId), capacity);
   }
