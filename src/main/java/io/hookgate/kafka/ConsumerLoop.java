@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Meters, while the consumer is open: its Kafka client metrics ({@code kafka_consumer_*}), and its lag,
  * in-flight records and partitions in the group's {@link ConsumerProgress}.
+ *
+ * <p>Just over 400 lines because the consumer's whole life (poll, pause and resume, commits, rebalance, rewind,
+ * restart, close) must stay on its one thread in one place; the offset arithmetic is in {@link OffsetTracker}.
  */
 public final class ConsumerLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
