@@ -51,13 +51,19 @@ async function showSources(panel, ctx) {
       table([
         ["source", s => h("a", {href: "#sources", "data-source": s.name}, s.name)],
         ["kind", s => s.kind],
-        ["accepted", s => s.recent.accepted, "num"],
-        ["refused", s => h("span", {class: s.recent.refused ? "bad" : ""}, s.recent.refused), "num"],
+        ["accepted", s => kept(s) ? s.recent.accepted : "not kept", "num"],
+        ["refused", s => kept(s) ? h("span", {class: s.recent.refused ? "bad" : ""}, s.recent.refused) : "not kept",
+          "num"],
         ["top refusals", s => topRefusals(s.recent.refusals)],
       ], body.items, {empty: "No source is configured."}));
   } catch (e) {
     fill(panel, h("h3", {}, "Sources"), problem(e, "the sources API"));
   }
+}
+
+/** Whether the gateway keeps recent requests (ingress.recentRequests above 0): else nothing is counted. */
+export function kept(source) {
+  return source.recent.kept !== false;
 }
 
 export function topRefusals(refusals) {

@@ -1,7 +1,7 @@
 // Sources: the recent requests of a source (GET /api/v1/sources/{name}/requests): status, authentication outcome,
 // problem, and the event each became.
 import {field, fill, h, table, time} from "./dom.js";
-import {problem, topRefusals} from "./overview.js";
+import {kept, problem, topRefusals} from "./overview.js";
 
 export function render(view, ctx) {
   const list = h("div", {class: "panel", id: "sources-list"}, "Reading the sources…");
@@ -24,8 +24,8 @@ export function render(view, ctx) {
       }}, s.name)],
       ["kind", s => s.kind],
       ["authentication", s => s.authType || ""],
-      ["accepted", s => s.recent.accepted, "num"],
-      ["refused", s => s.recent.refused, "num"],
+      ["accepted", s => kept(s) ? s.recent.accepted : "not kept", "num"],
+      ["refused", s => kept(s) ? s.recent.refused : "not kept", "num"],
       ["top refusals", s => topRefusals(s.recent.refusals)],
     ], body.items, {empty: "No source is configured."}));
   }).catch(e => fill(list, problem(e, "the sources API")));
@@ -42,13 +42,15 @@ async function showRequests(panel, ctx, source) {
       table([
         ["received", r => time(r.receivedAt)],
         ["status", r => h("span", {class: r.status >= 400 ? "bad" : "ok"}, r.status), "num"],
-        ["auth", r => h("span", {class: r.auth === "refused" ? "bad" : ""}, r.auth)],
+        ["auth", r => h("span", {class: r.auth === "refused" ? "bad" : ""}, r.auth,
+          r.authReason ? ` (${r.authReason})` : "")],
         ["problem", r => r.problemType ? [h("code", {}, r.problemType.replace("urn:hookgate:problem:", "")),
           r.detail ? ` ${r.detail}` : ""] : ""],
         ["event", r => r.eventId ? h("code", {}, r.eventId) : ""],
         ["from", r => r.remoteAddress || ""],
         ["bytes", r => r.bodyBytes, "num"],
-        ["ms", r => r.durationMs, "num"],
+        ["request", r => h("details", {}, h("summary", {}, `${r.method} ${r.path}`),
+          h("pre", {}, Object.entries(r.headers || {}).map(([k, v]) => `${k}: ${v}`).join("\n")))],
       ], body.items, {empty: "No request in the recent window."}));
   } catch (e) {
     fill(panel, problem(e, `the requests of ${source}`));
