@@ -23,8 +23,8 @@ public final class ConsoleModule implements GatewayModule {
    * Scripts, styles and calls from the page's own origin only, no inline script or style, never in a frame.
    * {@code connect-src 'self'} covers the API's fetches and the live tail's {@code EventSource}.
    */
-  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-      + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; object-src 'none'; base-uri 'none'; "
+      + "form-action 'none'; frame-ancestors 'none'";
 
   private final StaticHandler files = StaticHandler.create(WEB_ROOT)
       // Never cached by the browser: a new jar's console is the one the next load gets.
