@@ -8,6 +8,7 @@ import io.hookgate.config.ConfigException;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.config.EncryptionKeys;
 import io.hookgate.config.SecretBox;
+import io.hookgate.console.ConsoleModule;
 import io.hookgate.delivery.DeliveryModule;
 import io.hookgate.health.KafkaReadiness;
 import io.hookgate.health.ManagementVerticle;
@@ -137,6 +138,7 @@ public final class Hookgate {
       gateway.modules.add(AdminModule.load(context, subscriptions, actions.subscriptionDeliveries(), jobs,
           gateway.ingress.recentRequests())
           .await(30, TimeUnit.SECONDS));
+      gateway.modules.add(new ConsoleModule());
       gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper,
           gateway.modules.stream().flatMap(m -> m.managementRoutes().stream()).toList());
       vertx.deployVerticle(gateway.management).await(30, TimeUnit.SECONDS);

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The management API over HTTP with the JDK's client, as any client would call it. */
-final class ApiClient {
+public final class ApiClient {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
@@ -21,7 +21,7 @@ final class ApiClient {
   private final String token;
 
   /** @param token sent as {@code Authorization: Bearer}; null for none */
-  ApiClient(int port, String token) {
+  public ApiClient(int port, String token) {
     this.port = port;
     this.token = token;
   }
@@ -30,15 +30,15 @@ final class ApiClient {
     return new ApiClient(port, otherToken);
   }
 
-  HttpResponse<String> get(String path) {
+  public HttpResponse<String> get(String path) {
     return send("GET", path, null, Map.of());
   }
 
-  HttpResponse<String> put(String path, String json) {
+  public HttpResponse<String> put(String path, String json) {
     return send("PUT", path, json, Map.of());
   }
 
-  HttpResponse<String> post(String path, String json) {
+  public HttpResponse<String> post(String path, String json) {
     return send("POST", path, json, Map.of());
   }
 
@@ -74,7 +74,7 @@ final class ApiClient {
     }
   }
 
-  static JsonNode json(HttpResponse<String> response) {
+  public static JsonNode json(HttpResponse<String> response) {
     try {
       return MAPPER.readTree(response.body());
     } catch (IOException e) {

@@ -7,16 +7,19 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** Gateways for the management API's tests: fresh subscription topics each, tokens and keys as the env sets them. */
-final class ApiGateways {
-  static final String ADMIN_TOKEN = "admin-token-" + UUID.randomUUID();
-  static final String VIEWER_TOKEN = "viewer-token-" + UUID.randomUUID();
+/**
+ * Gateways for the management API's tests (and the console's): fresh subscription topics each, tokens and keys as
+ * the env sets them.
+ */
+public final class ApiGateways {
+  public static final String ADMIN_TOKEN = "admin-token-" + UUID.randomUUID();
+  public static final String VIEWER_TOKEN = "viewer-token-" + UUID.randomUUID();
 
   private ApiGateways() {
   }
 
   /** The shipped configuration's api and encryption sections, with topics of its own. */
-  static String yaml() {
+  public static String yaml() {
     String run = UUID.randomUUID().toString().substring(0, 8);
     return """
         api:
@@ -33,7 +36,7 @@ final class ApiGateways {
   }
 
   /** Both tokens, an encryption key, and 127.0.0.1 and 10.0.0.0/8 allowed as subscription hosts. */
-  static Map<String, String> env() {
+  public static Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("HOOKGATE_ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("HOOKGATE_VIEWER_TOKEN", VIEWER_TOKEN);
@@ -42,7 +45,7 @@ final class ApiGateways {
     return env;
   }
 
-  static GatewayHarness start(KafkaBroker broker, Map<String, String> env) throws Exception {
+  public static GatewayHarness start(KafkaBroker broker, Map<String, String> env) throws Exception {
     return GatewayHarness.start(broker, yaml(), env);
   }
 

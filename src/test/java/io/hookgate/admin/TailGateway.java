@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * authentication whose JSON bodies say their event id, type and project ({@code {"id","type","project"}}), and
  * the given {@code management.streams} settings; with ways to post events, open streams and read metrics.
  */
-final class TailGateway implements AutoCloseable {
+public final class TailGateway implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   final GatewayHarness harness;
 
@@ -37,7 +37,7 @@ final class TailGateway implements AutoCloseable {
    * @param streams the {@code management.streams} mapping, as YAML flow ({@code { heartbeat: 300ms }})
    * @param env more environment variables
    */
-  static TailGateway start(KafkaBroker broker, String streams, Map<String, String> env) throws Exception {
+  public static TailGateway start(KafkaBroker broker, String streams, Map<String, String> env) throws Exception {
     Map<String, String> all = new HashMap<>(ApiGateways.env());
     all.putAll(env);
     String yaml = ApiGateways.yaml() + """
@@ -52,7 +52,7 @@ final class TailGateway implements AutoCloseable {
     return new TailGateway(GatewayHarness.start(broker, yaml, all));
   }
 
-  int port() {
+  public int port() {
     return harness.managementPort();
   }
 
@@ -73,7 +73,7 @@ final class TailGateway implements AutoCloseable {
     }
   }
 
-  void post(String id, String project) {
+  public void post(String id, String project) {
     post(id, project, null);
   }
 
