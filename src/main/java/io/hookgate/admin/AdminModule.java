@@ -70,6 +70,8 @@ public final class AdminModule implements GatewayModule {
     operations.putAll(new DeliveriesApi(subscriptions.store(), deliveries, mapper).operations());
     operations.putAll(new JobsApi(jobs.service(), jobs.deadLetters(), subscriptions.store(), mapper).operations());
     operations.putAll(new EventsStreamApi(context.vertx(), expressions, tail).operations());
+    operations.put("whoami", r -> Future.succeededFuture(Answer.json(200, mapper.createObjectNode()
+        .put("role", r.role().name()))));
     operations.putAll(new SourcesApi(context.config().sources(), recentRequests, replicaName(context.env()), mapper)
         .operations());
     operations.putAll(new RulesTestApi(context.vertx(), expressions, RecentEvents.of(context), mapper).operations());
