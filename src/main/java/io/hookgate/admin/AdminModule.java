@@ -11,6 +11,7 @@ import io.hookgate.config.ConfigException;
 import io.hookgate.rules.FilterExpressions;
 import io.hookgate.subscriptions.SubscriptionDeliveries;
 import io.hookgate.jobs.JobsModule;
+import io.hookgate.pull.PullModule;
 import io.hookgate.subscriptions.SubscriptionsModule;
 import io.hookgate.tail.RecentEvents;
 import io.hookgate.tail.TailHub;
@@ -42,9 +43,10 @@ public final class AdminModule implements GatewayModule {
    *
    * @param deliveries what the delivery side knows of subscriptions; null until it runs (the API then leaves
    *     out lastCall, lastError, counts and breaker, and answers 503 to test, attempts and resend)
+   * @param pull the kili-subscription sources, for their pull's state, pause and resume
    */
   public static Future<AdminModule> load(GatewayContext context, SubscriptionsModule subscriptions,
-      SubscriptionDeliveries deliveries, JobsModule jobs) {
+      SubscriptionDeliveries deliveries, JobsModule jobs, PullModule pull) {
     SsrfGuard.Allowance allowance;
     try {
       allowance = new SsrfGuard.Allowance(false, context.config().subscriptions().allowedHosts());
@@ -66,6 +68,7 @@ public final class AdminModule implements GatewayModule {
     operations.putAll(new DeliveriesApi(subscriptions.store(), deliveries, mapper).operations());
     operations.putAll(new JobsApi(jobs.service(), jobs.deadLetters(), subscriptions.store(), mapper).operations());
     operations.putAll(new EventsStreamApi(context.vertx(), expressions, tail).operations());
+    operations.putAll(new SourcePullApi(pull, mapper).operations());
     operations.putAll(new RulesTestApi(context.vertx(), expressions, RecentEvents.of(context), mapper).operations());
     return ApiDocument.load(context.vertx())
         .map(document -> new AdminModule(new ApiRouter(context.vertx(), document, tokens, mapper, operations), tail));
