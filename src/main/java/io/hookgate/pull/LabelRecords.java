@@ -57,7 +57,8 @@ final class LabelRecords {
       throw new InvalidPayloadException("label.createdAt", "label " + labelId + " has no ISO 8601 createdAt");
     }
     if (assetId == null || CloudEventStrings.invalid(assetId) != null) {
-      throw new InvalidPayloadException("label.labelOf.id", "label " + labelId + " has no usable asset id (labelOf.id)");
+      throw new InvalidPayloadException("label.labelOf.id",
+          "label " + labelId + " has no usable asset id (labelOf.id)");
     }
     ObjectNode body = mapper.createObjectNode().put("eventType", KiliSource.LABEL_CREATED_OR_UPDATED);
     body.putObject("logPayload").put("projectId", projectId);

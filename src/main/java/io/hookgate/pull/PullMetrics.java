@@ -42,7 +42,10 @@ final class PullMetrics {
         .tags("source", source, "project", project, "via", via).register(registry).increment();
   }
 
-  /** @param reason {@code refused}, {@code connection}, {@code subscription}, {@code backfill}, {@code kafka}, {@code invalid_label} */
+  /**
+   * @param reason {@code refused}, {@code connection}, {@code subscription}, {@code backfill}, {@code kafka},
+   *     {@code invalid_label}
+   */
   void error(String reason) {
     Counter.builder("hookgate.pull.errors").description("Failures of the pull from Kili")
         .tags("source", source, "project", project, "reason", reason).register(registry).increment();

@@ -61,6 +61,12 @@ class KiliPullTest {
   }
 
   private static GatewayHarness gateway(String project, String key, String extraYaml) throws Exception {
+    return gateway(project, key, extraYaml, "");
+  }
+
+  /** @param pullLine one more key of {@code pull}, such as {@code renewEvery: 1s} */
+  private static GatewayHarness gateway(String project, String key, String extraYaml, String pullLine)
+      throws Exception {
     String yaml = """
         api:
           tokens:
@@ -77,18 +83,23 @@ class KiliPullTest {
               maxBackoff: 400ms
               keepAliveTimeout: 5s
               requestTimeout: 5s
-        """.formatted(kili.wsEndpoint(), project) + extraYaml;
+              %s
+        """.formatted(kili.wsEndpoint(), project, pullLine) + extraYaml;
     return GatewayHarness.start(broker, yaml, Map.of("KILI_API_KEY", key, "HOOKGATE_ADMIN_TOKEN", ADMIN,
         "HOOKGATE_VIEWER_TOKEN", VIEWER));
   }
 
+  /** A label as Kili's subscription pushes it: its jsonResponse is a JSON string with one box. */
   private static String label(String id, String assetId) {
-    return """
-        {"id": "%s", "labelType": "DEFAULT", "secondsToLabel": 12, "isLatestLabelForUser": true,
-         "author": {"id": "user-1", "email": "labeler@example.com", "firstname": "Ada", "lastname": "L"},
-         "labelOf": {"id": "%s", "externalId": "image-1.jpg"},
-         "jsonResponse": "{\\"JOB_0\\": {\\"annotations\\": [{\\"mid\\": \\"m1\\", \\"type\\": \\"rectangle\\", \\"categories\\": [{\\"name\\": \\"CAR\\"}], \\"boundingPoly\\": [{\\"normalizedVertices\\": [{\\"x\\": 0.1, \\"y\\": 0.2}, {\\"x\\": 0.5, \\"y\\": 0.6}]}]}]}}"}
-        """.formatted(id, assetId);
+    String box = "{\"JOB_0\": {\"annotations\": [{\"mid\": \"m1\", \"type\": \"rectangle\","
+        + " \"categories\": [{\"name\": \"CAR\"}], \"boundingPoly\": [{\"normalizedVertices\":"
+        + " [{\"x\": 0.1, \"y\": 0.2}, {\"x\": 0.5, \"y\": 0.6}]}]}]}}";
+    return MAPPER.createObjectNode().put("id", id).put("labelType", "DEFAULT").put("secondsToLabel", 12)
+        .put("isLatestLabelForUser", true).put("jsonResponse", box)
+        .<ObjectNode>set("author", MAPPER.createObjectNode().put("id", "user-1").put("email", "labeler@example.com")
+            .put("firstname", "Ada").put("lastname", "L"))
+        .<ObjectNode>set("labelOf", MAPPER.createObjectNode().put("id", assetId).put("externalId", "image-1.jpg"))
+        .toString();
   }
 
   private static JsonNode health(GatewayHarness g) throws Exception {
@@ -205,6 +216,24 @@ class KiliPullTest {
       JsonNode status = projectStatus(g);
       assertThat(status.path("backfilled").asInt()).isEqualTo(2);
       assertThat(status.path("lastError").asText()).contains("closed");
+    }
+  }
+
+  @Test
+  void connectionsAreRenewedOnScheduleWithoutLosingOrRepeatingALabel() throws Exception {
+    String project = project();
+    try (GatewayHarness g = gateway(project, KEY, "", "renewEvery: 1s"); EventConsumer events = g.consumer()) {
+      awaitState(g, "connected");
+      int before = kili.stats().path("subscriptions").asInt();
+      for (int i = 1; i <= 4; i++) {
+        kili.push(project, label("label-" + i, "asset-" + i));
+        int n = i;
+        events.pollUntil(hasLabels(n), WAIT);
+        // The next label once at least one more subscription was opened: each one crosses a renewal.
+        await().atMost(WAIT).until(() -> kili.stats().path("subscriptions").asInt() > before + n);
+      }
+      assertThat(labelIds(events.drain(Duration.ofSeconds(1))))
+          .containsExactly("label-1", "label-2", "label-3", "label-4");
     }
   }
 

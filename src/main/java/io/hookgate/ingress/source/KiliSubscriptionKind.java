@@ -56,7 +56,7 @@ public final class KiliSubscriptionKind implements SourceKind {
     require(("ws".equals(uri.getScheme()) || "wss".equals(uri.getScheme())) && uri.getHost() != null,
         key + ".pull.endpoint", "must be a ws:// or wss:// URL (got '" + pull.endpoint() + "')");
     atLeast(key + ".pull.keepAliveTimeout", pull.keepAliveTimeout(), Duration.ofSeconds(1));
-    atLeast(key + ".pull.renewEvery", pull.renewEvery(), Duration.ofMinutes(1));
+    atLeast(key + ".pull.renewEvery", pull.renewEvery(), Duration.ofSeconds(1));
     require(pull.renewEvery().compareTo(Duration.ofDays(29)) <= 0, key + ".pull.renewEvery",
         "must be at most 696h (29 days): Kili ends a subscription after about 30 days");
     atLeast(key + ".pull.initialBackoff", pull.initialBackoff(), Duration.ofMillis(10));
