@@ -72,6 +72,8 @@ final class ProjectPull {
   private int attempt;
   private PullPosition position;
   private boolean backfilling;
+  /** The connection whose backfill {@link #backfilling} is about: a late answer to an older one changes nothing. */
+  private long backfillGeneration = -1;
   private final List<JsonNode> heldWhileBackfilling = new ArrayList<>();
   private Future<Void> writes = Future.succeededFuture();
   private final Map<String, Boolean> recentIds = new LinkedHashMap<>(256, 0.75f, false) {
@@ -375,12 +377,17 @@ final class ProjectPull {
     // in place on Kili's side is found this way.
     PullPosition from = position;
     backfilling = true;
+    backfillGeneration = gen;
+    heldWhileBackfilling.clear();
     publishStatus();
     p.labelsQuery().since(p.projectId(), from.lastCreatedAt()).onComplete(ar -> {
       if (gen != generation) {
-        backfilling = false;
-        heldWhileBackfilling.clear();
-        publishStatus();
+        // A newer connection has its own backfill, or none is running (paused, stopped, backing off).
+        if (backfillGeneration == gen) {
+          backfilling = false;
+          heldWhileBackfilling.clear();
+          publishStatus();
+        }
         return;
       }
       if (ar.failed()) {
@@ -406,6 +413,9 @@ final class ProjectPull {
             from.lastCreatedAt());
       }
       writes.onComplete(v -> {
+        if (backfillGeneration != gen) {
+          return;
+        }
         backfilling = false;
         List<JsonNode> held = new ArrayList<>(heldWhileBackfilling);
         heldWhileBackfilling.clear();

@@ -17,20 +17,24 @@ final class PullMetrics {
   private final String project;
   private final Counter reconnects;
 
+  /**
+   * @param status read when scraped; held strongly by the gauges (a gauge keeps only a weak reference by default,
+   *     and nothing else holds this supplier: a collected one reads NaN)
+   */
   PullMetrics(MeterRegistry registry, String source, String project, Supplier<ProjectStatus> status) {
     this.registry = registry;
     this.source = source;
     this.project = project;
     Gauge.builder("hookgate.pull.connected", status, s -> s.get().connected() ? 1 : 0)
         .description("1 while the Kili subscription of the project is connected and acknowledged")
-        .tags("source", source, "project", project).register(registry);
+        .tags("source", source, "project", project).strongReference(true).register(registry);
     Gauge.builder("hookgate.pull.paused", status, s -> "paused".equals(s.get().state()) ? 1 : 0)
         .description("1 while the pull is paused through the management API")
-        .tags("source", source, "project", project).register(registry);
+        .tags("source", source, "project", project).strongReference(true).register(registry);
     Gauge.builder("hookgate.pull.lag.seconds", status,
             s -> s.get().lagSeconds() == null ? Double.NaN : s.get().lagSeconds())
         .description("Seconds between the last label's createdAt and its event being stored")
-        .tags("source", source, "project", project).register(registry);
+        .tags("source", source, "project", project).strongReference(true).register(registry);
     reconnects = Counter.builder("hookgate.pull.reconnects")
         .description("Connections to Kili opened after the first (lost, refused, renewed, resumed)")
         .tags("source", source, "project", project).register(registry);
