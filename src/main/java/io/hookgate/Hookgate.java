@@ -1,5 +1,6 @@
 package io.hookgate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.actions.ActionsModule;
 import io.hookgate.admin.AdminModule;
@@ -18,6 +19,7 @@ import io.hookgate.kafka.ConsumerGroupLag;
 import io.hookgate.kafka.EmbeddedKafkaBroker;
 import io.hookgate.kafka.KafkaClientFactory;
 import io.hookgate.metrics.GatewayMetrics;
+import io.hookgate.pull.PullModule;
 import io.hookgate.rules.RuleSet;
 import io.hookgate.rules.RulesModule;
 import io.hookgate.subscriptions.SubscriptionDeliveries;
@@ -31,10 +33,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -119,6 +123,8 @@ public final class Hookgate {
         producerMetrics);
     try {
       gateway.ingress = IngressModule.create(context, producer);
+      PullModule pull = PullModule.create(context, producer);
+      gateway.modules.add(pull);
       KafkaReadiness.Status first = readiness.start(vertx, Duration.ofSeconds(2)).await(30, TimeUnit.SECONDS);
       if (!first.ready()) {
         LOG.warn("Starting while not ready ({}); webhooks get 503 until Kafka is reachable", first.reason());
@@ -136,11 +142,13 @@ public final class Hookgate {
       gateway.modules.add(jobs);
       // The management API's router is made from its OpenAPI document before the management port listens.
       gateway.modules.add(AdminModule.load(context, subscriptions, actions.subscriptionDeliveries(), jobs,
-          gateway.ingress.recentRequests())
+          gateway.ingress.recentRequests(), pull)
           .await(30, TimeUnit.SECONDS));
       gateway.modules.add(new ConsoleModule());
+      Map<String, Supplier<JsonNode>> details = new LinkedHashMap<>();
+      gateway.modules.forEach(m -> details.putAll(m.readinessDetails()));
       gateway.management = new ManagementVerticle(config.management(), readiness, metrics, mapper,
-          gateway.modules.stream().flatMap(m -> m.managementRoutes().stream()).toList());
+          gateway.modules.stream().flatMap(m -> m.managementRoutes().stream()).toList(), details);
       vertx.deployVerticle(gateway.management).await(30, TimeUnit.SECONDS);
       // Every replica reads the subscriptions in full before it is ready, and before it matches or delivers.
       Future<Void> subscriptionsRead = subscriptions.start()
@@ -157,6 +165,8 @@ public final class Hookgate {
       }
       gateway.ingress.start().await(30, TimeUnit.SECONDS);
       readiness.markListening();
+      // Kili's subscriptions once the positions can be read; Kili being away never holds the start.
+      pull.start().onFailure(e -> LOG.error("The Kili pull could not start: {}", e.toString()));
       subscriptionsRead.otherwiseEmpty().compose(v -> jobs.start())
           .onFailure(e -> LOG.error("Jobs could not start: {}", e.toString()));
       // The rules and the matching of subscriptions start once the subscriptions are read.

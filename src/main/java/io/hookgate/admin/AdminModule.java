@@ -12,6 +12,7 @@ import io.hookgate.rules.FilterExpressions;
 import io.hookgate.subscriptions.SubscriptionDeliveries;
 import io.hookgate.ingress.RecentRequests;
 import io.hookgate.jobs.JobsModule;
+import io.hookgate.pull.PullModule;
 import io.hookgate.subscriptions.SubscriptionsModule;
 import io.hookgate.tail.RecentEvents;
 import io.hookgate.tail.TailHub;
@@ -46,9 +47,10 @@ public final class AdminModule implements GatewayModule {
    * @param deliveries what the delivery side knows of subscriptions; null until it runs (the API then leaves
    *     out lastCall, lastError, counts and breaker, and answers 503 to test, attempts and resend)
    * @param recentRequests the ingress's last requests per source, on this replica
+   * @param pull the kili-subscription sources, for their pull's state, pause and resume
    */
   public static Future<AdminModule> load(GatewayContext context, SubscriptionsModule subscriptions,
-      SubscriptionDeliveries deliveries, JobsModule jobs, RecentRequests recentRequests) {
+      SubscriptionDeliveries deliveries, JobsModule jobs, RecentRequests recentRequests, PullModule pull) {
     SsrfGuard.Allowance allowance;
     try {
       allowance = new SsrfGuard.Allowance(false, context.config().subscriptions().allowedHosts());
@@ -74,6 +76,7 @@ public final class AdminModule implements GatewayModule {
         .put("role", r.role().name()))));
     operations.putAll(new SourcesApi(context.config().sources(), recentRequests, replicaName(context.env()), mapper)
         .operations());
+    operations.putAll(new SourcePullApi(pull, mapper).operations());
     operations.putAll(new RulesTestApi(context.vertx(), expressions, RecentEvents.of(context), mapper).operations());
     return ApiDocument.load(context.vertx())
         .map(document -> new AdminModule(new ApiRouter(context.vertx(), document, tokens, mapper, operations), tail));

@@ -363,7 +363,14 @@ public final class ConfigLoader {
       SourceKind kind = s.kind() == null ? null : SourceKinds.find(s.kind()).orElse(null);
       require(kind != null, key + ".kind",
           "must be one of " + String.join(", ", SourceKinds.names()) + " (got '" + s.kind() + "')");
-      AuthConfigChecks.validate(key + ".auth", s.auth());
+      if (kind.takesWebhooks()) {
+        AuthConfigChecks.validate(key + ".auth", s.auth());
+      } else {
+        require(s.auth() == null, key + ".auth", "a " + s.kind() + " source takes no webhooks, so it has no auth;"
+            + " its credentials are under pull");
+      }
+      require(s.pull() == null || kind.name().equals("kili-subscription"), key + ".pull",
+          "only a kili-subscription source pulls");
       if (s.maxBodyBytes() != null) {
         require(s.maxBodyBytes() > 0, key + ".maxBodyBytes", "must be positive");
       }

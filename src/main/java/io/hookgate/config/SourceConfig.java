@@ -8,10 +8,17 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
  * @param kind how the body is validated and normalized: one of {@link io.hookgate.ingress.source.SourceKinds}
  * @param maxBodyBytes overrides the ingress body limit for this source; null keeps it
  * @param mapping JSON pointers for a generic source
+ * @param pull what a {@code kili-subscription} source pulls from Kili; null for every other kind
  */
 public record SourceConfig(
     String kind,
     AuthConfig auth,
     @JsonDeserialize(using = ConfigDeserializers.ByteSize.class) Long maxBodyBytes,
-    GenericMapping mapping) {
+    GenericMapping mapping,
+    KiliPullConfig pull) {
+
+  /** A webhook source's config (no pull). */
+  public SourceConfig(String kind, AuthConfig auth, Long maxBodyBytes, GenericMapping mapping) {
+    this(kind, auth, maxBodyBytes, mapping, null);
+  }
 }

@@ -16,13 +16,15 @@ import java.util.stream.Stream;
  * @param subscriptionCommands the changes asked of subscriptions, applied in order by one writer per partition
  * @param operations hookgate's own CloudEvents (a subscription created, paused, disabled; a delivery given up)
  * @param jobs compacted: the replays and redrives asked for, with their progress
+ * @param pullPositions compacted: how far each pull source (Kili's subscription) has read each project, key =
+ *     {@code <source>/<project>}
  */
 public record TopicsConfig(TopicSpec events, TopicSpec actions, TopicSpec actionsRetry, TopicSpec deadLetter,
     TopicSpec deliveryStatus, TopicSpec subscriptions, TopicSpec subscriptionCommands, TopicSpec operations,
-    TopicSpec jobs) {
+    TopicSpec jobs, TopicSpec pullPositions) {
 
   public List<TopicSpec> all() {
     return Stream.of(events, actions, actionsRetry, deadLetter, deliveryStatus, subscriptions, subscriptionCommands,
-        operations, jobs).filter(Objects::nonNull).toList();
+        operations, jobs, pullPositions).filter(Objects::nonNull).toList();
   }
 }

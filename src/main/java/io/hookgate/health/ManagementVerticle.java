@@ -1,6 +1,7 @@
 package io.hookgate.health;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookgate.config.ManagementConfig;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +36,23 @@ public final class ManagementVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private final ObjectMapper mapper;
   private final List<Consumer<Router>> adminRoutes;
+  private final Map<String, Supplier<JsonNode>> details;
   private HttpServer server;
 
   public ManagementVerticle(ManagementConfig config, KafkaReadiness readiness, GatewayMetrics metrics,
       ObjectMapper mapper, List<Consumer<Router>> adminRoutes) {
+    this(config, readiness, metrics, mapper, adminRoutes, Map.of());
+  }
+
+  /** @param details checks shown in {@code /health/ready} beside Kafka's, which do not change its status */
+  public ManagementVerticle(ManagementConfig config, KafkaReadiness readiness, GatewayMetrics metrics,
+      ObjectMapper mapper, List<Consumer<Router>> adminRoutes, Map<String, Supplier<JsonNode>> details) {
     this.config = config;
     this.readiness = readiness;
     this.metrics = metrics;
     this.mapper = mapper;
     this.adminRoutes = List.copyOf(adminRoutes);
+    this.details = Map.copyOf(details);
   }
 
   @Override
@@ -79,7 +89,9 @@ public final class ManagementVerticle extends VerticleBase {
       kafka.put("reason", s.reason());
     }
     ObjectNode body = mapper.createObjectNode().put("status", s.ready() ? "UP" : "DOWN");
-    body.putObject("checks").set("kafka", kafka);
+    ObjectNode checks = body.putObject("checks");
+    checks.set("kafka", kafka);
+    details.forEach((name, detail) -> checks.set(name, detail.get()));
     json(ctx, s.ready() ? 200 : 503, body);
   }
 

@@ -59,7 +59,12 @@ public final class IngressModule implements GatewayModule {
   private static Map<String, ConfiguredSource> sources(HookgateConfig config, Map<String, String> env,
       ObjectMapper bodies) {
     Map<String, ConfiguredSource> out = new TreeMap<>();
-    config.sources().forEach((name, s) -> out.put(name, source(name, s, config.ingress(), env, bodies)));
+    // A source that pulls its events (kili-subscription) has no webhook route: /webhooks/<name> is a 404.
+    config.sources().forEach((name, s) -> {
+      if (SourceKinds.find(s.kind()).map(SourceKind::takesWebhooks).orElse(true)) {
+        out.put(name, source(name, s, config.ingress(), env, bodies));
+      }
+    });
     return Map.copyOf(out);
   }
 

@@ -279,7 +279,80 @@ class ConfigLoaderTest {
         """))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("'sources.labelbox.kind'")
-        .hasMessageContaining("kili, v7");
+        .hasMessageContaining("kili, kili-subscription, v7");
+  }
+
+  @Test
+  void aKiliSubscriptionSourceTakesItsKeyAndProjectsUnderPullWithDefaultsForTheRest() {
+    HookgateConfig c = load("""
+        sources:
+          kili-live:
+            kind: kili-subscription
+            pull:
+              apiKey: env:KILI_API_KEY
+              projects: [ proj-1, proj-2 ]
+              renewEvery: 12h
+        """);
+    KiliPullConfig pull = c.sources().get("kili-live").pull();
+    assertThat(pull.endpoint()).isEqualTo("wss://cloud.kili-technology.com/api/label/v2/graphql");
+    assertThat(pull.apiKey()).hasToString("env:KILI_API_KEY");
+    assertThat(pull.projects()).containsExactly("proj-1", "proj-2");
+    assertThat(pull.renewEvery()).isEqualTo(Duration.ofHours(12));
+    assertThat(pull.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(pull.initialBackoff()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(pull.maxBackoff()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(pull.pageSize()).isEqualTo(100);
+    assertThat(c.kafka().topics().pullPositions().name()).isEqualTo("hookgate.pull.positions");
+    assertThat(c.kafka().topics().pullPositions().compacted()).isTrue();
+  }
+
+  @Test
+  void aKiliSubscriptionSourceIsRefusedWithTheKeyToFix() {
+    assertThatThrownBy(() -> load("""
+        sources:
+          kili-live: { kind: kili-subscription }
+        """)).hasMessage("config key 'sources.kili-live.pull': is required for a kili-subscription source (at least"
+        + " apiKey and projects)");
+    assertThatThrownBy(() -> load("""
+        sources:
+          kili-live:
+            kind: kili-subscription
+            auth: { type: none }
+            pull: { apiKey: env:K, projects: [p] }
+        """)).hasMessage("config key 'sources.kili-live.auth': a kili-subscription source takes no webhooks, so it has"
+        + " no auth; its credentials are under pull");
+    assertThatThrownBy(() -> load("""
+        sources:
+          kili-live:
+            kind: kili-subscription
+            pull: { apiKey: env:K, projects: [] }
+        """)).hasMessage("config key 'sources.kili-live.pull.projects': lists at least one Kili project id");
+    assertThatThrownBy(() -> load("""
+        sources:
+          kili-live:
+            kind: kili-subscription
+            pull: { projects: [p] }
+        """)).hasMessage("config key 'sources.kili-live.pull.apiKey': is required: a secret reference such as"
+        + " env:KILI_API_KEY");
+    assertThatThrownBy(() -> load("""
+        sources:
+          kili-live:
+            kind: kili-subscription
+            pull: { apiKey: env:K, projects: [p], endpoint: "https://cloud.kili-technology.com/api/label/v2/graphql" }
+        """)).hasMessageContaining("config key 'sources.kili-live.pull.endpoint': must be a ws:// or wss:// URL");
+    assertThatThrownBy(() -> load("""
+        sources:
+          kili-live:
+            kind: kili-subscription
+            pull: { apiKey: env:K, projects: [p], renewEvery: 744h }
+        """)).hasMessageContaining("config key 'sources.kili-live.pull.renewEvery': must be at most 696h (29 days)");
+    assertThatThrownBy(() -> load("""
+        sources:
+          kili:
+            kind: kili
+            auth: { type: none }
+            pull: { apiKey: env:K, projects: [p] }
+        """)).hasMessage("config key 'sources.kili.pull': only a kili-subscription source pulls");
   }
 
   @Test

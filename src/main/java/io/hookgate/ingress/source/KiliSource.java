@@ -27,6 +27,9 @@ import java.util.Map;
 public final class KiliSource implements WebhookSource {
   public static final SourceKind KIND = SourceKind.of("kili", (config, bodies) -> new KiliSource(bodies));
 
+  /** The {@code eventType} of the bodies made of labels that Kili's subscription pushes (its field's name). */
+  public static final String LABEL_CREATED_OR_UPDATED = "labelCreatedOrUpdated";
+
   private final ObjectMapper mapper;
   private final KiliTokenReader tokens;
 
@@ -222,6 +225,8 @@ public final class KiliSource implements WebhookSource {
     return switch (kiliEventType) {
       case "onSubmit" -> EventTypes.LABEL_SUBMITTED;
       case "onReview" -> EventTypes.LABEL_REVIEWED;
+      // Not a webhook of Kili's: the body a kili-subscription source makes of a label its subscription pushed.
+      case LABEL_CREATED_OR_UPDATED -> EventTypes.LABEL_CREATED_OR_UPDATED;
       default -> EventTypes.WEBHOOK_RECEIVED;
     };
   }

@@ -30,6 +30,14 @@ public interface SourceKind {
    */
   WebhookSource create(SourceConfig config, ObjectMapper bodies);
 
+  /**
+   * Whether the platform posts to {@code /webhooks/<name>}: then the source's {@code auth} is required. A kind
+   * that pulls its events instead (Kili's subscription) has no webhook route and no {@code auth}.
+   */
+  default boolean takesWebhooks() {
+    return true;
+  }
+
   /** A kind that needs nothing in its config beyond what every source has. */
   static SourceKind of(String name, BiFunction<SourceConfig, ObjectMapper, WebhookSource> factory) {
     return new SourceKind() {

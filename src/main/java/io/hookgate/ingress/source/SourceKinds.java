@@ -13,6 +13,7 @@ public final class SourceKinds {
       GenericSource.KIND,
       IsahitSource.KIND,
       KiliSource.KIND,
+      KiliSubscriptionKind.KIND,
       V7Source.KIND);
 
   private SourceKinds() {

@@ -16,7 +16,8 @@ class SourceKindsTest {
 
   @Test
   void everyPlatformIsOneKindOfItsOwnName() {
-    assertThat(SourceKinds.names()).containsExactly("aquarium", "generic", "isahit", "kili", "v7");
+    assertThat(SourceKinds.names()).containsExactly("aquarium", "generic", "isahit", "kili", "kili-subscription",
+        "v7");
     assertThat(SourceKinds.find("kili")).get().extracting(k -> k.create(config("kili", null), MAPPER))
         .isInstanceOf(KiliSource.class);
     assertThat(SourceKinds.find("v7")).get().extracting(k -> k.create(config("v7", null), MAPPER))
@@ -45,10 +46,18 @@ class SourceKindsTest {
   @Test
   void theOtherKindsNeedNothingMoreThanEverySource() {
     for (String name : SourceKinds.names()) {
-      if (!name.equals("generic")) {
+      if (!name.equals("generic") && !name.equals(KiliSubscriptionKind.NAME)) {
         SourceKinds.find(name).orElseThrow().validate("sources." + name, config(name, null));
       }
     }
+  }
+
+  @Test
+  void aKiliSubscriptionTakesNoWebhooksAndReadsItsLabelsAsKiliWebhooks() {
+    SourceKind pull = SourceKinds.find("kili-subscription").orElseThrow();
+    assertThat(pull.takesWebhooks()).isFalse();
+    assertThat(SourceKinds.find("kili").orElseThrow().takesWebhooks()).isTrue();
+    assertThat(pull.create(config("kili-subscription", null), MAPPER)).isInstanceOf(KiliSource.class);
   }
 
   private static SourceConfig config(String kind, GenericMapping mapping) {
