@@ -2,17 +2,19 @@
 # hookgate benchmark: one command, one run, every scenario against the same broker. See bench/README.md.
 #
 #   bench/run.sh [--quick] [--rounds N] [--warmup S] [--warmup-max S] [--duration S] [--connections N]
-#                [--only A,B,Bv,Bce,C,Clog,Cref] [--ref-jar JAR] [--producer key=value]... [--profile] [--no-build]
+#                [--only A,B,Bv,Bce,C,Clog,Cref,Ctail] [--ref-jar JAR] [--tail-clients N] [--tail-filter MODE]
+#                [--producer key=value]... [--profile] [--no-build]
 #
 # Scenarios: A bare Vert.x (204), B Vert.x + plain Kafka producer (202 after acks=all), Bv (B') the same
 # with vertx-kafka-client's wrapper, Bce B writing the record hookgate writes (its size and ce_* headers) but
 # doing none of hookgate's work, C hookgate's Kili path with the access log off, Clog the same with it
-# on; Cref is C run from another build of hookgate (--ref-jar), to compare two builds in one run. The server
-# under test gets core 0 alone; wrk and the broker share the other core(s).
+# on; Cref is C run from another build of hookgate (--ref-jar), to compare two builds in one run; Ctail is C
+# with live-tail streams open on its management port (not run by default: --only C,Ctail). The server
+# under test gets core 0 alone; wrk, the broker and Ctail's stream clients share the other core(s).
 set -euo pipefail
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'EOF'
 Options:
   --quick              1 round, 3 s warm-up, 5 s measured (a smoke run, not figures)
@@ -22,10 +24,14 @@ Options:
   --warmup-max S       longest warm-up (default 90)
   --duration S         measured seconds per scenario (default 20)
   --connections N      concurrent connections held by wrk (default 64)
-  --only LIST          comma-separated scenarios among A,B,Bv,Bce,C,Clog,Cref (default A,B,Bv,Bce,C,Clog, and Cref
-                       when --ref-jar is given)
+  --only LIST          comma-separated scenarios among A,B,Bv,Bce,C,Clog,Cref,Ctail (default A,B,Bv,Bce,C,Clog,
+                       and Cref when --ref-jar is given)
   --ref-jar JAR        scenario Cref: C with this hookgate jar (e.g. one built from an earlier commit), so that a
                        change is measured against what it changes in the same run
+  --tail-clients N     Ctail: live-tail streams held open during the warm-up and the measured phase (default 100)
+  --tail-filter MODE   Ctail: what the streams follow: projects (default: one the benchmark's project, the others a
+                       project each that gets nothing), other (a project each: every event is filtered for every
+                       stream, none is sent), none (no filter: every stream gets every event)
   --producer k=v       extra producer property for B, B', Bce and C alike (repeatable), e.g. linger.ms=5
   --profile            record JFR during each measured phase and report where the time goes
   --no-build           use the existing target/hookgate.jar and bench classes as they are
@@ -47,6 +53,8 @@ ONLY_SET=0
 REF_JAR=""
 PROFILE=0
 BUILD=1
+TAIL_CLIENTS=100
+TAIL_FILTER=projects
 PRODUCER=()
 ARGS="$*"
 while [[ $# -gt 0 ]]; do
@@ -60,6 +68,8 @@ while [[ $# -gt 0 ]]; do
     --only) ONLY=$2; ONLY_SET=1; shift ;;
     --ref-jar) REF_JAR=$2; shift ;;
     --producer) PRODUCER+=("$2"); shift ;;
+    --tail-clients) TAIL_CLIENTS=$2; shift ;;
+    --tail-filter) TAIL_FILTER=$2; shift ;;
     --profile) PROFILE=1 ;;
     --no-build) BUILD=0 ;;
     -h | --help) usage; exit 0 ;;
@@ -73,8 +83,8 @@ if [[ -n $REF_JAR ]]; then
   ((ONLY_SET)) || ONLY+=",Cref"
 fi
 for s in ${ONLY//,/ }; do
-  case $s in A | B | Bv | Bce | C | Clog) ;; Cref) [[ -n $REF_JAR ]] || { echo "scenario Cref needs --ref-jar" >&2; exit 2; } ;;
-    *) echo "unknown scenario '$s' (A, B, Bv, Bce, C, Clog, Cref)" >&2; exit 2 ;; esac
+  case $s in A | B | Bv | Bce | C | Clog | Ctail) ;; Cref) [[ -n $REF_JAR ]] || { echo "scenario Cref needs --ref-jar" >&2; exit 2; } ;;
+    *) echo "unknown scenario '$s' (A, B, Bv, Bce, C, Clog, Cref, Ctail)" >&2; exit 2 ;; esac
 done
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 
@@ -133,6 +143,7 @@ DATA=$(mktemp -d "${TMPDIR:-/tmp}/hookgate-bench-kafka.XXXXXX")
 BROKER_PID=""
 SERVER_PID=""
 cleanup() {
+  if [[ -n ${TAIL_PID:-} ]]; then kill -TERM "$TAIL_PID" 2>/dev/null || true; fi
   if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -KILL "$SERVER_PID" 2>/dev/null || true; fi
   if [[ -n $BROKER_PID ]] && kill -0 "$BROKER_PID" 2>/dev/null; then
     kill -TERM "$BROKER_PID" 2>/dev/null || true
@@ -171,6 +182,7 @@ fi
 BLOCK=$BLOCK awk '$0 == "  producer: {}" && ENVIRON["BLOCK"] != "" { print ENVIRON["BLOCK"]; next } { print }' \
   "$BENCH/conf/hookgate-bench.yaml" >"$CONFIG"
 AUTH="bench-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')"
+VIEWER="viewer-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')" # the management API's token, for Ctail's streams
 
 # --- measuring -----------------------------------------------------------------------------------------
 proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -198,7 +210,30 @@ run_wrk() { # label seconds out-file
     taskset -c "$LOAD_CPUS" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 10s --latency -s "$LUA" "$URL"
 }
 
+TAIL_PID=""
+start_tail_clients() { # id round: Ctail's streams, on the load core(s), before the warm-up
+  local out="$RUN/$1.$2.tail.txt"
+  log "scenario $1: opening $TAIL_CLIENTS live-tail streams (filter $TAIL_FILTER) on the management port $MGMT_PORT"
+  taskset -c "$LOAD_CPUS" java -Xmx256m -cp "$CP" io.hookgate.bench.TailClients "$MGMT_PORT" "$VIEWER" "$TAIL_CLIENTS" \
+    "$TAIL_FILTER" "$KEY" >"$out" 2>&1 &
+  TAIL_PID=$!
+  for _ in $(seq 1 120); do
+    grep -q '^TAIL CLIENTS READY' "$out" && break
+    kill -0 "$TAIL_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  grep '^TAIL CLIENTS READY' "$out" >&2 || { tail -20 "$out" >&2; echo "scenario $1: the stream clients did not start" >&2; exit 1; }
+}
+
+stop_tail_clients() {
+  [[ -n $TAIL_PID ]] || return 0
+  kill -TERM "$TAIL_PID" 2>/dev/null || true
+  wait "$TAIL_PID" 2>/dev/null || true
+  TAIL_PID=""
+}
+
 stop_server() {
+  stop_tail_clients
   [[ -n $SERVER_PID ]] || return 0
   kill -TERM "$SERVER_PID" 2>/dev/null || true
   for _ in $(seq 1 80); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.5; done
@@ -262,6 +297,7 @@ attempt_scenario() { # attempt round id expected-status command...
     echo "scenario $id: the server never answered $expected (last: $code)" >&2
     exit 1
   fi
+  if [[ $id == Ctail ]]; then start_tail_clients "$id" "$round"; fi
   log "scenario $id: warm-up ${WARMUP}s"
   run_wrk "$id" "$WARMUP" "$RUN/warmup.tsv" >"$RUN/$id.$round.warmup.txt" || true
   if server_gone "$attempt" "$id" warm-up; then return 1; fi
@@ -321,7 +357,7 @@ hookgate() { # access-log on|off [jar]; PORT and MGMT_PORT come from scenario()
   cd "$RUN"
   exec env HOOKGATE_CONFIG="$CONFIG" KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" KILI_WEBHOOK_SECRET="$AUTH" \
     HOOKGATE_INGRESS_PORT="$PORT" HOOKGATE_MANAGEMENT_PORT="$MGMT_PORT" HOOKGATE_MANAGEMENT_HOST=127.0.0.1 \
-    HOOKGATE_INGRESS_INSTANCES=1 HOOKGATE_INGRESS_ACCESS_LOG="$1" \
+    HOOKGATE_INGRESS_INSTANCES=1 HOOKGATE_INGRESS_ACCESS_LOG="$1" HOOKGATE_VIEWER_TOKEN="$VIEWER" \
     "${SERVER_PREFIX[@]}" "${EXTRA_JVM[@]}" -jar "${2:-$JAR}"
 }
 bare() { exec "${SERVER_PREFIX[@]}" "${EXTRA_JVM[@]}" -cp "$CP" io.hookgate.bench.BareServer "$PORT"; }
@@ -344,10 +380,11 @@ run_one() { # round id
     C) scenario "$1" C 202 hookgate false ;;
     Clog) scenario "$1" Clog 202 hookgate true ;;
     Cref) scenario "$1" Cref 202 hookgate false "$REF_JAR" ;;
+    Ctail) scenario "$1" Ctail 202 hookgate false ;;
   esac
 }
 ORDER=()
-for id in A B Bv Bce C Clog Cref; do wants $id && ORDER+=("$id"); done
+for id in A B Bv Bce C Clog Cref Ctail; do wants $id && ORDER+=("$id"); done
 # Each round starts one scenario later, so a slow drift of the machine's load does not always hit the same one.
 for ((round = 1; round <= ROUNDS; round++)); do
   for ((i = 0; i < ${#ORDER[@]}; i++)); do
@@ -384,14 +421,14 @@ TOPICS=()
 wants B && TOPICS+=(bench.plain)
 wants Bv && TOPICS+=(bench.vertx)
 wants Bce && TOPICS+=(bench.ce)
-{ wants C || wants Clog || wants Cref; } && TOPICS+=(hookgate.events)
+{ wants C || wants Clog || wants Cref || wants Ctail; } && TOPICS+=(hookgate.events)
 if ((${#TOPICS[@]})); then
   while IFS=$'\t' read -r topic records; do
     case $topic in
       bench.plain) ids=(B) ;;
       bench.vertx) ids=(Bv) ;;
       bench.ce) ids=(Bce) ;;
-      *) ids=(); wants C && ids+=(C); wants Clog && ids+=(Clog); wants Cref && ids+=(Cref) ;;
+      *) ids=(); wants C && ids+=(C); wants Clog && ids+=(Clog); wants Cref && ids+=(Cref); wants Ctail && ids+=(Ctail) ;;
     esac
     n=$(answered "${ids[@]}")
     slack=$((CONNECTIONS * $(wrk_runs "${ids[@]}")))
@@ -405,7 +442,7 @@ fi
 TABLE=$(java -cp "$CP" io.hookgate.bench.Report "$RUN/results.tsv")
 PROFILES=""
 if ((PROFILE)); then
-  for id in A B Bv Bce C Clog Cref; do
+  for id in A B Bv Bce C Clog Cref Ctail; do
     # The last round's recording: the JIT has had the longest to settle by then, and one is enough to read.
     [[ -f $RUN/$id.$ROUNDS.jfr ]] || continue
     requests=$(awk -F'\t' -v id="$id" -v r="$ROUNDS" '$1 == id && $18 == r { print $2 }' "$RUN/results.tsv")
@@ -463,7 +500,19 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
     echo "$STEPS"
     echo
     echo "CPU time of the calling thread per call, in a loop outside HTTP and Kafka (PipelineCost); the steps are" \
-      "the calls IngressVerticle makes for a Kili webhook."
+      "the calls the ingress's WebhookNormalizer makes for a Kili webhook."
+    echo
+  fi
+  if wants Ctail; then
+    echo "## Ctail's live-tail streams"
+    echo
+    echo "$TAIL_CLIENTS streams on the management port, filter mode \`$TAIL_FILTER\`, opened before the warm-up and" \
+      "read by one Vert.x client on core(s) $LOAD_CPUS (bench/src/main/java/io/hookgate/bench/TailClients.java);" \
+      "what they got, per round (warm-up included):"
+    echo
+    for ((round = 1; round <= ROUNDS; round++)); do
+      [[ -f $RUN/Ctail.$round.tail.txt ]] && echo "- round $round: $(grep '^tail clients:' "$RUN/Ctail.$round.tail.txt" || echo 'no summary')"
+    done
     echo
   fi
   if [[ -n $CHECK ]]; then
@@ -485,7 +534,7 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
   cat "$RUN/results.tsv"
   echo '```'
   for ((round = 1; round <= ROUNDS; round++)); do
-    for id in A B Bv Bce C Clog Cref; do
+    for id in A B Bv Bce C Clog Cref Ctail; do
       [[ -f $RUN/$id.$round.wrk.txt ]] || continue
       echo
       echo "wrk, $id, round $round:"

@@ -8,22 +8,11 @@ import io.hookgate.config.ConfigException;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.config.EncryptionKeys;
 import io.hookgate.config.SecretBox;
-import io.hookgate.config.SourceConfig;
 import io.hookgate.delivery.DeliveryModule;
-import io.hookgate.event.CloudEventFactory;
-import io.hookgate.event.EventPublisher;
 import io.hookgate.health.KafkaReadiness;
 import io.hookgate.health.ManagementVerticle;
-import io.hookgate.ingress.ConfiguredSource;
+import io.hookgate.ingress.IngressModule;
 import io.hookgate.jobs.JobsModule;
-import io.hookgate.ingress.IngressVerticle;
-import io.hookgate.ingress.auth.Authenticators;
-import io.hookgate.ingress.source.AquariumSource;
-import io.hookgate.ingress.source.GenericSource;
-import io.hookgate.ingress.source.IsahitSource;
-import io.hookgate.ingress.source.KiliSource;
-import io.hookgate.ingress.source.V7Source;
-import io.hookgate.ingress.source.WebhookSource;
 import io.hookgate.kafka.ConsumerGroupLag;
 import io.hookgate.kafka.EmbeddedKafkaBroker;
 import io.hookgate.kafka.KafkaClientFactory;
@@ -44,8 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -68,7 +55,7 @@ public final class Hookgate {
   private final GatewayMetrics metrics;
   private final KafkaReadiness readiness;
   private final KafkaClientMetrics producerMetrics;
-  private final List<IngressVerticle> ingress = new CopyOnWriteArrayList<>();
+  private IngressModule ingress;
   private final String bootstrapServers;
   /** In start order; closed in reverse once Vert.x has stopped their verticles. */
   private final List<GatewayModule> modules = new ArrayList<>();
@@ -91,11 +78,8 @@ public final class Hookgate {
   /** Starts everything; blocks the calling thread (never call it from an event loop). */
   public static Hookgate start(HookgateConfig config, Map<String, String> env) throws Exception {
     ObjectMapper mapper = new ObjectMapper();
-    // Bodies are read with a nesting limit of their own, so that the events made of them stay readable.
-    ObjectMapper bodies = IngressVerticle.bodyMapper(mapper);
     // Everything the configuration decides is checked before the embedded broker starts: a configuration error
-    // stops start-up before anything listens. Sources and targets resolve their secrets now.
-    Map<String, ConfiguredSource> sources = sources(config, env, bodies);
+    // stops start-up before anything listens. Targets resolve their secrets now, sources when the ingress is made.
     Map<String, Target> targets = Target.resolveAll(config.targets(), env);
     RuleSet rules = RulesModule.compile(config);
     // The embedded broker's dev mode keeps a generated encryption key beside its data when none is set.
@@ -133,12 +117,11 @@ public final class Hookgate {
     Hookgate gateway = new Hookgate(config, broker, bootstrap, vertx, producer, admin, metrics, readiness,
         producerMetrics);
     try {
+      gateway.ingress = IngressModule.create(context, producer);
       KafkaReadiness.Status first = readiness.start(vertx, Duration.ofSeconds(2)).await(30, TimeUnit.SECONDS);
       if (!first.ready()) {
         LOG.warn("Starting while not ready ({}); webhooks get 503 until Kafka is reachable", first.reason());
       }
-      EventPublisher publisher = new EventPublisher(producer);
-      CloudEventFactory cloudEvents = new CloudEventFactory(mapper, clock);
       SubscriptionsModule subscriptions = new SubscriptionsModule(context, secretBox.orElse(null));
       gateway.modules.add(subscriptions);
       // Always: subscriptions may be created at any time, and their deliveries are actions.
@@ -169,12 +152,7 @@ public final class Hookgate {
       if (first.ready()) {
         actingStarted.await(60, TimeUnit.SECONDS);
       }
-      vertx.deployVerticle(() -> {
-        IngressVerticle v = new IngressVerticle(config.ingress(), sources, publisher, cloudEvents,
-            config.kafka().topics().events().name(), metrics, bodies, clock);
-        gateway.ingress.add(v);
-        return v;
-      }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
+      gateway.ingress.start().await(30, TimeUnit.SECONDS);
       readiness.markListening();
       subscriptionsRead.otherwiseEmpty().compose(v -> jobs.start())
           .onFailure(e -> LOG.error("Jobs could not start: {}", e.toString()));
@@ -191,28 +169,9 @@ public final class Hookgate {
       throw e;
     }
     LOG.info("hookgate started: webhooks at http://{}:{}/webhooks/<source> for sources {}, management on port {}, Kafka {}{}",
-        config.ingress().host(), config.ingress().port(), new TreeMap<>(sources).keySet(),
+        config.ingress().host(), config.ingress().port(), gateway.ingress.sourceNames(),
         config.management().port(), bootstrap, broker != null ? " (embedded)" : "");
     return gateway;
-  }
-
-  static Map<String, ConfiguredSource> sources(HookgateConfig config, Map<String, String> env, ObjectMapper mapper) {
-    Map<String, ConfiguredSource> out = new TreeMap<>();
-    for (Map.Entry<String, SourceConfig> e : config.sources().entrySet()) {
-      SourceConfig s = e.getValue();
-      WebhookSource adapter = switch (s.kind()) {
-        case "kili" -> new KiliSource(mapper);
-        case "v7" -> new V7Source();
-        case "aquarium" -> new AquariumSource();
-        case "isahit" -> new IsahitSource();
-        case "generic" -> new GenericSource(s.mapping());
-        default -> throw new ConfigException("config key 'sources." + e.getKey() + ".kind': unknown kind " + s.kind());
-      };
-      long limit = s.maxBodyBytes() != null ? s.maxBodyBytes() : config.ingress().maxBodyBytes();
-      out.put(e.getKey(), new ConfiguredSource(e.getKey(), s.kind(),
-          Authenticators.create(e.getKey(), s.auth(), env), adapter, limit));
-    }
-    return out;
   }
 
   public HookgateConfig config() {
@@ -228,7 +187,7 @@ public final class Hookgate {
   }
 
   public int ingressPort() {
-    return ingress.get(0).actualPort();
+    return ingress.port();
   }
 
   /** The subscriptions (store and service); for tests and tools. */
@@ -274,8 +233,7 @@ public final class Hookgate {
     Duration httpGrace = atLeast(remaining(deadline).minus(reserve), Duration.ZERO);
     LOG.info("Closing the webhook listener; requests in flight have {}ms to finish", httpGrace.toMillis());
     try {
-      Future.all(ingress.stream().map(v -> v.shutdown(httpGrace)).toList())
-          .await(httpGrace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      ingress.shutdown(httpGrace).await(httpGrace.toMillis() + 1000, TimeUnit.MILLISECONDS);
       LOG.info("Webhook listener closed: every request in flight has been answered");
     } catch (Exception e) {
       LOG.warn("Requests still in flight after {}ms were cut off: {}", httpGrace.toMillis(), e.toString());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookgate.GatewayContext;
 import io.hookgate.GatewayModule;
-import io.hookgate.config.ConfigException;
 import io.hookgate.config.TargetConfig;
 import io.hookgate.config.TopicSpec;
 import io.hookgate.config.TopicsConfig;
@@ -75,8 +74,8 @@ public final class ActionsModule implements GatewayModule {
     this.delivery = delivery;
     this.subscriptions = subscriptions;
     TopicsConfig t = context.config().kafka().topics();
-    ActionTopics topics = new ActionTopics(name(t.actions(), "actions"), name(t.actionsRetry(), "actionsRetry"),
-        name(t.deadLetter(), "deadLetter"));
+    ActionTopics topics = new ActionTopics(TopicSpec.requiredName(t.actions(), "actions"),
+        TopicSpec.requiredName(t.actionsRetry(), "actionsRetry"), TopicSpec.requiredName(t.deadLetter(), "deadLetter"));
     ActionCodec codec = new ActionCodec();
     ActionMetrics metrics = new ActionMetrics(context.metrics());
     Map<String, CircuitBreaker> breakers = new TreeMap<>();
@@ -107,12 +106,6 @@ public final class ActionsModule implements GatewayModule {
     return calls;
   }
 
-  private static String name(TopicSpec spec, String key) {
-    if (spec == null || spec.name() == null || spec.name().isBlank()) {
-      throw new ConfigException("config key 'kafka.topics." + key + "': is required when targets are configured");
-    }
-    return spec.name();
-  }
 
   /** The read-only status API, for the management port. */
   @Override

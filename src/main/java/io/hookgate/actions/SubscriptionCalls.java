@@ -1,5 +1,6 @@
 package io.hookgate.actions;
 
+import io.hookgate.http.PageCursor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookgate.delivery.DeliveryOutcome;
 import io.hookgate.delivery.DeliveryRecorder;
@@ -16,11 +17,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,15 +149,7 @@ final class SubscriptionCalls implements SubscriptionDeliveries {
   @Override
   public AttemptPage attempts(String id, String status, int limit, String cursor) {
     List<DeliveryStatus.Attempt> all = log(id).map(DeliveryStatus::recent).orElse(List.of());
-    int from = 0;
-    if (cursor != null) {
-      String after = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      for (int i = 0; i < all.size(); i++) {
-        if (all.get(i).id().equals(after)) {
-          from = i + 1;
-        }
-      }
-    }
+    int from = PageCursor.start(all, cursor, DeliveryStatus.Attempt::id);
     List<Attempt> page = new ArrayList<>();
     String last = null;
     boolean more = false;
@@ -176,7 +167,7 @@ final class SubscriptionCalls implements SubscriptionDeliveries {
       last = a.id();
     }
     return new AttemptPage(page, more && last != null
-        ? Base64.getUrlEncoder().withoutPadding().encodeToString(last.getBytes(StandardCharsets.UTF_8)) : null);
+        ? PageCursor.after(last) : null);
   }
 
   private static boolean wanted(DeliveryStatus.Attempt a, String status) {

@@ -12,6 +12,8 @@ import io.hookgate.rules.FilterExpressions;
 import io.hookgate.subscriptions.SubscriptionDeliveries;
 import io.hookgate.jobs.JobsModule;
 import io.hookgate.subscriptions.SubscriptionsModule;
+import io.hookgate.tail.RecentEvents;
+import io.hookgate.tail.TailHub;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.util.HashMap;
@@ -20,15 +22,18 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The management API under {@code /api/v1} on the management port: outbound webhook subscriptions, as its
- * OpenAPI document ({@code openapi/hookgate-api.yaml}) describes them. Its routes are ready once {@link #load}
- * completes, before the management port listens; nothing of it runs besides them.
+ * The management API under {@code /api/v1} on the management port: outbound webhook subscriptions, the live
+ * tail of events and the rule dry-run, as its OpenAPI document ({@code openapi/hookgate-api.yaml}) describes them.
+ * Its routes are ready once {@link #load} completes, before the management port listens; nothing of it runs
+ * besides them, but for the live tail's reader while streams are open.
  */
 public final class AdminModule implements GatewayModule {
   private final ApiRouter router;
+  private final TailHub tail;
 
-  private AdminModule(ApiRouter router) {
+  private AdminModule(ApiRouter router, TailHub tail) {
     this.router = router;
+    this.tail = tail;
   }
 
   /**
@@ -52,14 +57,18 @@ public final class AdminModule implements GatewayModule {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .build();
     SubscriptionView view = new SubscriptionView(mapper, deliveries, subscriptions.retention(), context.clock());
-    SubscriptionRequests requests = new SubscriptionRequests(context.vertx(), new FilterExpressions(),
+    FilterExpressions expressions = new FilterExpressions();
+    SubscriptionRequests requests = new SubscriptionRequests(context.vertx(), expressions,
         new SsrfGuard(context.vertx()), allowance);
+    TailHub tail = TailHub.of(context);
     Map<String, ApiOperation> operations = new HashMap<>();
     operations.putAll(new SubscriptionsApi(subscriptions, requests, view, mapper, context.clock()).operations());
     operations.putAll(new DeliveriesApi(subscriptions.store(), deliveries, mapper).operations());
     operations.putAll(new JobsApi(jobs.service(), jobs.deadLetters(), subscriptions.store(), mapper).operations());
+    operations.putAll(new EventsStreamApi(context.vertx(), expressions, tail).operations());
+    operations.putAll(new RulesTestApi(context.vertx(), expressions, RecentEvents.of(context), mapper).operations());
     return ApiDocument.load(context.vertx())
-        .map(document -> new AdminModule(new ApiRouter(context.vertx(), document, tokens, mapper, operations)));
+        .map(document -> new AdminModule(new ApiRouter(context.vertx(), document, tokens, mapper, operations), tail));
   }
 
   @Override
@@ -70,5 +79,11 @@ public final class AdminModule implements GatewayModule {
   @Override
   public List<Consumer<Router>> managementRoutes() {
     return List.of(router::mount);
+  }
+
+  /** The live tail's readers stop (its streams closed with the management port). */
+  @Override
+  public void close() {
+    tail.close();
   }
 }

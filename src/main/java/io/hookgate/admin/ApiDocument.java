@@ -28,6 +28,7 @@ import java.util.List;
 record ApiDocument(String json, OpenAPIContract contract) {
   static final String RESOURCE = "openapi/hookgate-api.yaml";
   static final String PROBLEM_JSON = "application/problem+json";
+  static final String EVENT_STREAM = "text/event-stream";
 
   /** Reads and checks the document (against the OpenAPI 3.1 schema); fails when it is not a valid one. */
   static Future<ApiDocument> load(Vertx vertx) {
@@ -45,23 +46,32 @@ record ApiDocument(String json, OpenAPIContract contract) {
         .map(contract -> new ApiDocument(json, contract));
   }
 
-  /** Vert.x's media types, and RFC 9457's problem documents, which are JSON. */
+  /**
+   * Vert.x's media types, RFC 9457's problem documents, which are JSON, and Server-Sent Events, which only
+   * answers carry (answers are not validated: it is registered so that the document can name it).
+   */
   static MediaTypeRegistry mediaTypes() {
-    return MediaTypeRegistry.createDefault().register(new MediaTypeRegistration() {
+    return MediaTypeRegistry.createDefault()
+        .register(registration(PROBLEM_JSON, ContentAnalyserFactory.json()))
+        .register(registration(EVENT_STREAM, ContentAnalyserFactory.noop()));
+  }
+
+  private static MediaTypeRegistration registration(String type, ContentAnalyserFactory analysers) {
+    return new MediaTypeRegistration() {
       @Override
       public ContentAnalyser createContentAnalyser(String contentType, Buffer content, ValidationContext context) {
-        return ContentAnalyserFactory.json().create(contentType, content, context);
+        return analysers.create(contentType, content, context);
       }
 
       @Override
       public boolean canHandle(String mediaType) {
-        return PROBLEM_JSON.equals(MediaTypeInfo.of(mediaType).fullType());
+        return type.equals(MediaTypeInfo.of(mediaType).fullType());
       }
 
       @Override
       public List<String> supportedTypes() {
-        return List.of(PROBLEM_JSON);
+        return List.of(type);
       }
-    });
+    };
   }
 }

@@ -1,5 +1,6 @@
 package io.hookgate.admin;
 
+import io.hookgate.http.PageCursor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.admin.ApiTokens.Role;
@@ -34,9 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The management API's router, made by Vert.x's OpenAPI router from the {@link ApiDocument}: every request is
  * read up to {@value #MAX_BODY_BYTES} bytes, authenticated (but for the document itself), validated
- * against the document, and handed to the operation's {@link ApiOperation}. Every refusal is a problem: 400
- * naming the field, 401, 403, 405 with {@code Allow}, 412, 413, 415, 503. Mounted on the management port's
- * router path by path, so that every other path there is left as it was.
+ * against the document, and handed to the operation's {@link ApiOperation}, whose answer is JSON or a stream
+ * ({@link Answer#stream}). Every refusal is a problem: 400 naming the field, 401, 403, 405 with {@code Allow},
+ * 412, 413, 415, 429, 503. Mounted on the management port's router path by path, so that every other path
+ * there is left as it was.
  */
 final class ApiRouter {
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
@@ -46,6 +48,12 @@ final class ApiRouter {
   static final String DOCUMENT_OPERATION = "getOpenApiDocument";
   private static final String ROLE = "hookgate.api.role";
   private static final String ROLE_EXTENSION = "x-hookgate-role";
+  /**
+   * On an operation a browser's {@code EventSource} calls, which cannot send headers: the token may come as the
+   * query parameter {@value #QUERY_TOKEN} instead of {@code Authorization}.
+   */
+  private static final String QUERY_TOKEN_EXTENSION = "x-hookgate-query-token";
+  static final String QUERY_TOKEN = "access_token";
 
   private final ApiDocument document;
   private final ApiTokens tokens;
@@ -54,6 +62,8 @@ final class ApiRouter {
   private final Map<String, Role> roles = new HashMap<>();
   /** The paths of the open operations, which need no token. */
   private final Set<String> openPaths = new HashSet<>();
+  /** The operations that take the token as a query parameter too. */
+  private final Set<String> queryTokens = new HashSet<>();
   private final Router router;
 
   /**
@@ -83,6 +93,9 @@ final class ApiRouter {
               + ROLE_EXTENSION + ": viewer or admin");
         }
         roles.put(id, Role.of((String) role));
+        if (Boolean.TRUE.equals(op.getExtensions().get(QUERY_TOKEN_EXTENSION))) {
+          queryTokens.add(id);
+        }
       }
       if (id.equals(DOCUMENT_OPERATION)) {
         route.addHandler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
@@ -141,18 +154,31 @@ final class ApiRouter {
           + "secret reference such as env:NAME or file:/path)"));
       return;
     }
+    Operation op = document.contract().findOperation(path, ctx.request().method());
+    boolean queryToken = op != null && queryTokens.contains(op.getOperationId());
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-      unauthorized(ctx, "a bearer token is required: Authorization: Bearer <token>");
-      return;
+    String presented;
+    if (header != null) {
+      if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+        unauthorized(ctx, "a bearer token is required: Authorization: Bearer <token>");
+        return;
+      }
+      presented = header.substring(7).strip();
+    } else {
+      // Never logged: the access log has the path only, without the query.
+      presented = queryToken ? ctx.request().getParam(QUERY_TOKEN) : null;
+      if (presented == null || presented.isBlank()) {
+        unauthorized(ctx, "a bearer token is required: Authorization: Bearer <token>"
+            + (queryToken ? ", or ?" + QUERY_TOKEN + "=<token> for a browser's EventSource" : ""));
+        return;
+      }
     }
-    Role role = tokens.roleOf(header.substring(7).strip()).orElse(null);
+    Role role = tokens.roleOf(presented).orElse(null);
     if (role == null) {
       unauthorized(ctx, "the bearer token is not one of api.tokens");
       return;
     }
     ctx.put(ROLE, role);
-    Operation op = document.contract().findOperation(path, ctx.request().method());
     if (op != null && !allowed(ctx, op.getOperationId())) {
       return;
     }
@@ -197,6 +223,10 @@ final class ApiRouter {
   }
 
   private void send(RoutingContext ctx, Answer answer) {
+    if (answer.stream() != null) {
+      answer.stream().accept(ctx.request());
+      return;
+    }
     var response = ctx.response().setStatusCode(answer.status());
     answer.headers().forEach(response::putHeader);
     if (answer.body() == null) {
@@ -214,6 +244,8 @@ final class ApiRouter {
     if (cause instanceof ApiProblem p) {
       p.headers().forEach(ctx.response()::putHeader);
       problem(ctx, p.problem());
+    } else if (cause instanceof PageCursor.InvalidCursorException) {
+      problem(ctx, ApiProblem.invalid("cursor", cause.getMessage()).problem());
     } else if (cause instanceof SubscriptionStore.UnconfirmedException) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
       problem(ctx, Problem.of(503, "unconfirmed", "Service Unavailable", cause.getMessage()));

@@ -106,18 +106,24 @@ final class SubscriptionRequests {
     }, false);
   }
 
-  private static SubscriptionFilter filter(JsonObject f) {
+  /** Refuses an event type that is neither exact nor a prefix ending in {@code .*}. */
+  static void checkType(String type, String field, String shown) {
+    if (type.indexOf('*') >= 0 && (!type.endsWith(".*") || type.indexOf('*') != type.length() - 1
+        || type.length() < 3)) {
+      throw ApiProblem.invalid(field, shown + ": an event type is exact (labeling.label.created) or a prefix ending "
+          + "in .* (labeling.label.*)");
+    }
+  }
+
+  /** A filter as the document has validated it; its {@code match} is compiled by whoever uses it. */
+  static SubscriptionFilter filter(JsonObject f) {
     if (f == null) {
       return SubscriptionFilter.ALL;
     }
     List<String> types = strings(f, "types");
     if (types != null) {
       for (int i = 0; i < types.size(); i++) {
-        String t = types.get(i);
-        if (t.indexOf('*') >= 0 && (!t.endsWith(".*") || t.indexOf('*') != t.length() - 1 || t.length() < 3)) {
-          throw ApiProblem.invalid("/filter/types/" + i, "filter.types[" + i + "]: an event type is exact "
-              + "(labeling.label.created) or a prefix ending in .* (labeling.label.*)");
-        }
+        checkType(types.get(i), "/filter/types/" + i, "filter.types[" + i + "]");
       }
     }
     return new SubscriptionFilter(strings(f, "sources"), strings(f, "projects"), strings(f, "batches"), types,

@@ -1,5 +1,6 @@
 package io.hookgate.admin;
 
+import io.hookgate.http.PageCursor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,10 +11,8 @@ import io.hookgate.subscriptions.SubscriptionStore;
 import io.hookgate.subscriptions.SubscriptionsModule;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +84,7 @@ final class SubscriptionsApi {
         continue;
       }
       if (items.size() == limit) {
-        next = Base64.getUrlEncoder().withoutPadding().encodeToString(last.getBytes(StandardCharsets.UTF_8));
+        next = PageCursor.after(last);
         break;
       }
       items.add(view.of(s));
@@ -105,18 +104,11 @@ final class SubscriptionsApi {
   }
 
   private static String afterCursor(String cursor) {
-    if (cursor == null) {
-      return null;
+    String id = PageCursor.id(cursor);
+    if (id != null && !ID.matcher(id).matches()) {
+      throw new PageCursor.InvalidCursorException();
     }
-    try {
-      String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      if (ID.matcher(id).matches()) {
-        return id;
-      }
-    } catch (IllegalArgumentException e) {
-      // Not base64: answered below.
-    }
-    throw ApiProblem.invalid("cursor", "query parameter cursor: not a cursor this API gave (nextCursor)");
+    return id;
   }
 
   private Future<Answer> get(ApiRequest r) {

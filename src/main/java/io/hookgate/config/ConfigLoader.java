@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hookgate.ingress.source.SourceKind;
+import io.hookgate.ingress.source.SourceKinds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.ParameterizedType;
@@ -41,7 +43,6 @@ public final class ConfigLoader {
   private static final Set<String> NOT_CONFIG_KEYS = Set.of("HOOKGATE_CONFIG", "HOOKGATE_LOG_FORMAT", "HOOKGATE_LOG_LEVEL",
       // Secrets the shipped configuration refers to (api.tokens, encryption.keys), not keys of their own.
       "HOOKGATE_ADMIN_TOKEN", "HOOKGATE_VIEWER_TOKEN", "HOOKGATE_ENCRYPTION_KEY", "HOOKGATE_ENCRYPTION_KEY_PREVIOUS");
-  public static final Set<String> KINDS = Set.of("kili", "v7", "aquarium", "isahit", "generic");
 
   private final ObjectMapper yaml;
   private final Map<String, String> env;
@@ -332,6 +333,11 @@ public final class ConfigLoader {
     port("ingress.port", c.ingress().port());
     port("management.port", c.management().port());
     require(c.ingress().port() != c.management().port(), "management.port", "must differ from ingress.port");
+    StreamsConfig streams = c.management().streams();
+    require(streams.maxClients() >= 0, "management.streams.maxClients", "must be 0 or more (0: no stream)");
+    require(streams.heartbeat().toMillis() >= 100, "management.streams.heartbeat", "must be at least 100ms");
+    require(streams.bufferSize() >= 4096, "management.streams.bufferSize", "must be at least 4KiB");
+    require(streams.maxCatchUps() >= 1, "management.streams.maxCatchUps", "must be at least 1");
     require(c.ingress().maxBodyBytes() > 0, "ingress.maxBodyBytes", "must be positive");
     require(c.ingress().publishTimeout().toMillis() >= 100, "ingress.publishTimeout", "must be at least 100ms");
     require(c.kafka().topics() != null && c.kafka().topics().events() != null, "kafka.topics.events", "is missing");
@@ -350,29 +356,19 @@ public final class ConfigLoader {
       String key = "sources." + name;
       require(name.matches("[a-z0-9][a-z0-9_-]{0,62}"), key, "source names are lower-case letters, digits, '-' and '_'");
       require(s != null, key, "is empty");
-      require(s.kind() != null && KINDS.contains(s.kind()), key + ".kind", "must be one of " + String.join(", ", sorted(KINDS)) + " (got '" + s.kind() + "')");
+      SourceKind kind = s.kind() == null ? null : SourceKinds.find(s.kind()).orElse(null);
+      require(kind != null, key + ".kind",
+          "must be one of " + String.join(", ", SourceKinds.names()) + " (got '" + s.kind() + "')");
       AuthConfigChecks.validate(key + ".auth", s.auth());
       if (s.maxBodyBytes() != null) {
         require(s.maxBodyBytes() > 0, key + ".maxBodyBytes", "must be positive");
       }
-      if (s.kind().equals("generic")) {
-        require(s.mapping() != null && s.mapping().eventType() != null, key + ".mapping.eventType", "is required for a generic source (a JSON pointer such as /type)");
-        pointer(key + ".mapping.eventType", s.mapping().eventType());
-        pointer(key + ".mapping.projectId", s.mapping().projectId());
-        pointer(key + ".mapping.deliveryId", s.mapping().deliveryId());
-        pointer(key + ".mapping.subject", s.mapping().subject());
-      }
+      kind.validate(key, s);
     });
   }
 
   private static List<String> sorted(Set<String> s) {
     return s.stream().sorted().toList();
-  }
-
-  private static void pointer(String key, String value) {
-    if (value != null) {
-      require(value.startsWith("/"), key, "must be a JSON pointer starting with '/' (got '" + value + "')");
-    }
   }
 
   private static void port(String key, int port) {

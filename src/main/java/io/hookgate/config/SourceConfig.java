@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 /**
  * A configured webhook sender, served at {@code POST /webhooks/{name}}.
  *
- * @param kind kili, v7, aquarium, isahit or generic: how the body is validated and normalized
+ * @param kind how the body is validated and normalized: one of {@link io.hookgate.ingress.source.SourceKinds}
  * @param maxBodyBytes overrides the ingress body limit for this source; null keeps it
  * @param mapping JSON pointers for a generic source
  */

@@ -15,4 +15,12 @@ public record TopicSpec(
     short replicationFactor,
     @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration retention,
     boolean compacted) {
+
+  /** The name of the topic configured at {@code kafka.topics.<key>}; a configuration error naming the key if none. */
+  public static String requiredName(TopicSpec spec, String key) {
+    if (spec == null || spec.name() == null || spec.name().isBlank()) {
+      throw new ConfigException("config key 'kafka.topics." + key + "': is required");
+    }
+    return spec.name();
+  }
 }

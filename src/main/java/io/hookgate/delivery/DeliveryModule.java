@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.GatewayContext;
 import io.hookgate.GatewayModule;
 import io.hookgate.actions.ActionCodec;
-import io.hookgate.config.ConfigException;
 import io.hookgate.config.TopicSpec;
 import io.hookgate.event.EventPublisher;
 import io.hookgate.kafka.ConsumerSettings;
@@ -38,11 +37,7 @@ public final class DeliveryModule implements GatewayModule {
 
   public DeliveryModule(GatewayContext context) {
     this.context = context;
-    TopicSpec spec = context.config().kafka().topics().deliveryStatus();
-    if (spec == null || spec.name() == null || spec.name().isBlank()) {
-      throw new ConfigException("config key 'kafka.topics.deliveryStatus': is required when targets are configured");
-    }
-    this.topic = spec.name();
+    this.topic = TopicSpec.requiredName(context.config().kafka().topics().deliveryStatus(), "deliveryStatus");
     this.producer = new KafkaProducer<>(context.kafka().eventLoopProducer("hookgate-delivery-status",
         Duration.ofSeconds(30)));
     // The JSON of hookgate's own records, with its instants as ISO-8601 text.

@@ -7,16 +7,13 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Turns a normalized webhook into a CloudEvents 1.0 event and into its Kafka record in the CloudEvents
@@ -34,15 +31,12 @@ public final class CloudEventFactory {
   public static final String EXT_PARTITION_KEY = "partitionkey";
 
   private final ObjectWriter dataWriter;
-  private final LabelingEventJson dataWithRawOriginal;
   private final Clock clock;
   /** {@code /sources/{name}} per source: parsing a URI per event costs more than the lookup. */
   private final Map<String, URI> sourceUris = new ConcurrentHashMap<>();
-  private final Map<String, byte[]> sourceBytes = new ConcurrentHashMap<>();
 
   public CloudEventFactory(ObjectMapper mapper, Clock clock) {
     this.dataWriter = mapper.writerFor(LabelingEvent.class);
-    this.dataWithRawOriginal = new LabelingEventJson(mapper.getFactory());
     this.clock = clock;
   }
 
@@ -58,8 +52,8 @@ public final class CloudEventFactory {
 
   /**
    * Builds the event; when the sender's raw JSON body is given, {@code data.original} is those very bytes
-   * (byte-identical to what was sent, and the costliest part of serializing {@code data} is skipped). The
-   * body must be one complete JSON value, as the ingress's parser guarantees.
+   * (byte-identical to what was sent, and re-serializing the tree is skipped). The body must be one complete
+   * JSON value, as the ingress's parser guarantees.
    *
    * @param trace the webhook request's trace context, or null: set as the CloudEvents distributed-tracing
    *     extension ({@code traceparent}, {@code tracestate}), whose meaning is the context in which the event
@@ -93,106 +87,52 @@ public final class CloudEventFactory {
   }
 
   /**
-   * The record of the event {@link #toCloudEvent(String, String, NormalizedEvent, TraceContext, byte[])} makes,
-   * the same, header for header and in the same order, as {@link #toRecord(String, CloudEvent)} writes it
-   * with the CloudEvents SDK's Kafka binding (CloudEventFactoryTest compares them), but written straight to
-   * the headers: the SDK's builder, its binary writer and its time formatting were about a twentieth of the
-   * ingress's CPU per webhook. The SDK's record stays the reference, and what the consumers read.
+   * The record of the event {@link #toCloudEvent(String, String, NormalizedEvent, TraceContext, byte[])} makes, as
+   * the SDK's Kafka binding writes it (see {@link #toRecord(String, CloudEvent)}). Writing the headers by hand
+   * instead bought 3% of the ingress's CPU per request, short of the 10% that would pay for a second writer of
+   * them (bench/README.md).
    */
   public ProducerRecord<String, byte[]> toRecord(String topic, String id, String sourceName, NormalizedEvent normalized,
       TraceContext trace, byte[] rawBody) {
-    byte[] data = data(normalized, rawBody);
-    LabelingEvent d = normalized.data();
-    RecordHeaders headers = new RecordHeaders();
-    headers.add("ce_specversion", SPEC_VERSION);
-    headers.add("ce_id", utf8(id));
-    headers.add("ce_source", sourceBytes.computeIfAbsent(sourceName, n -> utf8(source(n).toString())));
-    headers.add("ce_type", utf8(normalized.type()));
-    headers.add("content-type", JSON);
-    headers.add("ce_dataschema", DATA_SCHEMA_BYTES);
-    if (normalized.subject() != null) {
-      headers.add("ce_subject", utf8(normalized.subject()));
-    }
-    headers.add("ce_time", utf8(time(clock.instant())));
-    // Extensions in the order of the SDK's map of them.
-    if (d.platformEventType() != null) {
-      headers.add("ce_" + EXT_PLATFORM_EVENT, utf8(d.platformEventType()));
-    }
-    if (trace != null && trace.tracestate() != null) {
-      headers.add("ce_" + TraceContext.TRACESTATE, utf8(trace.tracestate()));
-    }
-    headers.add("ce_" + EXT_PARTITION_KEY, utf8(normalized.partitionKey()));
-    if (trace != null) {
-      headers.add("ce_" + TraceContext.TRACEPARENT, utf8(trace.traceparent()));
-    }
-    headers.add("ce_" + EXT_PLATFORM, utf8(d.platform()));
-    if (trace != null) {
-      trace.addTo(headers);
-    }
-    return new ProducerRecord<>(topic, null, null, normalized.partitionKey(), data, headers);
-  }
-
-  private static final byte[] SPEC_VERSION = utf8("1.0");
-  private static final byte[] JSON = utf8("application/json");
-  private static final byte[] DATA_SCHEMA_BYTES = utf8(DATA_SCHEMA.toString());
-  private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** The second last formatted, with its text up to the seconds: a second's events share that text. */
-  private record SecondText(long epochSecond, String text) {
-  }
-
-  private volatile SecondText lastSecond = new SecondText(Long.MIN_VALUE, "");
-
-  /**
-   * The time as the SDK writes it (ISO_OFFSET_DATE_TIME in UTC): seconds always, then the fraction without
-   * its trailing zeros, none when it is zero, then Z. Only the date and time up to the second go through the
-   * formatter, once a second.
-   */
-  String time(Instant t) {
-    SecondText second = lastSecond;
-    if (second.epochSecond() != t.getEpochSecond()) {
-      String text = RFC_3339.format(OffsetDateTime.ofInstant(Instant.ofEpochSecond(t.getEpochSecond()), ZoneOffset.UTC));
-      second = new SecondText(t.getEpochSecond(), text.substring(0, text.length() - 1)); // without the Z
-      lastSecond = second;
-    }
-    int nanos = t.getNano();
-    if (nanos == 0) {
-      return second.text() + 'Z';
-    }
-    char[] fraction = new char[11];
-    fraction[0] = '.';
-    int len = NineDigits.fraction(nanos, fraction, 1);
-    fraction[len++] = 'Z';
-    return second.text().concat(new String(fraction, 0, len));
+    return toRecord(topic, toCloudEvent(id, sourceName, normalized, trace, rawBody));
   }
 
   private URI source(String sourceName) {
     return sourceUris.computeIfAbsent(sourceName, n -> URI.create("/sources/" + n));
   }
 
+  /**
+   * {@code data} as databind writes it. With the raw body, {@code original} is those bytes, written in place
+   * ({@link RawJson}), not the tree the source read: what the sender posted, byte for byte (a UTF-8 byte order
+   * mark, which cannot stand inside {@code data}, is left out).
+   */
   private byte[] data(NormalizedEvent normalized, byte[] rawBody) {
+    LabelingEvent data = normalized.data();
+    if (rawBody != null && embeddable(rawBody)) {
+      data = data.withOriginal(RawJson.node(withoutBom(rawBody)));
+    }
     try {
-      return rawBody != null && embeddable(rawBody)
-          ? dataWithRawOriginal.write(normalized.data(), rawBody)
-          : dataWriter.writeValueAsBytes(normalized.data());
+      return dataWriter.writeValueAsBytes(data);
     } catch (IOException e) {
       throw new IllegalStateException("could not serialize event data", e);
     }
   }
 
+  private static boolean hasBom(byte[] raw) {
+    return raw.length >= 3 && raw[0] == (byte) 0xEF && raw[1] == (byte) 0xBB && raw[2] == (byte) 0xBF;
+  }
+
+  private static byte[] withoutBom(byte[] raw) {
+    return hasBom(raw) ? Arrays.copyOfRange(raw, 3, raw.length) : raw;
+  }
+
   /**
-   * Whether a JSON body can be embedded as is in {@code data}: UTF-8 without a byte-order mark. Jackson also
-   * reads UTF-16/32 and a BOM; such rare bodies are re-serialized instead.
+   * Whether a JSON body can be embedded in {@code data} as its bytes: UTF-8 (with or without a byte order mark,
+   * which is then left out). Jackson also reads UTF-16 and UTF-32; such rare bodies are re-serialized instead.
    */
   public static boolean embeddable(byte[] raw) {
-    if (raw.length >= 3 && raw[0] == (byte) 0xEF && raw[1] == (byte) 0xBB && raw[2] == (byte) 0xBF) {
-      return false;
-    }
-    for (int i = 0; i < Math.min(4, raw.length); i++) {
+    int start = hasBom(raw) ? 3 : 0;
+    for (int i = start; i < Math.min(start + 4, raw.length); i++) {
       if (raw[i] == 0 || raw[i] == (byte) 0xFE || raw[i] == (byte) 0xFF) {
         return false;
       }

@@ -47,6 +47,13 @@ public record LabelingEvent(
         : Collections.unmodifiableMap(new LinkedHashMap<>(annotationCounts));
   }
 
+  /** The same event with another {@code original}: the raw body in place of the tree a source read. */
+  public LabelingEvent withOriginal(JsonNode newOriginal) {
+    return new LabelingEvent(platform, source, platformEventType, projectId, workspace, batchId, workflowId, itemId,
+        itemName, taskId, taskType, labelId, labelType, stage, author, tags, annotations, annotationCounts, issue,
+        newOriginal);
+  }
+
   public static Builder builder(String platform, String source, JsonNode original) {
     return new Builder(platform, source, original);
   }

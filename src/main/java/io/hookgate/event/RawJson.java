@@ -25,8 +25,8 @@ import java.util.Optional;
  * at every hop (a profile of the actions benchmark put Jackson at 60% of the gateway's CPU). As raw bytes it
  * is copied, never re-encoded, and the subscriber gets exactly the bytes hookgate signed.
  *
- * <p>The same holds for a webhook body that the ingress read without a tree: it becomes {@code data.original}
- * as the sender's bytes.
+ * <p>The same holds for a webhook body: it becomes {@code data.original} as the sender's bytes
+ * ({@link CloudEventFactory}).
  *
  * <p>It lives in a tree (an {@code ActionRecord}'s body, a {@code LabelingEvent}'s original) as a
  * {@link POJONode} (see {@link #node(byte[])}), so the JSON written is unchanged: the value is written in

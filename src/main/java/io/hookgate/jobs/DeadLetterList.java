@@ -1,5 +1,6 @@
 package io.hookgate.jobs;
 
+import io.hookgate.http.PageCursor;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hookgate.actions.ActionRecord;
 import io.hookgate.kafka.ConsumerLoop;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -139,20 +139,10 @@ public final class DeadLetterList {
     Comparator<DeadLetter> newestFirst = Comparator.comparing(DeadLetter::deadAt).reversed()
         .thenComparing(DeadLetter::id, Comparator.reverseOrder());
     List<DeadLetter> all = scan.found().stream().sorted(newestFirst).toList();
-    int from = 0;
-    if (cursor != null) {
-      String after = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      for (int i = 0; i < all.size(); i++) {
-        if (all.get(i).id().equals(after)) {
-          from = i + 1;
-          break;
-        }
-      }
-    }
+    int from = PageCursor.start(all, cursor, DeadLetter::id);
     List<DeadLetter> items = all.subList(Math.min(from, all.size()), Math.min(all.size(), from + limit));
     String next = from + limit < all.size() && !items.isEmpty()
-        ? Base64.getUrlEncoder().withoutPadding().encodeToString(items.get(items.size() - 1).id()
-            .getBytes(StandardCharsets.UTF_8)) : null;
+        ? PageCursor.after(items.get(items.size() - 1).id()) : null;
     return new Page(items, next, scan.truncated());
   }
 }

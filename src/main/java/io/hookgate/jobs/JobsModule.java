@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.GatewayContext;
 import io.hookgate.GatewayModule;
 import io.hookgate.actions.ActionCodec;
-import io.hookgate.config.ConfigException;
 import io.hookgate.config.TopicSpec;
 import io.hookgate.config.TopicsConfig;
 import io.hookgate.event.EventPublisher;
@@ -46,8 +45,9 @@ public final class JobsModule implements GatewayModule {
     this.producer = new KafkaProducer<>(context.kafka().eventLoopProducer("hookgate-jobs", Duration.ofSeconds(30)));
     ActionCodec codec = new ActionCodec();
     ObjectMapper mapper = codec.mapper();
-    JobsContext.Topics topics = new JobsContext.Topics(name(t.events(), "events"), name(t.deadLetter(), "deadLetter"),
-        name(t.actions(), "actions"), name(t.jobs(), "jobs"), subscriptions.commandsTopic());
+    JobsContext.Topics topics = new JobsContext.Topics(TopicSpec.requiredName(t.events(), "events"),
+        TopicSpec.requiredName(t.deadLetter(), "deadLetter"), TopicSpec.requiredName(t.actions(), "actions"),
+        TopicSpec.requiredName(t.jobs(), "jobs"), subscriptions.commandsTopic());
     this.jobs = new JobsContext(topics, new JobStore(mapper), subscriptions.store(), new FilterExpressions(), mapper,
         codec, new EventPublisher(producer), context.admin(), context.kafka().topicReader("hookgate-jobs"),
         context.config().subscriptions().replayRate(), subscriptions.operations(), context.clock());
@@ -55,12 +55,6 @@ public final class JobsModule implements GatewayModule {
     this.deadLetters = new DeadLetterList(context.vertx(), jobs);
   }
 
-  private static String name(TopicSpec spec, String key) {
-    if (spec == null || spec.name() == null || spec.name().isBlank()) {
-      throw new ConfigException("config key 'kafka.topics." + key + "': is required");
-    }
-    return spec.name();
-  }
 
   public JobService service() {
     return service;

@@ -11,6 +11,7 @@ import io.hookgate.event.RawJson;
 import io.hookgate.event.TraceContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +34,10 @@ final class IncomingEvent {
   private RuleEvent event;
   private Map<String, Object> celEvent;
   private JsonNode structured;
+  /** Kept once found: the live tail asks every stream's filter about the same event. */
+  private String sourceName;
+  private String projectId;
+  private boolean projectFound;
 
   private IncomingEvent(CloudEvent cloudEvent, ObjectMapper mapper, TraceContext trace) {
     this.cloudEvent = cloudEvent;
@@ -62,15 +67,21 @@ final class IncomingEvent {
     return cloudEvent.getType();
   }
 
+  /** When hookgate received it ({@code time}); null when the event has none. */
+  OffsetDateTime time() {
+    return cloudEvent.getTime();
+  }
+
   /**
    * The configured source it came through: from a {@code /sources/<name>} CloudEvent source without parsing
    * anything; otherwise {@code data.source}, which needs the data.
    */
   String sourceName() {
-    if (source != null && source.startsWith(SOURCE_PREFIX)) {
-      return source.substring(SOURCE_PREFIX.length());
+    if (sourceName == null) {
+      sourceName = source != null && source.startsWith(SOURCE_PREFIX) ? source.substring(SOURCE_PREFIX.length())
+          : event().sourceName();
     }
-    return event().sourceName();
+    return sourceName;
   }
 
   /**
@@ -78,6 +89,14 @@ final class IncomingEvent {
    * the top level of the data when nothing has parsed it yet (forward-only rule sets need no tree).
    */
   String projectId() {
+    if (!projectFound) {
+      projectId = findProjectId();
+      projectFound = true;
+    }
+    return projectId;
+  }
+
+  private String findProjectId() {
     if (event != null || cloudEvent.getData() == null || !isJson(cloudEvent.getDataContentType())) {
       return event().projectId();
     }

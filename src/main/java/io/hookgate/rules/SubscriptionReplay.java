@@ -1,7 +1,6 @@
 package io.hookgate.rules;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cel.runtime.CelRuntime;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.hookgate.actions.ActionRecord;
 import io.hookgate.event.TraceContext;
@@ -17,14 +16,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class SubscriptionReplay {
   private final Subscription subscription;
-  private final CelRuntime.Program match;
+  private final EventFilter filter;
   private final ObjectMapper mapper;
   private final Instant resentAt;
 
   public SubscriptionReplay(Subscription subscription, FilterExpressions expressions, ObjectMapper mapper,
       Instant resentAt) {
     this.subscription = subscription;
-    this.match = subscription.filter().match() == null ? null : expressions.compile(subscription.filter().match());
+    this.filter = EventFilter.compile(subscription.filter(), expressions, "filter.match");
     this.mapper = mapper;
     this.resentAt = resentAt;
   }
@@ -38,10 +37,7 @@ public final class SubscriptionReplay {
     } catch (RuntimeException e) {
       return Optional.empty();
     }
-    var f = subscription.filter();
-    if (f.sources() != null && !f.sources().contains(event.sourceName())
-        || f.projects() != null && !f.projects().contains(event.projectId())
-        || !SubscriptionRoutes.matches(subscription, match, event, null)) {
+    if (!filter.matches(new TopicEvent(event))) {
       return Optional.empty();
     }
     return Optional.of(SubscriptionRoutes.delivery(subscription, event, now, resentAt));

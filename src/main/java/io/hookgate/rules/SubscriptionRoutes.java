@@ -1,16 +1,13 @@
 package io.hookgate.rules;
 
 import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelRuntime;
 import io.hookgate.actions.ActionRecord;
-import io.hookgate.event.OperationalEvents;
 import io.hookgate.metrics.GatewayMetrics;
 import io.hookgate.subscriptions.Subscription;
 import io.hookgate.subscriptions.SubscriptionIndex;
 import io.hookgate.subscriptions.SubscriptionStore;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -28,8 +25,8 @@ public final class SubscriptionRoutes {
   /** The {@code rule} of subscription deliveries, and their label in the rules' metrics. */
   public static final String RULE = "subscriptions";
 
-  /** A subscription with its compiled filter expression (null when it has none). */
-  record Route(Subscription subscription, CelRuntime.Program match) {
+  /** A subscription with its compiled filter. */
+  record Route(Subscription subscription, EventFilter filter) {
   }
 
   private final SubscriptionIndex<Route> index;
@@ -40,48 +37,19 @@ public final class SubscriptionRoutes {
     index.load(store.snapshot());
   }
 
-  private static CelRuntime.Program compile(Subscription s, FilterExpressions expressions) {
-    if (s.filter().match() == null) {
-      return null;
-    }
+  private static EventFilter compile(Subscription s, FilterExpressions expressions) {
     try {
-      return expressions.compile(s.filter().match());
+      return EventFilter.compile(s.filter(), expressions, "filter.match");
     } catch (IllegalArgumentException e) {
       // Compiled when it was written, so only a newer hookgate's expression an older one cannot read.
       LOG.error("Subscription {}: its filter does not compile here ({}); it matches nothing", s.id(),
           e.getMessage());
-      return expressions.compile("false");
+      return EventFilter.expression("false", expressions, "filter.match");
     }
   }
 
   int size() {
     return index.size();
-  }
-
-  /** Whether the event passes the subscription's filter (its source and project aside: the index's part). */
-  static boolean matches(Subscription s, CelRuntime.Program match, IncomingEvent event, GatewayMetrics metrics) {
-    if (!s.filter().acceptsType(event.type()) || !s.filter().acceptsBatch(event.batchId())) {
-      return false;
-    }
-    if (s.filter().types() == null && OperationalEvents.isOperational(event.type())) {
-      // hookgate's own events only go to a subscription whose types name them.
-      return false;
-    }
-    if (match == null) {
-      return true;
-    }
-    try {
-      Map<String, Object> activation = new HashMap<>();
-      activation.put(CelEnvironment.EVENT, event.cel());
-      return RuleSet.isTrue(match.eval(activation), "filter.match");
-    } catch (CelEvaluationException | RuntimeException e) {
-      LOG.warn("Subscription {}: its filter failed on event {}: {}", s.id(), event.id(), e.getMessage());
-      if (metrics != null) {
-        metrics.counter("hookgate.subscriptions.filter.errors", "Subscription filters that failed on an event")
-            .increment();
-      }
-      return false;
-    }
   }
 
   /**
@@ -104,9 +72,18 @@ public final class SubscriptionRoutes {
     }
     List<ActionRecord> out = new ArrayList<>();
     for (Route route : candidates) {
-      if (matches(route.subscription(), route.match(), event, metrics)) {
-        out.add(delivery(route.subscription(), event, now, null));
+      Subscription s = route.subscription();
+      try {
+        if (route.filter().refusal(event) != null) {
+          continue;
+        }
+      } catch (CelEvaluationException | RuntimeException e) {
+        LOG.warn("Subscription {}: its filter failed on event {}: {}", s.id(), event.id(), e.getMessage());
+        metrics.counter("hookgate.subscriptions.filter.errors", "Subscription filters that failed on an event")
+            .increment();
+        continue;
       }
+      out.add(delivery(s, event, now, null));
     }
     return out;
   }

@@ -2,7 +2,6 @@ package io.hookgate.subscriptions;
 
 import io.hookgate.GatewayContext;
 import io.hookgate.GatewayModule;
-import io.hookgate.config.ConfigException;
 import io.hookgate.config.SecretBox;
 import io.hookgate.config.TopicSpec;
 import io.hookgate.event.EventPublisher;
@@ -53,8 +52,9 @@ public final class SubscriptionsModule implements GatewayModule {
   /** @param box null when no encryption key is set: subscriptions can then be read but not written */
   public SubscriptionsModule(GatewayContext context, SecretBox box) {
     this.context = context;
-    this.stateTopic = name(context.config().kafka().topics().subscriptions(), "subscriptions");
-    this.commandsTopic = name(context.config().kafka().topics().subscriptionCommands(), "subscriptionCommands");
+    this.stateTopic = TopicSpec.requiredName(context.config().kafka().topics().subscriptions(), "subscriptions");
+    this.commandsTopic = TopicSpec.requiredName(context.config().kafka().topics().subscriptionCommands(),
+        "subscriptionCommands");
     this.producer = new KafkaProducer<>(context.kafka().eventLoopProducer("hookgate-subscriptions",
         Duration.ofSeconds(10)));
     this.codec = new SubscriptionCodec(box);
@@ -105,12 +105,6 @@ public final class SubscriptionsModule implements GatewayModule {
     }
   }
 
-  private static String name(TopicSpec spec, String key) {
-    if (spec == null || spec.name() == null || spec.name().isBlank()) {
-      throw new ConfigException("config key 'kafka.topics." + key + "': is required");
-    }
-    return spec.name();
-  }
 
   public SubscriptionStore store() {
     return store;

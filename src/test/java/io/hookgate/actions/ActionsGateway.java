@@ -65,6 +65,7 @@ final class ActionsGateway implements AutoCloseable {
   /** @param targetsYaml a {@code targets:} block */
   static ActionsGateway start(KafkaBroker broker, Topics topics, String targetsYaml, Map<String, String> env)
       throws Exception {
+    int[] ports = KafkaBrokers.freePorts(2);
     String yaml = targetsYaml + "\n" + """
         ingress:
           port: %d
@@ -85,7 +86,7 @@ final class ActionsGateway implements AutoCloseable {
             jobs: { name: jobs-%s, partitions: 1, replicationFactor: 1, compacted: true }
         shutdown:
           gracePeriod: 5s
-        """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), topics.events(),
+        """.formatted(ports[0], ports[1], broker.bootstrapServers(), topics.events(),
         topics.actions(), topics.retry(), topics.deadLetter(), topics.status(), topics.events(), topics.events(),
         topics.events(), topics.events());
     Map<String, String> environment = new HashMap<>(env);

@@ -15,12 +15,10 @@ final class ApiGateways {
   private ApiGateways() {
   }
 
-  /** The shipped configuration's api and encryption sections, an unauthenticated isahit source, topics of its own. */
+  /** The shipped configuration's api and encryption sections, with topics of its own. */
   static String yaml() {
     String run = UUID.randomUUID().toString().substring(0, 8);
     return """
-        sources:
-          isahit: { kind: isahit, auth: { type: none } }
         api:
           tokens:
             - { role: admin, secret: env:HOOKGATE_ADMIN_TOKEN }
@@ -46,5 +44,13 @@ final class ApiGateways {
 
   static GatewayHarness start(KafkaBroker broker, Map<String, String> env) throws Exception {
     return GatewayHarness.start(broker, yaml(), env);
+  }
+
+  /** With an unauthenticated isahit source too, so that events flow and subscriptions are delivered. */
+  static GatewayHarness startDelivering(KafkaBroker broker, Map<String, String> env) throws Exception {
+    return GatewayHarness.start(broker, yaml() + """
+        sources:
+          isahit: { kind: isahit, auth: { type: none } }
+        """, env);
   }
 }

@@ -33,7 +33,7 @@ class JobsApiTest {
   @BeforeAll
   static void start(KafkaBroker broker) throws Exception {
     receiver = RecordingHttpServer.start();
-    gateway = ApiGateways.start(broker, ApiGateways.env());
+    gateway = ApiGateways.startDelivering(broker, ApiGateways.env());
     admin = new ApiClient(gateway.managementPort(), ApiGateways.ADMIN_TOKEN);
     viewer = admin.as(ApiGateways.VIEWER_TOKEN);
   }
@@ -108,5 +108,13 @@ class JobsApiTest {
     HttpResponse<String> list = viewer.get("/api/v1/dead-letters?since=2026-01-01T00:00:00Z&limit=5");
     assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
     assertThat(json(list).path("items").isArray()).isTrue();
+    assertThat(admin.put("/api/v1/subscriptions/cursors", "{\"url\": \"%s/cursors\"}".formatted(receiver.baseUrl()))
+        .statusCode()).isEqualTo(201);
+    for (String path : new String[] {"/api/v1/dead-letters?cursor=%25%25not-base64",
+        "/api/v1/subscriptions?cursor=%25%25not-base64", "/api/v1/subscriptions/cursors/attempts?cursor=%25%25"}) {
+      HttpResponse<String> badCursor = viewer.get(path);
+      assertThat(badCursor.statusCode()).as(path + " " + badCursor.body()).isEqualTo(400);
+      assertThat(badCursor.body()).contains("cursor");
+    }
   }
 }

@@ -145,7 +145,7 @@ class EventLimitsIngressTest {
 
   @Test
   void bodiesNestedDeeperThanTheLimitAre400AndTheDeepestAcceptedEventIsReadable() throws Exception {
-    int limit = IngressVerticle.MAX_BODY_DEPTH;
+    int limit = WebhookNormalizer.MAX_BODY_DEPTH;
     JsonNode problem = assertProblem(http.send(post(gateway.webhookUrl("open"), nested(limit + 1)), HttpResponse.BodyHandlers.ofString()),
         400, "urn:hookgate:problem:invalid-payload");
     assertThat(problem.path("detail").asText()).contains("nested more than " + limit + " levels");

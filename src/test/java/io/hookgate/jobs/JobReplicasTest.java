@@ -12,7 +12,7 @@ import io.hookgate.subscriptions.Subscription;
 import io.hookgate.subscriptions.SubscriptionFilter;
 import io.hookgate.testing.KafkaBroker;
 import io.hookgate.testing.KafkaBrokerExtension;
-import io.hookgate.testing.KafkaBrokers;
+import io.hookgate.testing.Replicas;
 import io.hookgate.testing.RecordingHttpServer;
 import io.hookgate.testing.RecordingHttpServer.Recorded;
 import java.net.URI;
@@ -61,31 +61,7 @@ class JobReplicasTest {
 
   /** A replica of its own on the run's topics; the commands topic has one partition, so one replica owns jobs. */
   private Hookgate start(KafkaBroker broker) throws Exception {
-    String yaml = """
-        ingress: { port: %d, instances: 1 }
-        management: { port: %d }
-        kafka:
-          bootstrapServers: "%s"
-          topics:
-            events: { name: events-%s, partitions: 3, replicationFactor: 1 }
-            actions: { name: actions-%s, partitions: 3, replicationFactor: 1 }
-            actionsRetry: { name: retry-%s, partitions: 1, replicationFactor: 1 }
-            deadLetter: { name: dlq-%s, partitions: 1, replicationFactor: 1 }
-            deliveryStatus: { name: status-%s, partitions: 1, replicationFactor: 1, compacted: true }
-            subscriptions: { name: subscriptions-%s, partitions: 1, replicationFactor: 1, compacted: true }
-            subscriptionCommands: { name: commands-%s, partitions: 1, replicationFactor: 1 }
-            operations: { name: operations-%s, partitions: 1, replicationFactor: 1 }
-            jobs: { name: jobs-%s, partitions: 1, replicationFactor: 1, compacted: true }
-        sources:
-          isahit: { kind: isahit, auth: { type: none } }
-        subscriptions:
-          allowedHosts: [ 127.0.0.1 ]
-          replayRate: %d
-        encryption:
-          keys: [ env:HOOKGATE_ENCRYPTION_KEY ]
-        shutdown: { gracePeriod: 5s }
-        """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), run, run, run, run,
-        run, run, run, run, run, RATE);
+    String yaml = Replicas.yaml(broker, run, 1, "  replayRate: " + RATE);
     Hookgate g = Hookgate.start(new ConfigLoader(env).loadYaml(yaml), env);
     owned.put(g, Set.of());
     g.subscriptions().onOwnership(p -> owned.put(g, p));

@@ -72,6 +72,7 @@ class ManifestsTest {
   private static final String EXAMPLE = "k8s/overlays/example";
   private static final String STRIMZI = "k8s/overlays/strimzi";
   private static final String SECRET_NAME = "hookgate-webhook-secrets";
+  private static final String MANAGEMENT_SECRET_NAME = "hookgate-management";
   /** The log line by which ConfigLoader reports an environment variable that matches no key. */
   private static final String UNKNOWN_VARIABLE = "matches no configuration key";
 
@@ -235,6 +236,8 @@ class ManifestsTest {
     Map<String, String> env = containerEnv(m);
     Set<String> readElsewhere = new TreeSet<>(logbackVariables());
     readElsewhere.add("HOOKGATE_CONFIG"); // the file ConfigLoader.load() reads, not a key in it
+    // secrets the configuration file names (env:HOOKGATE_ADMIN_TOKEN...), not keys of their own
+    readElsewhere.addAll(managementEnvReferences(YAML.readTree(Path.of("conf/hookgate.yaml").toFile())));
     List<String> unknown = unknownVariables(env, configFile).stream().filter(v -> !readElsewhere.contains(v)).toList();
     assertThat(unknown).as("HOOKGATE_* variables in %s that match no configuration key", dir).isEmpty();
     assertThat(env.keySet().stream().filter(k -> k.startsWith("HOOKGATE_")))
@@ -262,6 +265,36 @@ class ManifestsTest {
     Set<String> fromSecret = new TreeSet<>();
     m.container().path("envFrom").forEach(ef -> fromSecret.add(ef.path("secretRef").path("name").asText()));
     assertThat(fromSecret).contains(name(secret));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {EXAMPLE, STRIMZI})
+  void theManagementSecretHoldsTheApiTokensAndEncryptionKeysConfReferencesAndNoValues(String dir)
+      throws IOException {
+    Manifests m = render(dir);
+    Set<String> referenced = managementEnvReferences(YAML.readTree(Path.of("conf/hookgate.yaml").toFile()));
+    assertThat(referenced).contains("HOOKGATE_ADMIN_TOKEN", "HOOKGATE_VIEWER_TOKEN", "HOOKGATE_ENCRYPTION_KEY");
+
+    JsonNode secret = m.one("Secret", MANAGEMENT_SECRET_NAME);
+    JsonNode data = secret.has("stringData") ? secret.path("stringData") : secret.path("data");
+    Set<String> keys = new TreeSet<>();
+    data.fieldNames().forEachRemaining(keys::add);
+    assertThat(keys).isEqualTo(referenced);
+    data.fields().forEachRemaining(e -> assertThat(e.getValue().asText())
+        .as("the example Secret holds placeholders only: %s must be empty", e.getKey()).isEmpty());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {BASE, EXAMPLE, STRIMZI})
+  void theManagementSecretIsReadButOptionalSoThatWebhooksWorkWithoutIt(String dir) throws IOException {
+    Manifests m = render(dir);
+    List<JsonNode> refs = new ArrayList<>();
+    m.container().path("envFrom").forEach(ef -> {
+      if (ef.path("secretRef").path("name").asText().equals(MANAGEMENT_SECRET_NAME)) {
+        refs.add(ef.path("secretRef"));
+      }
+    });
+    assertThat(refs).singleElement().satisfies(r -> assertThat(r.path("optional").asBoolean()).isTrue());
   }
 
   @ParameterizedTest
@@ -651,6 +684,22 @@ class ManifestsTest {
   }
 
   /** env:NAME references under sources.*.auth.secrets (and auth.alternatives[*].secrets), in either written form. */
+  /** The env:NAME references of the api tokens and encryption keys in a configuration file. */
+  private static Set<String> managementEnvReferences(JsonNode conf) {
+    List<JsonNode> refs = new ArrayList<>();
+    conf.path("api").path("tokens").forEach(t -> refs.add(t.path("secret")));
+    conf.path("encryption").path("keys").forEach(refs::add);
+    Set<String> names = new TreeSet<>();
+    refs.forEach(ref -> {
+      if (ref.isTextual() && ref.asText().startsWith("env:")) {
+        names.add(ref.asText().substring(4));
+      } else if (ref.has("env")) {
+        names.add(ref.path("env").asText());
+      }
+    });
+    return names;
+  }
+
   private static Set<String> secretEnvReferences(JsonNode conf) {
     Set<String> names = new TreeSet<>();
     conf.path("sources").forEach(source -> {

@@ -41,6 +41,7 @@ public final class GatewayHarness implements AutoCloseable {
   public static GatewayHarness start(KafkaBroker broker, String sourcesYaml, Map<String, String> env) throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     String topic = "events-" + run;
+    int[] ports = KafkaBrokers.freePorts(2);
     String harness = """
         ingress:
           port: %d
@@ -65,7 +66,7 @@ public final class GatewayHarness implements AutoCloseable {
             jobs: { name: jobs-%s, partitions: 1, replicationFactor: 1, compacted: true }
         shutdown:
           gracePeriod: 5s
-        """.formatted(KafkaBrokers.freePort(), KafkaBrokers.freePort(), broker.bootstrapServers(), topic, run, run, run,
+        """.formatted(ports[0], ports[1], broker.bootstrapServers(), topic, run, run, run,
         run, run, run, run, run);
     // The test's own keys win over the harness's (deep merge), so a test can set e.g. ingress.publishTimeout.
     String yaml = mergeYaml(harness, sourcesYaml);

@@ -37,8 +37,9 @@ public final class KafkaBrokers {
   public static InProcess inProcess() {
     try {
       Path dir = Files.createTempDirectory("hookgate-kafka-");
+      int[] ports = freePorts(2);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-      InProcess broker = new InProcess(new EmbeddedKafkaBroker(dir, "127.0.0.1", freePort(), freePort(),
+      InProcess broker = new InProcess(new EmbeddedKafkaBroker(dir, "127.0.0.1", ports[0], ports[1],
           Map.of("log.flush.interval.messages", "1000000")));
       broker.start();
       return broker;
@@ -52,6 +53,35 @@ public final class KafkaBrokers {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // Best effort: a leftover temp directory is harmless.
+    }
+  }
+
+  /**
+   * Distinct free ports: the sockets are held open together, so that two ports asked for one gateway are never the
+   * same one (two separate {@link #freePort()} calls can get the same port back).
+   */
+  public static int[] freePorts(int count) {
+    ServerSocket[] sockets = new ServerSocket[count];
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        sockets[i] = new ServerSocket(0);
+        sockets[i].setReuseAddress(true);
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket s : sockets) {
+        if (s != null) {
+          try {
+            s.close();
+          } catch (IOException ignored) {
+            // a port we could not close is still free for the caller's purpose: it is ours
+          }
+        }
+      }
     }
   }
 

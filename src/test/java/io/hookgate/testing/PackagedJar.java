@@ -64,10 +64,11 @@ public final class PackagedJar implements AutoCloseable {
   public static final class Launch {
     private final Path workDir;
     private final Map<String, String> env = new LinkedHashMap<>();
-    private final int ingressPort = KafkaBrokers.freePort();
-    private final int managementPort = KafkaBrokers.freePort();
-    private final int kafkaPort = KafkaBrokers.freePort();
-    private final int controllerPort = KafkaBrokers.freePort();
+    private final int[] ports = KafkaBrokers.freePorts(4);
+    private final int ingressPort = ports[0];
+    private final int managementPort = ports[1];
+    private final int kafkaPort = ports[2];
+    private final int controllerPort = ports[3];
     private int launches;
 
     private Launch(Path workDir) {

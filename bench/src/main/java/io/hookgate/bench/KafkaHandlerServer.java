@@ -5,7 +5,6 @@ import io.hookgate.config.ConfigLoader;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.event.CloudEventFactory;
 import io.hookgate.event.EventIds;
-import io.hookgate.event.RawJson;
 import io.hookgate.ingress.source.KiliSource;
 import io.hookgate.kafka.KafkaClientFactory;
 import io.vertx.core.Context;
@@ -117,12 +116,9 @@ public final class KafkaHandlerServer extends VerticleBase {
   }
 
   /** Has hookgate's classes make, once, the record C writes for this body (Kili source named kili, no trace). */
-  private void useTemplateOf(byte[] body) {
+  private void useTemplateOf(byte[] body) throws Exception {
     ObjectMapper mapper = new ObjectMapper();
-    var normalized = new KiliSource(mapper).normalizeUsual("kili", body, RawJson.node(body));
-    if (normalized == null) {
-      throw new IllegalArgumentException("the body is not a usual Kili webhook");
-    }
+    var normalized = new KiliSource(mapper).normalize("kili", mapper.readTree(body));
     template = new CloudEventFactory(mapper, Clock.systemUTC())
         .toRecord(topic, EventIds.fromBody("kili", body), "kili", normalized, null, body);
     templateBodyLength = body.length;

@@ -2,11 +2,15 @@ package io.hookgate.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
 import io.hookgate.config.Secret;
 import io.hookgate.event.CloudEventFactory;
 import io.hookgate.event.EventIds;
 import io.hookgate.event.NormalizedEvent;
 import io.hookgate.event.RawJson;
+import io.hookgate.ingress.ConfiguredSource;
+import io.hookgate.ingress.IngressEvent;
+import io.hookgate.ingress.WebhookNormalizer;
 import io.hookgate.ingress.auth.HeaderTokenAuthenticator;
 import io.hookgate.ingress.source.KiliSource;
 import io.vertx.core.MultiMap;
@@ -25,7 +29,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * What each step of hookgate's Kili path costs in CPU and allocation per webhook, measured outside HTTP
- * and Kafka: the same calls IngressVerticle makes, in a loop on one thread (run.sh --profile pins it to
+ * and Kafka: the calls the ingress's chain makes (WebhookNormalizer and its parts), in a loop on one thread
+ * (run.sh --profile pins it to
  * the server's core). It answers "where does C's extra time over B go" in microseconds, which a sampling
  * profile of the whole server can only give as shares. A plain timed loop, not JMH: the steps take
  * microseconds, so loop overhead and a volatile store per call are noise; each step is warmed up first.
@@ -44,18 +49,25 @@ public final class PipelineCost {
     double warmup = args.length > 2 ? Double.parseDouble(args[2]) : 10;
 
     ObjectMapper mapper = new ObjectMapper();
+    ObjectMapper bodies = WebhookNormalizer.bodyMapper(mapper);
     String secret = "bench-secret-0123456789";
     HeaderTokenAuthenticator auth = new HeaderTokenAuthenticator("Authorization", List.of(new Secret(secret, "bench")));
     MultiMap headers = HttpHeaders.headers().add("Content-Type", "application/json").add("Authorization", secret);
     Buffer buffer = Buffer.buffer(body);
-    KiliSource kili = new KiliSource(mapper);
+    KiliSource kili = new KiliSource(bodies);
     CloudEventFactory cloudEvents = new CloudEventFactory(mapper, Clock.systemUTC());
-    JsonNode tree = mapper.readTree(body);
+    ConfiguredSource source = new ConfiguredSource("kili", "kili", auth, kili, 1 << 20);
+    WebhookNormalizer normalizer = new WebhookNormalizer(bodies, cloudEvents, "hookgate.events", Clock.systemUTC());
+    if (!(normalizer.normalize(source, headers, buffer) instanceof IngressEvent)) {
+      throw new IllegalStateException("the body is refused: not a Kili webhook");
+    }
+    JsonNode tree = bodies.readTree(body);
     NormalizedEvent normalized = kili.normalizeUsual("kili", body, RawJson.node(body));
     if (normalized == null) {
       throw new IllegalStateException("the body is not read from its tokens: not the usual shape of a Kili webhook");
     }
     String id = EventIds.fromBody("kili", body);
+    CloudEvent event = cloudEvents.toCloudEvent(id, "kili", normalized, null, body);
 
     Map<String, Callable<Object>> steps = new LinkedHashMap<>();
     steps.put("B's whole work: body to byte[], ProducerRecord", () -> new ProducerRecord<>("t", "key", buffer.getBytes()));
@@ -63,19 +75,18 @@ public final class PipelineCost {
     steps.put("body to byte[] (Buffer.getBytes)", buffer::getBytes);
     steps.put("parse + normalize: KiliSource.normalizeUsual (JSON tokens, no tree)",
         () -> kili.normalizeUsual("kili", body, RawJson.node(body)));
-    steps.put("  for comparison, the tree reading (refusals, odd bodies): readTree", () -> mapper.readTree(body));
+    steps.put("  for comparison, the tree reading (refusals, odd bodies): readTree", () -> bodies.readTree(body));
     steps.put("  for comparison, the tree reading: KiliSource.normalize(tree)", () -> kili.normalize("kili", tree));
     steps.put("event id: SHA-256 of source + body", () -> EventIds.fromBody("kili", body));
-    steps.put("CloudEvent record: toRecord (writes data with the body spliced in as original, ce_* headers)",
-        () -> cloudEvents.toRecord("hookgate.events", id, "kili", normalized, null, body));
-    steps.put("  for comparison, through the SDK: toCloudEvent + toRecord(event)",
-        () -> cloudEvents.toRecord("hookgate.events", cloudEvents.toCloudEvent(id, "kili", normalized, null, body)));
+    steps.put("CloudEvent: toCloudEvent (databind writes data, the body spliced in as original; SDK builder)",
+        () -> cloudEvents.toCloudEvent(id, "kili", normalized, null, body));
+    steps.put("Kafka record: toRecord(event) (the SDK's binary writer: ce_* headers)",
+        () -> cloudEvents.toRecord("hookgate.events", event));
+    steps.put("normalizer: WebhookNormalizer.normalize (parse to record, with the checks)",
+        () -> normalizer.normalize(source, headers, buffer));
     steps.put("whole Kili path (auth to record)", () -> {
       auth.verify(headers, null, 0);
-      byte[] bytes = buffer.getBytes();
-      NormalizedEvent n = kili.normalizeUsual("kili", bytes, RawJson.node(bytes));
-      String eventId = EventIds.fromBody("kili", bytes);
-      return cloudEvents.toRecord("hookgate.events", eventId, "kili", n, null, bytes);
+      return normalizer.normalize(source, headers, buffer);
     });
 
     // Warm every step together so the JIT compiles them in their real mix, then measure one by one.

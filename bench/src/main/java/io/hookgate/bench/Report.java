@@ -37,6 +37,7 @@ public final class Report {
     SCENARIOS.put("C", "C: hookgate Kili path (auth, normalize, CloudEvent, acks=all), access log off");
     SCENARIOS.put("Clog", "C+log: C with the access log on");
     SCENARIOS.put("Cref", "Cref: C run from the reference jar (--ref-jar)");
+    SCENARIOS.put("Ctail", "Ctail: C with live-tail (SSE) streams held open on the management port");
   }
 
   record Row(String id, long requests, double seconds, double rps, double p50, double p90, double p99,
@@ -128,6 +129,7 @@ public final class Report {
     ratio(out, byId, "C+log/C", "Clog", "C");
     ratio(out, byId, "C/Cref", "C", "Cref");
     ratio(out, byId, "Cref/B", "Cref", "B");
+    ratio(out, byId, "Ctail/C", "Ctail", "C");
     out.append('\n');
     latencyRatio(out, byId, "C p50 / B p50", "C", "B", Row::p50);
     latencyRatio(out, byId, "C p99 / B p99", "C", "B", Row::p99);
@@ -135,7 +137,16 @@ public final class Report {
     latencyRatio(out, byId, "Bce p99 / B p99", "Bce", "B", Row::p99);
     latencyRatio(out, byId, "C+log p99 / C p99", "Clog", "C", Row::p99);
     latencyRatio(out, byId, "C p99 / Cref p99", "C", "Cref", Row::p99);
+    latencyRatio(out, byId, "Ctail p99 / C p99", "Ctail", "C", Row::p99);
     out.append('\n');
+    List<Row> withTail = byId.get("Ctail");
+    List<Row> withoutTail = byId.get("C");
+    if (withTail != null && withoutTail != null) {
+      double ratio = median(withTail, Row::rps) / median(withoutTail, Row::rps);
+      out.append(String.format(Locale.ROOT, "Target (issue 16): Ctail >= 0.9 x C in req/s: %.2f -> **%s** (per server"
+          + " CPU-second: %.2f)%n%n", ratio, ratio >= 0.9 ? "met" : "missed",
+          median(withTail, Row::perCpuSecond) / median(withoutTail, Row::perCpuSecond)));
+    }
     List<Row> b = byId.get("B");
     List<Row> c = byId.get("C");
     if (b != null && c != null) {

@@ -22,6 +22,7 @@ import java.util.Set;
  * ({@code crop_data.uuid}). Other Aquarium events pass through as {@code webhook.received}.
  */
 public final class AquariumSource implements WebhookSource {
+  public static final SourceKind KIND = SourceKind.of("aquarium", (config, bodies) -> new AquariumSource());
 
   @Override
   public NormalizedEvent normalize(String sourceName, JsonNode body) throws InvalidPayloadException {

@@ -2,7 +2,10 @@ package io.hookgate.ingress.source;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.config.ConfigException;
 import io.hookgate.config.GenericMapping;
+import io.hookgate.config.SourceConfig;
 import io.hookgate.event.EventTypes;
 import io.hookgate.event.LabelingEvent;
 import io.hookgate.event.NormalizedEvent;
@@ -13,6 +16,32 @@ import io.hookgate.ingress.InvalidPayloadException;
  * (the Kafka key), the delivery id (the event id) and the subject, so a new platform needs config, not code.
  */
 public final class GenericSource implements WebhookSource {
+  /** Its config must say where the event type is ({@code mapping.eventType}), as JSON pointers do. */
+  public static final SourceKind KIND = new SourceKind() {
+    @Override
+    public String name() {
+      return "generic";
+    }
+
+    @Override
+    public void validate(String key, SourceConfig config) {
+      GenericMapping m = config.mapping();
+      if (m == null || m.eventType() == null) {
+        throw new ConfigException("config key '" + key + ".mapping.eventType': is required for a generic source"
+            + " (a JSON pointer such as /type)");
+      }
+      pointer(key + ".mapping.eventType", m.eventType());
+      pointer(key + ".mapping.projectId", m.projectId());
+      pointer(key + ".mapping.deliveryId", m.deliveryId());
+      pointer(key + ".mapping.subject", m.subject());
+    }
+
+    @Override
+    public WebhookSource create(SourceConfig config, ObjectMapper bodies) {
+      return new GenericSource(config.mapping());
+    }
+  };
+
   private final JsonPointer eventType;
   private final JsonPointer projectId;
   private final JsonPointer deliveryId;
@@ -23,6 +52,13 @@ public final class GenericSource implements WebhookSource {
     this.projectId = compile(mapping.projectId());
     this.deliveryId = compile(mapping.deliveryId());
     this.subject = compile(mapping.subject());
+  }
+
+  private static void pointer(String key, String value) {
+    if (value != null && !value.startsWith("/")) {
+      throw new ConfigException("config key '" + key + "': must be a JSON pointer starting with '/' (got '" + value
+          + "')");
+    }
   }
 
   private static JsonPointer compile(String p) {

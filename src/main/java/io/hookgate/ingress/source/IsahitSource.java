@@ -8,6 +8,7 @@ import io.hookgate.ingress.InvalidPayloadException;
 
 /** Isahit Lab: {@code {workflowId, type: annotation|review, taskId, batchId, projectId}}, all required. */
 public final class IsahitSource implements WebhookSource {
+  public static final SourceKind KIND = SourceKind.of("isahit", (config, bodies) -> new IsahitSource());
 
   @Override
   public NormalizedEvent normalize(String sourceName, JsonNode body) throws InvalidPayloadException {

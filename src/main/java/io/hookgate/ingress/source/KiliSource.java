@@ -25,6 +25,8 @@ import java.util.Map;
  * annotations; {@code search.numberOfAnnotationsByObject} gives the counts when Kili sends it.
  */
 public final class KiliSource implements WebhookSource {
+  public static final SourceKind KIND = SourceKind.of("kili", (config, bodies) -> new KiliSource(bodies));
+
   private final ObjectMapper mapper;
   private final KiliTokenReader tokens;
 

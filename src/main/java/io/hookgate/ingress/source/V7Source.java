@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * normalized. Tag annotations become {@code tags} in both.
  */
 public final class V7Source implements WebhookSource {
+  public static final SourceKind KIND = SourceKind.of("v7", (config, bodies) -> new V7Source());
   static final String WORKFLOW_COMPLETE = "workflow_complete";
   private static final Pattern DATASET_ID = Pattern.compile("/datasets/(\\d+)");
 
