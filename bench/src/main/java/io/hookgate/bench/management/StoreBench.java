@@ -6,7 +6,6 @@ import io.hookgate.subscriptions.StateRecord.Result;
 import io.hookgate.subscriptions.Subscription;
 import io.hookgate.subscriptions.SubscriptionFilter;
 import io.hookgate.subscriptions.SubscriptionService;
-import io.hookgate.subscriptions.SubscriptionStore.Outcome;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,34 +16,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The subscription store's benchmark of bench/run-management.sh (issue 15), in one JVM on the server's core with
- * two gateways in it, started with {@link Hookgate#start} on the same topics (two replicas, as
- * SubscriptionReplicasTest runs them):
- *
- * <ol>
- *   <li><b>fill</b>: gateway A creates {@code --count} subscriptions through its {@link SubscriptionService} (what
- *       the API's {@code PUT /api/v1/subscriptions/{id}} calls once the request is validated), {@code --concurrency}
- *       at a time. Subscription {@code sub-i} takes the events of project {@code i} (see {@link Projects}) and posts
- *       them to {@code --sink-base}{@code i}. The topics then hold what later phases start on. Each partition of
- *       the commands topic has one writer, which applies one command at a time and waits until its store has read
- *       the state back (polled every 20 ms) before the next: one writer does ~40 a second. So {@code --writers}
- *       gateways run during the fill (A, B and helpers), the commands topic having as many partitions, and the
- *       helpers stop once it is done.</li>
- *   <li><b>replica</b>: B starts after A, on the same topics, once A has read them (context only: the cold start
- *       on 10,000 is measured by run-management.sh with fresh gateway processes).</li>
- *   <li><b>propagation</b>: {@code --changes} changes made on A, one at a time (each a {@code put} of an existing
- *       subscription with a new description, so that the topics keep {@code --count} subscriptions), after
- *       {@code --warm-changes} unmeasured ones. For each: from the call on A to B's store telling its listeners
- *       (B's listener is registered last, so B's matching index and delivery side have it too), and, for
- *       context, to A's answer (which comes once A has read the change back: read your writes).</li>
- * </ol>
+ * The fill of the subscription store's benchmark of bench/run-management.sh (issue 15): the setup that the
+ * store's measured parts (a fresh gateway reading them all, a change on one replica seen on another, both with
+ * gateway processes) and the sub10k phase start on. In one JVM on the server's core, {@code --writers} gateways
+ * started with {@link Hookgate#start} on the same topics; the first (A) creates {@code --count} subscriptions
+ * through its {@link SubscriptionService} (what the API's {@code PUT /api/v1/subscriptions/{id}} calls once the
+ * request is validated), {@code --concurrency} at a time: in-process rather than over HTTP only to save the
+ * 10,000 requests' time, the writes being the same. Subscription {@code sub-i} takes the events of project
+ * {@code i} (see {@link Projects}) and posts them to {@code --sink-base}{@code i}. Each partition of the commands
+ * topic has one writer, which applies one command at a time and waits until its store has read the state back
+ * before the next, so the fill runs as many gateways as the commands topic has partitions.
  *
  * <p>Writes {@code key\tvalue} lines to {@code --out}. Environment: {@code HOOKGATE_ENCRYPTION_KEY}.
  */
@@ -92,8 +78,6 @@ public final class StoreBench {
   private void run() throws Exception {
     int count = Integer.parseInt(args.getOrDefault("count", "10000"));
     int concurrency = Integer.parseInt(args.getOrDefault("concurrency", "32"));
-    int changes = Integer.parseInt(args.getOrDefault("changes", "1000"));
-    int warmChanges = Integer.parseInt(args.getOrDefault("warm-changes", "100"));
     Projects projects = new Projects(required("project"));
     String sinkBase = required("sink-base");
     Path out = Path.of(required("out"));
@@ -102,14 +86,9 @@ public final class StoreBench {
     int writers = Integer.parseInt(args.getOrDefault("writers", "4"));
     log("starting " + writers + " gateways on " + prefix);
     Hookgate a = start();
-    Hookgate b = null;
     List<Hookgate> helpers = new ArrayList<>();
     try {
-      long s0 = System.nanoTime();
-      b = start();
-      double bStart = (System.nanoTime() - s0) / 1e9;
-      lines.add(kv("replica_start_seconds", bStart));
-      for (int i = 2; i < writers; i++) {
+      for (int i = 1; i < writers; i++) {
         helpers.add(start());
       }
       SubscriptionService service = a.subscriptions().service();
@@ -127,74 +106,8 @@ public final class StoreBench {
       if (created != count) {
         throw new IllegalStateException("only " + created + " of " + count + " subscriptions were created");
       }
-
-      for (Hookgate h : helpers) {
-        h.close();
-      }
-      helpers.clear();
-      log(String.format(Locale.ROOT, "helpers stopped; gateway B (started in %.2f s) has %d subscriptions", bStart,
-          b.subscriptions().store().size()));
-
-      AtomicReference<String> waitingFor = new AtomicReference<>();
-      AtomicReference<CompletableFuture<Long>> seen = new AtomicReference<>();
-      AtomicLong foreign = new AtomicLong();
-      // Registered after B's own listeners (its matching index, its delivery side): told once they have it.
-      b.subscriptions().store().listen((id, now) -> {
-        long at = System.nanoTime();
-        CompletableFuture<Long> f = seen.get();
-        if (f != null && id.equals(waitingFor.get())) {
-          f.complete(at);
-        } else {
-          foreign.incrementAndGet();
-        }
-      });
-      long[] toB = new long[changes];
-      long[] toA = new long[changes];
-      log("propagation: " + warmChanges + " unmeasured changes on A, then " + changes + " measured, one at a time");
-      for (int k = -warmChanges; k < changes; k++) {
-        int n = Math.floorMod(k * 7919, count);
-        String id = Projects.subscription(n);
-        Subscription current = a.subscriptions().store().get(id).orElseThrow();
-        Subscription asked = new Subscription(id, current.url(), "change " + k, current.filter(), current.format(),
-            current.headers(), current.active(), current.settings(), null, null, null, null, 0);
-        CompletableFuture<Long> atB = new CompletableFuture<>();
-        waitingFor.set(id);
-        seen.set(atB);
-        long c0 = System.nanoTime();
-        Outcome outcome = service.put(asked, null).await(30, TimeUnit.SECONDS);
-        long atA = System.nanoTime();
-        long applied = atB.get(30, TimeUnit.SECONDS);
-        seen.set(null);
-        if (outcome.result() != Result.replaced && outcome.result() != Result.updated) {
-          throw new IllegalStateException("change " + k + " of " + id + ": " + outcome.result() + " "
-              + outcome.message());
-        }
-        if (k >= 0) {
-          toB[k] = applied - c0;
-          toA[k] = atA - c0;
-        }
-      }
-      java.util.Arrays.sort(toB);
-      java.util.Arrays.sort(toA);
-      long over = java.util.Arrays.stream(toB).filter(v -> v > TimeUnit.SECONDS.toNanos(1)).count();
-      lines.add(kv("changes", changes));
-      lines.add(kv("to_b_p50_ms", pct(toB, 50)));
-      lines.add(kv("to_b_p90_ms", pct(toB, 90)));
-      lines.add(kv("to_b_p99_ms", pct(toB, 99)));
-      lines.add(kv("to_b_max_ms", pct(toB, 100)));
-      lines.add(kv("to_b_over_1s", over));
-      lines.add(kv("to_a_p50_ms", pct(toA, 50)));
-      lines.add(kv("to_a_p99_ms", pct(toA, 99)));
-      lines.add(kv("store_size_a", a.subscriptions().store().size()));
-      lines.add(kv("store_size_b", b.subscriptions().store().size()));
-      log(String.format(Locale.ROOT, "change on A -> applied on B: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f "
-              + "ms, %d over 1 s; A's answer p50 %.1f ms, p99 %.1f ms", pct(toB, 50), pct(toB, 90), pct(toB, 99),
-          pct(toB, 100), over, pct(toA, 50), pct(toA, 99)));
     } finally {
       helpers.forEach(Hookgate::close);
-      if (b != null) {
-        b.close();
-      }
       a.close();
     }
     Files.write(out, lines);
@@ -273,15 +186,6 @@ public final class StoreBench {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
-  }
-
-  /** Nearest rank, in ms, of sorted nanoseconds. */
-  private static double pct(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
   }
 
   private static String kv(String key, double value) {
