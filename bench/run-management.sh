@@ -15,7 +15,7 @@
 #   by a YAML rule and target, by 1 subscription, by 10 and by 10,000 (each event matching one of them). Targets:
 #   sub10k >= 0.8 x sub10 in events a second (fan-out matching), sub1 >= ~0.95 x yaml (a subscription no slower than
 #   a YAML target, within the noise).
-# replay: 200,000 events in the events topic, 1 in 100 for a subscription; live deliveries at a fixed rate meanwhile;
+# replay: 200,000 events in the events topic, 1 in 100 for a subscription; live deliveries at 200/s meanwhile;
 #   a recover of that subscription (issue 16) reads them all. Target: >= 20,000 read a second, live rate kept.
 # The gateway under test gets core 0 alone; the broker and the drivers share the other core(s). See bench/README.md.
 set -euo pipefail
@@ -36,12 +36,15 @@ Options:
   --changes N           changes timed from one replica to the other (default 1000)
   --writers N           gateways applying the store's creates (one per commands partition; default 4)
   --replay-events N     events in the replayed range (default 200000), 1 in 100 for the replayed subscription
-  --live-rate R         live events a second during the replay phase (default 1000)
+  --live-rate R         live events a second during the replay phase (default 200: well under what the gateway
+                        delivers at most, see the acting phases, else the live deliveries fall behind by themselves)
   --only LIST           phases among store,replicas,start,yaml,sub1,sub10,sub10k,replay (default all; replicas,
                         start and sub10k need the topics store fills, so store runs whenever one of them does)
   --no-build            use the existing target/hookgate.jar and bench classes as they are
 Environment: BENCH_SERVER_CPUS (default 0), BENCH_LOAD_CPUS (default the other cores), BENCH_BROKER_CPUS
-  (default = BENCH_LOAD_CPUS).
+  (default = BENCH_LOAD_CPUS), BENCH_SERVER_JVM_OPTS (more options for the gateways under test, e.g. a JFR recording
+  -XX:StartFlightRecording=filename=/tmp/gw.jfr with --only and one phase: every gateway writes that file), BENCH_JAR (another hookgate jar than target/hookgate.jar,
+  with --no-build: to compare two builds).
 EOF
 }
 
@@ -56,7 +59,7 @@ SUBSCRIPTIONS=10000
 CHANGES=1000
 WRITERS=4
 REPLAY_EVENTS=200000
-LIVE_RATE=1000
+LIVE_RATE=200
 BASELINE=10
 ONLY="store,replicas,start,yaml,sub1,sub10,sub10k,replay"
 BUILD=1
@@ -100,7 +103,8 @@ SERVER_CPUS=${BENCH_SERVER_CPUS:-0}
 if ((NCPU == 2)); then DEFAULT_LOAD=1; else DEFAULT_LOAD="1-$((NCPU - 1))"; fi
 LOAD_CPUS=${BENCH_LOAD_CPUS:-$DEFAULT_LOAD}
 BROKER_CPUS=${BENCH_BROKER_CPUS:-$LOAD_CPUS}
-SERVER_JVM=(-XX:ActiveProcessorCount=1 -Xms512m -Xmx512m)
+# shellcheck disable=SC2206 # BENCH_SERVER_JVM_OPTS is a list of options
+SERVER_JVM=(-XX:ActiveProcessorCount=1 -Xms512m -Xmx512m ${BENCH_SERVER_JVM_OPTS:-})
 DRIVER_JVM=(-XX:ActiveProcessorCount=1 -Xms512m -Xmx512m)
 BODY=$BENCH/payloads/kili-onsubmit-2k.json
 LOGBACK=$BENCH/conf/logback-management.xml
@@ -116,7 +120,7 @@ for tool in java taskset curl mvn jcmd; do
   command -v $tool >/dev/null 2>&1 || { echo "$tool is required" >&2; exit 1; }
 done
 
-JAR=$ROOT/target/hookgate.jar
+JAR=${BENCH_JAR:-$ROOT/target/hookgate.jar}
 if ((BUILD)); then
   if [[ ! -f $JAR ]] || [[ -n $(find "$ROOT/src/main" "$ROOT/pom.xml" "$ROOT/conf" -newer "$JAR" -print -quit) ]]; then
     log "building target/hookgate.jar (mvn -q -DskipTests package)"
@@ -511,6 +515,7 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
   echo "# hookgate management benchmark, $TS"
   echo
   echo "Command: \`bench/run-management.sh${ARGS:+ $ARGS}\` at commit $COMMIT$DIRTY"
+  if [[ -n ${BENCH_JAR:-} ]]; then echo; echo "Gateway jar: \`$JAR\` (BENCH_JAR)"; fi
   echo
   echo "- Machine: $NCPU cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(free -g | awk '/Mem:/ { print $2 }') GiB;" \
     "$(java -version 2>&1 | head -1)"

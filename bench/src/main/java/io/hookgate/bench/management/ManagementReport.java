@@ -106,9 +106,14 @@ public final class ManagementReport {
       target("replay (16): a recover's events read a second, on the gateway's one core",
           String.format(Locale.ROOT, "**%,.0f /s** (median of %d recovers of %s events)", rate, replays.size(),
               replays.get(0).get("job_read")), ">= 20,000 /s", rate >= REPLAY_TARGET);
-      target("replay (16): live deliveries during the recover / before it",
-          String.format(Locale.ROOT, "**%.2f** in deliveries a second (p99 latency %.2f x)", kept, p99),
-          "keep their rate", kept >= 0.99);
+      boolean steady = replays.stream().noneMatch(r -> "false".equals(r.get("baseline_steady")));
+      // Open loop at a fixed rate: both windows deliver what is offered unless the gateway falls behind, so a
+      // ratio above 1 is a backlog being worked off, not a gain (and is only read when the baseline was steady).
+      target("replay (16): live deliveries a second during the recover / before it (open loop at "
+              + replays.get(0).get("live_rate_offered") + "/s)",
+          String.format(Locale.ROOT, "**%.2f** (p99 latency %.2f x)%s", kept, p99,
+              steady ? "" : "; live deliveries were NOT steady before the recover"),
+          ">= ~0.95, steady", steady && kept >= DELIVERY_TARGET);
     }
     out.append('\n');
 
@@ -304,6 +309,12 @@ public final class ManagementReport {
         .sum();
     long dryOff = replays.stream().filter(r -> !r.get("dry_count").equals(r.get("expected"))
         || !r.get("job_matched").equals(r.get("expected"))).count();
+    long unsteady = replays.stream().filter(r -> "false".equals(r.get("baseline_steady"))).count();
+    if (unsteady > 0) {
+      out.append(String.format(Locale.ROOT, "%n**%d round(s) whose live deliveries had not caught up before the "
+          + "recover** (a backlog older than 0.5 s after the dry run and 60 s more): their before -> during figures "
+          + "compare two overloads, not a steady state.%n", unsteady));
+    }
     out.append(String.format(Locale.ROOT, "%nChecks: %d live deliveries lost, %d deliveries received twice, %d "
             + "replayed deliveries written but not received, %d rounds whose dry run or job did not count the %s "
             + "expected. %s%n%n", lost, dup, missing, dryOff, replays.get(0).get("expected"),

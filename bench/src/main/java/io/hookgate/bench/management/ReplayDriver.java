@@ -250,6 +250,15 @@ public final class ReplayDriver {
     long dryCount = dry.getLong("count", -1L);
     log(String.format(Locale.ROOT, "dry run: %d would be sent (expected %d), answered in %.1f s", dryCount,
         expected, drySeconds));
+    // The dry run reads the whole range too: the live deliveries it held back must be through before the baseline.
+    long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (onLoop(this::oldestUndeliveredMillis) > 500 && System.nanoTime() < settle) {
+      Thread.sleep(100);
+    }
+    long backlog = onLoop(this::oldestUndeliveredMillis);
+    boolean steady = backlog <= 500;
+    log(steady ? "live backlog through" : String.format(Locale.ROOT, "live deliveries NOT keeping up before the "
+        + "recover (oldest undelivered %d ms after 60 s): the baseline is not a steady state", backlog));
 
     double clk = Double.parseDouble(args.getOrDefault("clk-tck", "100"));
     long server0 = ProcStats.processTicks(serverPid);
@@ -315,6 +324,7 @@ public final class ReplayDriver {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("round", args.getOrDefault("round", "1"));
     out.put("live_rate_offered", rate);
+    out.put("baseline_steady", steady);
     out.put("fill_events", fill.get("fill_events"));
     out.put("expected", expected);
     out.put("dry_count", dryCount);
@@ -454,6 +464,13 @@ public final class ReplayDriver {
       duringArrivals++;
       duringLatency.add(latency);
     }
+  }
+
+  /** Age of the oldest live event acknowledged by Kafka and not yet at the sink, 0 when there is none. */
+  private long oldestUndeliveredMillis() {
+    long now = System.nanoTime();
+    return pending.values().stream().filter(t -> t[1] != 0).mapToLong(t -> (now - t[1]) / 1_000_000).max()
+        .orElse(0);
   }
 
   /** Live events acknowledged by Kafka whose delivery has not reached the sink. */
