@@ -30,6 +30,11 @@ public final class SubscriptionReplay {
 
   /** The delivery of this event record, if the subscription takes it; empty for records that are not events. */
   public Optional<ActionRecord> deliveryOf(ConsumerRecord<String, byte[]> record, Instant now) {
+    // Most records of a time range are another project's, source's or type's: refused from the headers and the
+    // key, as the live tail does, rather than decoded (the CloudEvent and its data) only to be refused.
+    if (filter.refusedAtSight(record)) {
+      return Optional.empty();
+    }
     IncomingEvent event;
     try {
       event = IncomingEvent.of(KafkaMessageFactory.createReader(record).toEvent(), mapper,

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hookgate.subscriptions.SubscriptionFilter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +62,22 @@ class EventFilterTest {
     assertThat(type.refusedAtSight(null, "labeling.label.reviewed", null)).isFalse();
     assertThat(filter(null, null, null, null, null).refusedAtSight(null, "hookgate.subscription.created", null))
         .isTrue();
+  }
+
+  @Test
+  void aRecordIsRefusedAtSightByItsCeHeadersAndKey() {
+    EventFilter project = filter(List.of("kili"), List.of("p-1"), null, null, null);
+    assertThat(project.refusedAtSight(record("/sources/kili", "p-2"))).isTrue();
+    assertThat(project.refusedAtSight(record("/sources/v7", "p-1"))).isTrue();
+    assertThat(project.refusedAtSight(record("/sources/kili", "p-1"))).isFalse();
+    assertThat(project.refusedAtSight(new ConsumerRecord<>("events", 0, 0L, null, new byte[0]))).isFalse();
+  }
+
+  private static ConsumerRecord<String, byte[]> record(String source, String key) {
+    ConsumerRecord<String, byte[]> r = new ConsumerRecord<>("events", 0, 0L, key, new byte[0]);
+    r.headers().add("ce_source", source.getBytes(StandardCharsets.UTF_8));
+    r.headers().add("ce_type", "labeling.label.submitted".getBytes(StandardCharsets.UTF_8));
+    return r;
   }
 
   @Test

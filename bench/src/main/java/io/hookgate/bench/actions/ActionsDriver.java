@@ -52,6 +52,10 @@ import java.util.concurrent.TimeUnit;
  * {@code --jit-quiet}% of a core); measure {@code --duration} s; in the pipeline and acting, stop sending and wait for
  * what is on its way; append one line to {@code --out} and the server's CPU per thread to
  * {@code --threads-out}.
+ *
+ * <p>bench/run-management.sh runs the acting mode with two more options: {@code --phase-id} names the phase in
+ * {@code --out} (default: the mode), and {@code --projects N} makes the events take N projects in turn (see
+ * {@link EventRecordReplayer}).
  */
 public final class ActionsDriver {
   private static final Set<String> NOT_REPLAYED = Set.of("host", "content-length", "connection", "x-bench-sent");
@@ -124,11 +128,12 @@ public final class ActionsDriver {
         // The probe went through the ingress, so the topic holds at least one record the ingress wrote.
         String topic = required("events-topic");
         String bootstrap = required("bootstrap");
+        int projects = Integer.parseInt(args.getOrDefault("projects", "1"));
         replayer = EventRecordReplayer.create(context, bootstrap, topic,
-            EventRecordReplayer.readOne(bootstrap, topic, Duration.ofSeconds(30)));
+            EventRecordReplayer.readOne(bootstrap, topic, Duration.ofSeconds(30)), projects);
         log("replaying the record of event " + replayer.templateId() + " from " + topic + " ("
             + replayer.templateBytes() + " bytes of key, value and headers) with a new " + EventRecordReplayer.ID_HEADER
-            + " per event");
+            + " per event" + (projects > 1 ? ", its project one of " + projects + " in turn" : ""));
         load = replayer;
       }
       Submitter via = load;
@@ -242,7 +247,9 @@ public final class ActionsDriver {
     }
     // pipeline and acting: accepted = the webhook's 202 (pipeline) or the broker's acknowledgement (acting).
     Samples s = w.acceptedToSink;
-    return new PhaseResult(mode, round, seconds, w.arrivalsInWindow, w.arrivalsInWindow / seconds,
+    // --phase-id: bench/run-management.sh runs acting phases of several kinds (YAML target, subscriptions).
+    return new PhaseResult(args.getOrDefault("phase-id", mode), round, seconds, w.arrivalsInWindow,
+        w.arrivalsInWindow / seconds,
         s.percentileMicros(50), s.percentileMicros(90), s.percentileMicros(99), s.percentileMicros(99.9),
         s.maxMicros(), s.meanMicros(), w.sentToSink.percentileMicros(50), w.sentToSink.percentileMicros(99),
         w.sentToAccepted.percentileMicros(50), w.sentToAccepted.percentileMicros(99), w.acceptedInWindow,

@@ -190,7 +190,7 @@ public final class ActionsReport {
         median(rows, PhaseResult::driverCpu), median(rows, PhaseResult::load1)));
   }
 
-  static double median(List<PhaseResult> rows, ToDoubleFunction<PhaseResult> column) {
+  public static double median(List<PhaseResult> rows, ToDoubleFunction<PhaseResult> column) {
     double[] v = rows.stream().mapToDouble(column).filter(d -> !Double.isNaN(d)).sorted().toArray();
     if (v.length == 0) {
       return Double.NaN;

@@ -1,5 +1,7 @@
 package io.hookgate.bench.actions;
 
+import io.hookgate.bench.management.ProjectSpots;
+import io.hookgate.bench.management.Projects;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,6 +32,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * webhook, and every event replays it with only the {@code ce_id} header changed, which makes it a distinct
  * event whose forward reaches the sink as {@code <id>:<rule>:0}.
  *
+ * <p>With {@code projects} > 1 (bench/run-management.sh's fan-out phases) the events take the projects of
+ * {@link Projects} in turn: event {@code k} is the template with every occurrence of its project id (the key,
+ * {@code data.projectId}, the body kept as {@code data.original}, any header) replaced by project
+ * {@code k % projects}'s, an id of the same length, so that every event has the same size.
+ *
  * <p>The producer is a plain kafka-clients producer in the driver's process (on the load core), with the
  * settings hookgate's ingress uses: {@code acks=all}, idempotent, {@code linger.ms} 2, {@code batch.size}
  * 128 KiB. An event counts as written when the broker acknowledged it (the time is taken in the producer's
@@ -45,15 +52,33 @@ final class EventRecordReplayer implements Submitter, AutoCloseable {
   private final byte[] value;
   private final Header[] headers;
   private final int idIndex;
+  /** Project ids taken in turn (one: the template's own, unchanged), and where the template holds its own. */
+  private final byte[][] projectIds;
+  private final ProjectSpots spots;
+  private long sequence;
 
   private EventRecordReplayer(Context context, Producer<byte[], byte[]> producer, String topic,
-      ConsumerRecord<byte[], byte[]> template) {
+      ConsumerRecord<byte[], byte[]> template, int projects) {
     this.context = context;
     this.producer = producer;
     this.topic = topic;
     this.key = template.key();
     this.value = template.value();
     this.headers = template.headers().toArray();
+    if (projects > 1) {
+      if (key == null) {
+        throw new IllegalArgumentException("the template record has no key (its project): cannot vary projects");
+      }
+      Projects names = new Projects(new String(key, StandardCharsets.UTF_8));
+      this.projectIds = new byte[projects][];
+      for (int i = 0; i < projects; i++) {
+        projectIds[i] = names.id(i).getBytes(StandardCharsets.UTF_8);
+      }
+      this.spots = new ProjectSpots(key, value, headers);
+    } else {
+      this.projectIds = null;
+      this.spots = null;
+    }
     int found = -1;
     for (int i = 0; i < headers.length; i++) {
       if (headers[i].key().equals(ID_HEADER)) {
@@ -75,6 +100,12 @@ final class EventRecordReplayer implements Submitter, AutoCloseable {
    */
   static EventRecordReplayer create(Context context, String bootstrap, String topic,
       ConsumerRecord<byte[], byte[]> template) {
+    return create(context, bootstrap, topic, template, 1);
+  }
+
+  /** As {@link #create(Context, String, String, ConsumerRecord)}, the events taking {@code projects} projects in turn. */
+  static EventRecordReplayer create(Context context, String bootstrap, String topic,
+      ConsumerRecord<byte[], byte[]> template, int projects) {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-acting-writer");
@@ -87,7 +118,7 @@ final class EventRecordReplayer implements Submitter, AutoCloseable {
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config);
     try {
       producer.partitionsFor(topic);
-      return new EventRecordReplayer(context, producer, topic, template);
+      return new EventRecordReplayer(context, producer, topic, template, projects);
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);
       throw e;
@@ -136,8 +167,16 @@ final class EventRecordReplayer implements Submitter, AutoCloseable {
   @Override
   public Future<Long> submit(String id) {
     Header[] own = headers.clone();
+    byte[] recordKey = key;
+    byte[] recordValue = value;
+    if (projectIds != null) {
+      byte[] project = projectIds[(int) (sequence++ % projectIds.length)];
+      recordKey = spots.key(project);
+      recordValue = spots.value(project);
+      spots.headers(own, project);
+    }
     own[idIndex] = new RecordHeader(ID_HEADER, id.getBytes(StandardCharsets.UTF_8));
-    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, null, key, value,
+    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, null, recordKey, recordValue,
         new RecordHeaders(own));
     Promise<Long> written = Promise.promise();
     try {

@@ -24,7 +24,7 @@ import java.util.Locale;
  * @param negative accepted to sink samples below zero: the action reached the sink before the driver had the 202
  *     (or the acknowledgement)
  */
-record PhaseResult(String id, int round, double seconds, long arrivals, double rate, double p50, double p90,
+public record PhaseResult(String id, int round, double seconds, long arrivals, double rate, double p50, double p90,
     double p99, double p999, double max, double mean, double sentP50, double sentP99, double ackP50, double ackP99,
     long accepted, long rejected, long errors, long late, long lost, long duplicates, long negative, double serverCpu,
     double brokerCpu, double driverCpu, double serverCoreBusy, double loadCoreBusy, double machineBusy, double load1,
@@ -45,7 +45,7 @@ record PhaseResult(String id, int round, double seconds, long arrivals, double r
         Integer.toString(connections), Integer.toString(window));
   }
 
-  static PhaseResult parse(String line) {
+  public static PhaseResult parse(String line) {
     String[] v = line.split("\t");
     int i = 0;
     return new PhaseResult(v[i++], Integer.parseInt(v[i++]), d(v[i++]), Long.parseLong(v[i++]), d(v[i++]),
@@ -56,7 +56,7 @@ record PhaseResult(String id, int round, double seconds, long arrivals, double r
   }
 
   /** Calls at the sink per second of the server process's CPU: what one full core would do, roughly. */
-  double perServerCpuSecond() {
+  public double perServerCpuSecond() {
     return serverCpu > 0 ? rate / (serverCpu / 100.0) : Double.NaN;
   }
 

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * CPU time from Linux's /proc, as run.sh reads it: of a process, of each of its threads, and of a core or
  * the whole machine. Ticks are USER_HZ (getconf CLK_TCK, 100 on Linux).
  */
-final class ProcStats {
+public final class ProcStats {
   /** A thread line of {@code jcmd <pid> Thread.print}: its full name and its native id. */
   private static final Pattern THREAD_LINE = Pattern.compile("^\"(.*)\" .*\\bnid=(0x[0-9a-fA-F]+)\\b.*");
 
@@ -24,12 +24,12 @@ final class ProcStats {
   }
 
   /** utime + stime of a process (all its threads), 0 when it is gone. */
-  static long processTicks(long pid) {
+  public static long processTicks(long pid) {
     return statTicks(Path.of("/proc", Long.toString(pid), "stat"));
   }
 
   /** utime + stime per thread id of a process. */
-  static Map<Long, Long> threadTicks(long pid) {
+  public static Map<Long, Long> threadTicks(long pid) {
     Map<Long, Long> out = new HashMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : tasks) {
@@ -79,7 +79,7 @@ final class ProcStats {
   }
 
   /** Busy and total ticks of one line of /proc/stat: "cpu" for the machine, "cpu0" for core 0. */
-  static long[] cpuTicks(String cpu) {
+  public static long[] cpuTicks(String cpu) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
         String[] f = line.trim().split("\\s+");
@@ -103,7 +103,7 @@ final class ProcStats {
   }
 
   /** The 1-minute load average. */
-  static double loadAverage() {
+  public static double loadAverage() {
     try {
       return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     } catch (IOException | RuntimeException e) {

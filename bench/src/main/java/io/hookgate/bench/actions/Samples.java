@@ -6,12 +6,12 @@ import java.util.Arrays;
  * Latencies in nanoseconds, every one kept (a 20 s phase holds at most a few hundred thousand), so the
  * percentiles are exact: sorted array, nearest rank. Confined to one thread.
  */
-final class Samples {
+public final class Samples {
   private long[] values = new long[1 << 14];
   private int size;
   private boolean sorted = true;
 
-  void add(long nanos) {
+  public void add(long nanos) {
     if (size == values.length) {
       values = Arrays.copyOf(values, size * 2);
     }
@@ -19,12 +19,12 @@ final class Samples {
     sorted = false;
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 
   /** The p-th percentile (0 < p <= 100) in microseconds, nearest rank; NaN without samples. */
-  double percentileMicros(double p) {
+  public double percentileMicros(double p) {
     if (size == 0) {
       return Double.NaN;
     }
@@ -33,11 +33,11 @@ final class Samples {
     return values[Math.max(0, Math.min(size - 1, rank - 1))] / 1000.0;
   }
 
-  double maxMicros() {
+  public double maxMicros() {
     return percentileMicros(100);
   }
 
-  double meanMicros() {
+  public double meanMicros() {
     if (size == 0) {
       return Double.NaN;
     }

@@ -11,9 +11,9 @@ import io.vertx.core.http.HttpServerOptions;
  * The receiver of the actions: a bare Vert.x HTTP server that reads the whole body, notes when it had it
  * and answers 200 with no body. What it received is handed to a {@link Listener} on the same event loop.
  */
-final class Sink {
+public final class Sink {
   /** Called on the sink's event loop for every request, once its body has been read. */
-  interface Listener {
+  public interface Listener {
     void received(long atNanos, MultiMap headers, Buffer body);
   }
 
@@ -24,7 +24,7 @@ final class Sink {
    * @param connections counted up on every connection the sink accepts: a client that does not keep its
    *     connections alive shows here
    */
-  static Future<HttpServer> listen(Vertx vertx, int port, Listener listener, Runnable connections) {
+  public static Future<HttpServer> listen(Vertx vertx, int port, Listener listener, Runnable connections) {
     return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
         .connectionHandler(c -> connections.run())
         .requestHandler(req -> req.body().onComplete(ar -> {
