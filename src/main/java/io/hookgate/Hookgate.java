@@ -3,11 +3,10 @@ package io.hookgate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.actions.ActionsModule;
-import io.hookgate.admin.AdminModule;
 import io.hookgate.actions.Target;
-import io.hookgate.config.ConfigException;
-import io.hookgate.config.HookgateConfig;
+import io.hookgate.admin.AdminModule;
 import io.hookgate.config.EncryptionKeys;
+import io.hookgate.config.HookgateConfig;
 import io.hookgate.config.SecretBox;
 import io.hookgate.console.ConsoleModule;
 import io.hookgate.delivery.DeliveryModule;
@@ -25,7 +24,6 @@ import io.hookgate.rules.RulesModule;
 import io.hookgate.subscriptions.SubscriptionDeliveries;
 import io.hookgate.subscriptions.SubscriptionsModule;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -181,7 +179,8 @@ public final class Hookgate {
       gateway.close();
       throw e;
     }
-    LOG.info("hookgate started: webhooks at http://{}:{}/webhooks/<source> for sources {}, management on port {}, Kafka {}{}",
+    LOG.info(
+        "hookgate started: webhooks at http://{}:{}/webhooks/<source> for sources {}, management on port {}, Kafka {}{}",
         config.ingress().host(), config.ingress().port(), gateway.ingress.sourceNames(),
         config.management().port(), bootstrap, broker != null ? " (embedded)" : "");
     return gateway;

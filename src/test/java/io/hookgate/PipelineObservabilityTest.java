@@ -107,7 +107,8 @@ class PipelineObservabilityTest {
           ConsumerRecord<String, byte[]> untraced = events.awaitId(invalid, Duration.ofSeconds(30));
           assertThat(header(untraced, "traceparent")).isNull();
           assertThat(header(untraced, "tracestate")).isNull();
-          assertThat(EventConsumer.toCloudEvent(untraced).getExtensionNames()).doesNotContain("traceparent", "tracestate");
+          assertThat(EventConsumer.toCloudEvent(untraced).getExtensionNames()).doesNotContain("traceparent",
+              "tracestate");
         }
 
         // 2. The action record on the actions topic carries it in its body, where retries keep it.
@@ -143,16 +144,20 @@ class PipelineObservabilityTest {
           lines.add(JsonLogs.encodeLine(json, e));
         }
 
-        List<JsonNode> access = lines.stream().filter(l -> l.path("logger").asText().equals("hookgate.access")).toList();
+        List<JsonNode> access = lines.stream().filter(l -> l.path("logger").asText().equals("hookgate.access"))
+            .toList();
         assertThat(access).hasSize(2);
-        JsonNode accepted = access.stream().filter(l -> l.path("eventId").asText().equals(traced)).findFirst().orElseThrow();
+        JsonNode accepted = access.stream().filter(l -> l.path("eventId").asText().equals(traced)).findFirst()
+            .orElseThrow();
         assertThat(accepted.path("requestId").asText()).isEqualTo("req-traced");
         assertThat(accepted.path("source").asText()).isEqualTo("kili");
         assertThat(accepted.path("status").asInt()).isEqualTo(202);
         assertThat(accepted.path("eventType").asText()).isEqualTo("labeling.label.submitted");
         assertThat(accepted.path("traceId").asText()).isEqualTo(TRACE_ID);
-        JsonNode other = access.stream().filter(l -> l.path("eventId").asText().equals(invalid)).findFirst().orElseThrow();
-        assertThat(other.path("requestId").asText()).as("a request id is made up when the client sends none").isNotBlank();
+        JsonNode other = access.stream().filter(l -> l.path("eventId").asText().equals(invalid)).findFirst()
+            .orElseThrow();
+        assertThat(other.path("requestId").asText()).as("a request id is made up when the client sends none")
+            .isNotBlank();
         assertThat(other.has("traceId")).isFalse();
 
         List<JsonNode> attempts = lines.stream().filter(l -> l.path("logger").asText().equals("hookgate.attempt")

@@ -123,12 +123,14 @@ class PipelineOutageTest {
           accepted.add(MAPPER.readTree(r.body()).path("id").asText());
         }
 
-        Set<String> expected = accepted.stream().map(id -> id + ":every-label:0").collect(Collectors.toCollection(TreeSet::new));
+        Set<String> expected = accepted.stream().map(id -> id + ":every-label:0")
+            .collect(Collectors.toCollection(TreeSet::new));
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
             .until(() -> called(sink).containsAll(expected));
         assertThat(called(sink)).as("only the accepted webhooks' actions").isEqualTo(expected);
 
-        try (EventConsumer deadLetters = new EventConsumer(gateway.gateway().bootstrapServers(), gateway.deadLetterTopic())) {
+        try (EventConsumer deadLetters = new EventConsumer(gateway.gateway().bootstrapServers(),
+            gateway.deadLetterTopic())) {
           assertThat(deadLetters.drain(Duration.ofSeconds(2))).as("nothing dead-lettered for the outage").isEmpty();
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -154,7 +156,8 @@ class PipelineOutageTest {
   }
 
   private static Set<String> called(RecordingHttpServer sink) {
-    return sink.requests("/labels").stream().map(r -> r.header("Idempotency-Key")).collect(Collectors.toCollection(TreeSet::new));
+    return sink.requests("/labels").stream().map(r -> r.header("Idempotency-Key"))
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** The one-box Kili webhook with its own label id: each body, so each event id, differs. */

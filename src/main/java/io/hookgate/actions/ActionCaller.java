@@ -1,9 +1,6 @@
 package io.hookgate.actions;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.config.Secret;
-import io.hookgate.event.RawJson;
 import io.hookgate.event.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -22,9 +19,6 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -107,7 +101,8 @@ final class ActionCaller {
     String authHeader = target.config().auth() == null ? null : target.config().auth().header();
     for (Map.Entry<String, String> h : action.headers().entrySet()) {
       String name = h.getKey().toLowerCase(Locale.ROOT);
-      if (!RESERVED.contains(name) && (authHeader == null || !name.equalsIgnoreCase(authHeader)) && h.getValue() != null) {
+      if (!RESERVED.contains(name) && (authHeader == null || !name.equalsIgnoreCase(authHeader))
+          && h.getValue() != null) {
         if (!HttpSyntax.isToken(h.getKey())) {
           throw new IllegalArgumentException("invalid header name \"" + HttpSyntax.shown(h.getKey())
               + "\" in the action's headers: not an HTTP token");
@@ -122,7 +117,8 @@ final class ActionCaller {
       throw new IllegalArgumentException("invalid HTTP method \"" + HttpSyntax.shown(action.method())
           + "\": not an HTTP token");
     }
-    HttpMethod method = action.method() == null ? HttpMethod.POST : HttpMethod.valueOf(action.method().toUpperCase(Locale.ROOT));
+    HttpMethod method = action.method() == null ? HttpMethod.POST
+        : HttpMethod.valueOf(action.method().toUpperCase(Locale.ROOT));
     ActionKind.Request made = kind.request(target, action, method, headers);
     headers.set("Idempotency-Key", HttpSyntax.headerId(action.id()));
     // Checked again: the record may come from another writer of the topic, or a replay.
@@ -177,7 +173,8 @@ final class ActionCaller {
     if (path.startsWith("?")) {
       joined = raw + (base.getRawQuery() == null ? path : "&" + path.substring(1));
     } else {
-      joined = (raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw) + (path.startsWith("/") ? path : "/" + path);
+      joined = (raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw)
+          + (path.startsWith("/") ? path : "/" + path);
     }
     URI uri;
     try {

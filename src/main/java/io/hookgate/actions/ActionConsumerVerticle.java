@@ -134,10 +134,10 @@ public final class ActionConsumerVerticle extends VerticleBase {
 
   private WebClient client(Duration connectTimeout, int pool) {
     return WebClient.create(vertx, new WebClientOptions()
-            .setUserAgent("hookgate")
-            .setFollowRedirects(false)
-            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-            .setKeepAlive(true),
+        .setUserAgent("hookgate")
+        .setFollowRedirects(false)
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+        .setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(pool));
   }
 

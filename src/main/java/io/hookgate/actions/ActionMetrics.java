@@ -66,7 +66,8 @@ final class ActionMetrics {
   }
 
   private Counter attempts(String target, String outcome) {
-    return metrics.counter("hookgate.action.attempts", "Calls made to targets, by outcome (success, retry, dead_letter)",
+    return metrics.counter("hookgate.action.attempts",
+        "Calls made to targets, by outcome (success, retry, dead_letter)",
         "target", target, "outcome", outcome);
   }
 

@@ -106,7 +106,6 @@ public final class ActionsModule implements GatewayModule {
     return calls;
   }
 
-
   /** The read-only status API, for the management port. */
   @Override
   public List<Consumer<Router>> managementRoutes() {
@@ -128,13 +127,13 @@ public final class ActionsModule implements GatewayModule {
     String retryGroup = group(topics.retry(), "schedulers");
     String actionsGroup = group(topics.actions(), "executors");
     ConsumerSettings retry = ConsumerSettings.group("hookgate-retry-consumer",
-            kafka.groupConsumer("hookgate-retry", retryGroup, MAX_PENDING_RETRIES, "earliest"), topics.retry())
+        kafka.groupConsumer("hookgate-retry", retryGroup, MAX_PENDING_RETRIES, "earliest"), topics.retry())
         .withMaxInFlight(MAX_PENDING_RETRIES)
         .withCommitInterval(kafka.commitInterval())
         // Waiting records are read again by the next owner: nothing to drain.
         .withDrain(Duration.ZERO, Duration.ZERO);
     ConsumerSettings actions = ConsumerSettings.group("hookgate-actions-consumer",
-            kafka.groupConsumer("hookgate-actions", actionsGroup, MAX_IN_FLIGHT, "earliest"), topics.actions())
+        kafka.groupConsumer("hookgate-actions", actionsGroup, MAX_IN_FLIGHT, "earliest"), topics.actions())
         .withMaxInFlight(MAX_IN_FLIGHT)
         .withCommitInterval(kafka.commitInterval())
         .withDrain(DRAIN_TIMEOUT, Duration.ZERO);

@@ -40,7 +40,9 @@ final class HeldDeliveries implements SubscriptionStore.Listener {
   private static final long CHECK_MS = 100;
 
   /** What the consumer does with a delivery. */
-  enum Decision { DELIVER, HOLD, SKIP }
+  enum Decision {
+    DELIVER, HOLD, SKIP
+  }
 
   /** A subscription being resumed on this replica: the reader of its partition and how far it has got. */
   private final class Resume {
@@ -129,8 +131,8 @@ final class HeldDeliveries implements SubscriptionStore.Listener {
   Future<Void> hold(ConsumerRecord<String, byte[]> record, ActionRecord action, Subscription s) {
     if (s.pause() != null && s.pause().heldFrom() == null && !resumes.containsKey(s.id())) {
       Future<Void> recorded = recording.computeIfAbsent(s.id(), id -> Durably.write(vertx,
-              "where the held deliveries of " + id + " start", verticle::stopping,
-              () -> service.held(id, record.offset()))
+          "where the held deliveries of " + id + " start", verticle::stopping,
+          () -> service.held(id, record.offset()))
           .<Void>mapEmpty()
           .onComplete(ar -> recording.remove(id)));
       // Looked at again once recorded: held now, or delivered if it was resumed meanwhile.

@@ -105,14 +105,16 @@ final class OutcomeWriter {
         DeliveryStatus.Attempt kept = kept(target, action, result, nanos, call, "retry", message, body);
         logAttempt(target, action, "retry", result, message, nanos, decision.retryAt().toString());
         return Durably.write(vertx, "the retry of " + action.id(), stopping,
-                () -> acting.publisher().publish(context, new ProducerRecord<>(topics.retry(), target.name(), codec.write(next))))
+            () -> acting.publisher().publish(context,
+                new ProducerRecord<>(topics.retry(), target.name(), codec.write(next))))
             .compose(v -> status(target, action, true, DeliveryOutcome.Result.RETRY, result.statusCode(), message,
                 body, kept));
       }
       metrics.attempt(label(target.name()), "dead_letter", nanos);
       logAttempt(target, action, "dead_letter", result, message, nanos, decision.reason());
       return giveUp(target, action, decision.reason(), result.statusCode(), decision.detail() + "; last error: "
-          + summary, new Called(message, body, kept(target, action, result, nanos, call, "dead_letter", message, body)));
+          + summary,
+          new Called(message, body, kept(target, action, result, nanos, call, "dead_letter", message, body)));
     }
     String reason = result.verdict() == CallResult.Verdict.REFUSED ? "refused" : "permanent";
     if (!result.sent()) {
@@ -213,7 +215,8 @@ final class OutcomeWriter {
     }
     byte[] value = codec.write(ActionCodec.failed(action, error));
     return Durably.write(vertx, "the dead letter of " + action.id(), stopping,
-            () -> acting.publisher().publish(context, new ProducerRecord<>(topics.deadLetter(), null, name, value, headers)))
+        () -> acting.publisher().publish(context,
+            new ProducerRecord<>(topics.deadLetter(), null, name, value, headers)))
         .compose(v -> exhausted(action, name, reason, statusCode, error))
         .compose(v -> called != null
             ? status(target, action, true, DeliveryOutcome.Result.DEAD_LETTER, statusCode, called.message(),
@@ -226,7 +229,7 @@ final class OutcomeWriter {
     LOG.debug("Action {} to target {} postponed to {} ({})", action.id(), target.name(), notBefore, reason);
     byte[] value = codec.write(ActionCodec.deferred(action, notBefore));
     return Durably.write(vertx, "the postponed " + action.id(), stopping,
-            () -> acting.publisher().publish(context, new ProducerRecord<>(topics.retry(), target.name(), value)))
+        () -> acting.publisher().publish(context, new ProducerRecord<>(topics.retry(), target.name(), value)))
         .compose(v -> reason.equals("not-due") ? Future.succeededFuture()
             : status(target, action, false, DeliveryOutcome.Result.DEFERRED, null, null, null, null));
   }
@@ -245,13 +248,15 @@ final class OutcomeWriter {
     String subscription = SubscriptionTargets.id(target);
     ObjectNode data = acting.operations().data().put("subscription", subscription).put("eventId", action.eventId())
         .put("eventType", action.eventType()).put("actionId", action.id()).put("attempt", Math.max(1,
-            action.attempt())).put("reason", reason).put("lastError", error);
+            action.attempt()))
+        .put("reason", reason).put("lastError", error);
     if (statusCode != null) {
       data.put("statusCode", statusCode);
     }
     return Durably.write(vertx, "the exhausted event of " + action.id(), stopping,
         () -> acting.publisher().publish(context, acting.operations().record(action.id() + ":exhausted",
-            OperationalEvents.ATTEMPT_EXHAUSTED, subscription, data))).mapEmpty();
+            OperationalEvents.ATTEMPT_EXHAUSTED, subscription, data)))
+        .mapEmpty();
   }
 
   /**
@@ -266,7 +271,8 @@ final class OutcomeWriter {
     byte[] value = codec.write(ActionCodec.failed(action, detail));
     return Durably.write(vertx, "the dead letter of " + action.id(), stopping,
         () -> acting.publisher().publish(context, new ProducerRecord<>(topics.deadLetter(), null, action.target(),
-            value, headers))).mapEmpty();
+            value, headers)))
+        .mapEmpty();
   }
 
   /** Back to the retry topic until {@code notBefore}, without a delivery log (the target is not known here yet). */
@@ -292,8 +298,10 @@ final class OutcomeWriter {
     headers.add(ActionConsumerVerticle.HEADER_DLQ_ERROR, why.getBytes(StandardCharsets.UTF_8));
     return Durably.write(vertx, "the record " + record.topic() + "-" + record.partition() + "@" + record.offset(),
         stopping,
-        () -> acting.publisher().publish(context, new ProducerRecord<>(topics.deadLetter(), null, record.key(), record.value(),
-            headers))).mapEmpty();
+        () -> acting.publisher().publish(context,
+            new ProducerRecord<>(topics.deadLetter(), null, record.key(), record.value(),
+                headers)))
+        .mapEmpty();
   }
 
   private Future<?> emitThen(ActionRecord action) {

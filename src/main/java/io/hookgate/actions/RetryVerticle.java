@@ -105,8 +105,8 @@ public final class RetryVerticle extends VerticleBase implements ConsumerLoop.Re
   private Future<Void> send(TopicPartition tp, ConsumerRecord<String, byte[]> record, ActionRecord action) {
     LOG.debug("Action {} (attempt {}) is due: back to {}", action.id(), action.attempt(), acting.topics().actions());
     return Durably.write(vertx, "the due action " + action.id(), () -> stopping || !timers.containsKey(tp),
-            () -> acting.publisher().publish(context, new ProducerRecord<>(acting.topics().actions(), action.target(),
-                record.value())))
+        () -> acting.publisher().publish(context, new ProducerRecord<>(acting.topics().actions(), action.target(),
+            record.value())))
         .mapEmpty();
   }
 
@@ -117,8 +117,8 @@ public final class RetryVerticle extends VerticleBase implements ConsumerLoop.Re
     headers.add(ActionConsumerVerticle.HEADER_DLQ_REASON, "invalid".getBytes(StandardCharsets.UTF_8));
     headers.add(ActionConsumerVerticle.HEADER_DLQ_ERROR, why.getBytes(StandardCharsets.UTF_8));
     return Durably.write(vertx, "an unreadable retry record", () -> stopping,
-            () -> acting.publisher().publish(context, new ProducerRecord<>(acting.topics().deadLetter(), null,
-                record.key(), record.value(), headers)))
+        () -> acting.publisher().publish(context, new ProducerRecord<>(acting.topics().deadLetter(), null,
+            record.key(), record.value(), headers)))
         .mapEmpty();
   }
 

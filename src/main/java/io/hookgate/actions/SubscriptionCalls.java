@@ -1,12 +1,12 @@
 package io.hookgate.actions;
 
-import io.hookgate.http.PageCursor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookgate.delivery.DeliveryOutcome;
 import io.hookgate.delivery.DeliveryRecorder;
 import io.hookgate.delivery.DeliveryStatus;
 import io.hookgate.delivery.DeliveryStatusStore;
 import io.hookgate.event.RawJson;
+import io.hookgate.http.PageCursor;
 import io.hookgate.kafka.ConsumerLoop;
 import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.subscriptions.Subscription;
@@ -111,7 +111,8 @@ final class SubscriptionCalls implements SubscriptionDeliveries {
       DeliveryOutcome outcome = new DeliveryOutcome(target.name(), null, null, result.sent(),
           result.success() ? DeliveryOutcome.Result.SUCCESS : DeliveryOutcome.Result.TEST_FAILED, result.statusCode(),
           message, body, now, null, attempt);
-      TestResult answer = new TestResult(result.statusCode(), ms, excerpt, result.statusCode() == null ? message : null);
+      TestResult answer = new TestResult(result.statusCode(), ms, excerpt,
+          result.statusCode() == null ? message : null);
       return recorder.record(context, outcome).map(answer).otherwise(answer);
     });
   }

@@ -1,10 +1,10 @@
 package io.hookgate.admin;
 
-import io.hookgate.http.PageCursor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.admin.ApiTokens.Role;
 import io.hookgate.health.ManagementVerticle;
+import io.hookgate.http.PageCursor;
 import io.hookgate.http.Problem;
 import io.hookgate.subscriptions.SubscriptionStore;
 import io.vertx.core.Future;

@@ -1,10 +1,10 @@
 package io.hookgate.admin;
 
-import io.hookgate.http.PageCursor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hookgate.http.PageCursor;
 import io.hookgate.subscriptions.Subscription;
 import io.hookgate.subscriptions.SubscriptionService;
 import io.hookgate.subscriptions.SubscriptionStore;

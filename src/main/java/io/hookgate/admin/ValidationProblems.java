@@ -23,8 +23,8 @@ final class ValidationProblems {
   private static final Set<String> GENERIC = Set.of("properties", "additionalProperties", "items", "prefixItems",
       "allOf", "anyOf", "oneOf", "$ref", "unevaluatedProperties", "patternProperties");
   /** The start of the validator's messages about a parameter (its own text, before any value). */
-  private static final Pattern PARAMETER =
-      Pattern.compile("^The [a-z /]*?(path|query|header|cookie) parameter ([^ ]+?)\\.?(?: |$)");
+  private static final Pattern PARAMETER = Pattern
+      .compile("^The [a-z /]*?(path|query|header|cookie) parameter ([^ ]+?)\\.?(?: |$)");
   private static final Pattern REQUIRED = Pattern.compile("required property \"(.+)\"");
 
   private ValidationProblems() {

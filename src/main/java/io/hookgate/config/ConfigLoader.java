@@ -40,7 +40,8 @@ public final class ConfigLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   public static final String ENV_PREFIX = "HOOKGATE_";
   /** Variables under the prefix that are not configuration keys: the file's location, and logback's own. */
-  private static final Set<String> NOT_CONFIG_KEYS = Set.of("HOOKGATE_CONFIG", "HOOKGATE_LOG_FORMAT", "HOOKGATE_LOG_LEVEL",
+  private static final Set<String> NOT_CONFIG_KEYS = Set.of("HOOKGATE_CONFIG", "HOOKGATE_LOG_FORMAT",
+      "HOOKGATE_LOG_LEVEL",
       // Secrets the shipped configuration refers to (api.tokens, encryption.keys), not keys of their own.
       "HOOKGATE_ADMIN_TOKEN", "HOOKGATE_VIEWER_TOKEN", "HOOKGATE_ENCRYPTION_KEY", "HOOKGATE_ENCRYPTION_KEY_PREVIOUS");
 
@@ -132,7 +133,8 @@ public final class ConfigLoader {
       config = yaml.treeToValue(tree, HookgateConfig.class);
     } catch (JsonMappingException e) {
       String key = path(e);
-      throw new ConfigException("config key '" + key + "' " + originOf(key, origin, applied) + ": " + reason(e, key), e);
+      throw new ConfigException("config key '" + key + "' " + originOf(key, origin, applied) + ": " + reason(e, key),
+          e);
     } catch (ConfigException e) {
       throw new ConfigException(e.getMessage() + " (in " + origin + ")", e);
     } catch (IOException e) {
@@ -345,12 +347,14 @@ public final class ConfigLoader {
     require(c.ingress().recentRequests() >= 0 && c.ingress().recentRequests() <= 10_000, "ingress.recentRequests",
         "must be between 0 and 10000");
     require(c.kafka().topics() != null && c.kafka().topics().events() != null, "kafka.topics.events", "is missing");
-    require(!c.kafka().commitInterval().isNegative() && c.kafka().commitInterval().compareTo(Duration.ofMinutes(1)) <= 0,
+    require(
+        !c.kafka().commitInterval().isNegative() && c.kafka().commitInterval().compareTo(Duration.ofMinutes(1)) <= 0,
         "kafka.commitInterval", "must be between 0 (after every poll) and 1m");
     require(c.kafka().groupInstanceId().matches("[A-Za-z0-9._-]{0,200}"), "kafka.groupInstanceId",
         "must be letters, digits, '.', '_' and '-' (a pod name), at most 200");
     for (TopicSpec t : c.kafka().topics().all()) {
-      require(t.name() != null && t.name().matches("[a-zA-Z0-9._-]{1,249}"), "kafka.topics", "topic name '" + t.name() + "' is not a valid Kafka topic name");
+      require(t.name() != null && t.name().matches("[a-zA-Z0-9._-]{1,249}"), "kafka.topics",
+          "topic name '" + t.name() + "' is not a valid Kafka topic name");
     }
     if (c.kafka().useEmbedded()) {
       port("kafka.embedded.port", c.kafka().embedded().port());
@@ -358,7 +362,8 @@ public final class ConfigLoader {
     }
     c.sources().forEach((name, s) -> {
       String key = "sources." + name;
-      require(name.matches("[a-z0-9][a-z0-9_-]{0,62}"), key, "source names are lower-case letters, digits, '-' and '_'");
+      require(name.matches("[a-z0-9][a-z0-9_-]{0,62}"), key,
+          "source names are lower-case letters, digits, '-' and '_'");
       require(s != null, key, "is empty");
       SourceKind kind = s.kind() == null ? null : SourceKinds.find(s.kind()).orElse(null);
       require(kind != null, key + ".kind",

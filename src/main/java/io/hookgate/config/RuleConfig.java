@@ -66,7 +66,8 @@ public record RuleConfig(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Scope of(String word) {
       if (!"global".equals(word)) {
-        throw new IllegalArgumentException("scope must be 'global' or a mapping with sources and/or projects (got '" + word + "')");
+        throw new IllegalArgumentException(
+            "scope must be 'global' or a mapping with sources and/or projects (got '" + word + "')");
       }
       return GLOBAL;
     }

@@ -16,7 +16,8 @@ import java.util.Optional;
 public record SecretRef(String env, String file, String value) {
 
   @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
-  public SecretRef(@JsonProperty("env") String env, @JsonProperty("file") String file, @JsonProperty("value") String value) {
+  public SecretRef(@JsonProperty("env") String env, @JsonProperty("file") String file,
+      @JsonProperty("value") String value) {
     this.env = env;
     this.file = file;
     this.value = value;
@@ -35,7 +36,8 @@ public record SecretRef(String env, String file, String value) {
     if (text.startsWith("file:")) {
       return new SecretRef(null, text.substring(5), null);
     }
-    throw new IllegalArgumentException("a secret is written as env:NAME, file:/path or {value: ...}, not as a bare string");
+    throw new IllegalArgumentException(
+        "a secret is written as env:NAME, file:/path or {value: ...}, not as a bare string");
   }
 
   public static SecretRef ofEnv(String name) {

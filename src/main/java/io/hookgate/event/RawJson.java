@@ -95,7 +95,8 @@ public final class RawJson implements JsonSerializable {
     long start = p.currentTokenLocation().getByteOffset();
     p.skipChildren();
     long end = p.currentLocation().getByteOffset();
-    if (start < 0 || end <= start || end > input.length || input[(int) start] != (token == JsonToken.START_OBJECT ? '{' : '[')
+    if (start < 0 || end <= start || end > input.length
+        || input[(int) start] != (token == JsonToken.START_OBJECT ? '{' : '[')
         || input[(int) end - 1] != (token == JsonToken.START_OBJECT ? '}' : ']')) {
       throw new IOException("could not locate a JSON value in the record (offsets " + start + ".." + end + ")");
     }

@@ -74,7 +74,8 @@ public final class ManagementVerticle extends VerticleBase {
         return;
       }
       LOG.error("Unexpected failure handling {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
-      problem(ctx, mapper, Problem.of(500, "internal_error", "Internal Server Error", "the request could not be handled"));
+      problem(ctx, mapper,
+          Problem.of(500, "internal_error", "Internal Server Error", "the request could not be handled"));
     });
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(config.port(), config.host());

@@ -13,7 +13,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param field for invalid payloads: the JSON path of the offending field
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String instance, String reason, String field) {
+public record Problem(String type, String title, int status, String detail, String instance, String reason,
+    String field) {
 
   public static Problem of(int status, String reason, String title, String detail) {
     return new Problem("urn:hookgate:problem:" + reason.replace('_', '-'), title, status, detail, null, reason, null);

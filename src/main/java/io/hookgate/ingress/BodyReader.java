@@ -75,7 +75,7 @@ public final class BodyReader {
   public void sweep() {
     long now = nanoTime.getAsLong();
     List<Read> stalled = new ArrayList<>();
-    for (Iterator<Read> it = reading.iterator(); it.hasNext(); ) {
+    for (Iterator<Read> it = reading.iterator(); it.hasNext();) {
       Read read = it.next();
       if (now - read.deadlineNanos < 0) {
         break;

@@ -15,7 +15,9 @@ import java.util.Map;
  *     failed while the problem says only {@code unauthorized}
  */
 public record Refusal(ConfiguredSource source, Problem problem, String reason, Map<String, String> headers)
-    implements Admission, Normalization {
+    implements
+      Admission,
+      Normalization {
 
   public Refusal {
     headers = Map.copyOf(headers);

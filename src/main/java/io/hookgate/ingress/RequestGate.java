@@ -68,7 +68,8 @@ public final class RequestGate {
       // both ambiguous. RFC 9110 (section 12.5.3) says to answer 415 with the codings that are accepted.
       return Refusal.of(source, Problem.of(415, "unsupported_media_type", "Unsupported Media Type",
           "the body must be sent without a content coding (Content-Encoding: " + oneLine(encoding, 100)
-              + "); send it uncompressed")).withHeader(HttpHeaders.ACCEPT_ENCODING.toString(), "identity");
+              + "); send it uncompressed"))
+          .withHeader(HttpHeaders.ACCEPT_ENCODING.toString(), "identity");
     }
     long declared = declaredLength(headers);
     if (declared > source.maxBodyBytes()) {

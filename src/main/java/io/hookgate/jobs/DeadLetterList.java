@@ -1,8 +1,8 @@
 package io.hookgate.jobs;
 
-import io.hookgate.http.PageCursor;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hookgate.actions.ActionRecord;
+import io.hookgate.http.PageCursor;
 import io.hookgate.kafka.ConsumerLoop;
 import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.subscriptions.Subscription;
@@ -125,7 +125,8 @@ public final class DeadLetterList {
     String status = header(record, "hookgate-dlq-status");
     return new DeadLetter(ref, a.id(), a.eventId(), a.eventType(), a.target(),
         a.target().startsWith(Subscription.TARGET_PREFIX) ? a.target().substring(Subscription.TARGET_PREFIX.length())
-            : null, header(record, "hookgate-dlq-reason"), status == null ? null : Integer.valueOf(status),
+            : null,
+        header(record, "hookgate-dlq-reason"), status == null ? null : Integer.valueOf(status),
         a.lastError(), Math.max(1, a.attempt()), a.createdAt(), Instant.ofEpochMilli(record.timestamp()),
         redriven.get(ref));
   }

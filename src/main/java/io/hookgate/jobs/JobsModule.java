@@ -55,7 +55,6 @@ public final class JobsModule implements GatewayModule {
     this.deadLetters = new DeadLetterList(context.vertx(), jobs);
   }
 
-
   public JobService service() {
     return service;
   }
@@ -70,7 +69,8 @@ public final class JobsModule implements GatewayModule {
     producerMetrics = new KafkaClientMetrics(producer);
     producerMetrics.bindTo(context.metrics().registry());
     ConsumerVerticle follower = new ConsumerVerticle(ConsumerSettings.wholeTopic("hookgate-jobs-reader",
-        context.kafka().topicReader("hookgate-jobs-reader"), jobs.topics().jobs(), ConsumerSettings.StartAt.beginning()),
+        context.kafka().topicReader("hookgate-jobs-reader"), jobs.topics().jobs(),
+        ConsumerSettings.StartAt.beginning()),
         jobs.store(), null, null);
     JobRunner runner = new JobRunner(jobs);
     List<String> written = new ArrayList<>(List.of(jobs.topics().actions(), jobs.topics().jobs(),

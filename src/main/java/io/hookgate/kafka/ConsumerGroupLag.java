@@ -55,10 +55,10 @@ public final class ConsumerGroupLag {
   public void register(Group group, MeterRegistry registry) {
     AtomicLong lag = lags.computeIfAbsent(group, g -> new AtomicLong(Long.MIN_VALUE));
     Gauge.builder("hookgate.consumer.group.lag", lag, l -> {
-          refreshIfDue();
-          long v = l.get();
-          return v == Long.MIN_VALUE ? Double.NaN : v;
-        })
+      refreshIfDue();
+      long v = l.get();
+      return v == Long.MIN_VALUE ? Double.NaN : v;
+    })
         .description("Records of the group's topic past the group's committed offsets, as the broker has them "
             + "(measured when scraped, at most every 5 s; NaN while Kafka cannot be asked)")
         .tag("group", group.name())

@@ -325,7 +325,8 @@ public final class ConsumerLoop {
   /** Back-pressure released while every partition is paused: poll again at once rather than after the timeout. */
   private void wakeIfPaused() {
     KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null && pausedAll && owned.outstanding() < settings.maxInFlight() && wakeRequested.compareAndSet(false, true)) {
+    if (c != null && pausedAll && owned.outstanding() < settings.maxInFlight()
+        && wakeRequested.compareAndSet(false, true)) {
       c.wakeup();
     }
   }
@@ -359,7 +360,8 @@ public final class ConsumerLoop {
 
   /** Waits up to {@code timeout} for the records in flight of these partitions, reading failed ones again. */
   void drain(KafkaConsumer<String, byte[]> c, Collection<TopicPartition> partitions, Duration timeout) {
-    if (!timeout.isZero() && !owned.awaitIdle(partitions, System.nanoTime() + timeout.toNanos(), () -> applyRewinds(c))) {
+    if (!timeout.isZero()
+        && !owned.awaitIdle(partitions, System.nanoTime() + timeout.toNanos(), () -> applyRewinds(c))) {
       LOG.warn("{}: records still in flight after {}ms; whoever owns their partitions next does them again",
           settings.name(), timeout.toMillis());
     }

@@ -60,7 +60,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       LOG.info("Embedded Kafka broker (KRaft, single node) started: bootstrap {} data {}", bootstrapServers(), dataDir);
       return this;
     } catch (Exception e) {
-      throw new IllegalStateException("could not start the embedded Kafka broker in " + dataDir + ": " + e.getMessage(), e);
+      throw new IllegalStateException("could not start the embedded Kafka broker in " + dataDir + ": " + e.getMessage(),
+          e);
     }
   }
 

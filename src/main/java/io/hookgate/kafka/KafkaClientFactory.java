@@ -119,7 +119,6 @@ public final class KafkaClientFactory {
     return settings.commitInterval();
   }
 
-
   /**
    * The largest record hookgate writes (producers' {@code max.request.size}, and {@code max.message.bytes} of
    * the topics it creates and of its embedded broker). Kafka's 1 MiB default is too small: an event's

@@ -49,7 +49,8 @@ public final class GatewayMetrics implements AutoCloseable {
     Counter c = byStatus[slot];
     if (c == null) {
       // A race registers the same meter twice; the registry hands back the one it has.
-      c = Counter.builder("hookgate.ingress.requests").description("Webhook requests answered, by source and HTTP status")
+      c = Counter.builder("hookgate.ingress.requests")
+          .description("Webhook requests answered, by source and HTTP status")
           .tags("source", source, "status", Integer.toString(status)).register(registry);
       byStatus[slot] = c;
     }
@@ -64,13 +65,15 @@ public final class GatewayMetrics implements AutoCloseable {
 
   /** Time from the body being read to Kafka's acknowledgement: {@code hookgate_ingress_publish_seconds}. */
   public void publishLatency(String source, String outcome, long nanos) {
-    publishTimers.computeIfAbsent(source, k -> new ConcurrentHashMap<>()).computeIfAbsent(outcome, k -> Timer.builder("hookgate.ingress.publish")
-        .description("Time to get Kafka's acknowledgement for an accepted webhook")
-        .tags("source", source, "outcome", outcome)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(10))
-        .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    publishTimers.computeIfAbsent(source, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(outcome, k -> Timer.builder("hookgate.ingress.publish")
+            .description("Time to get Kafka's acknowledgement for an accepted webhook")
+            .tags("source", source, "outcome", outcome)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry))
+        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /** A failed Kafka write: {@code hookgate_kafka_publish_errors_total{error}}. */
@@ -101,7 +104,8 @@ public final class GatewayMetrics implements AutoCloseable {
   }
 
   private Counter ruleEvents(String rule, String outcome) {
-    return counter("hookgate.rules.events", "Events evaluated by a rule, by rule and outcome (matched, not_matched, error)",
+    return counter("hookgate.rules.events",
+        "Events evaluated by a rule, by rule and outcome (matched, not_matched, error)",
         "rule", rule, "outcome", outcome);
   }
 
@@ -117,7 +121,8 @@ public final class GatewayMetrics implements AutoCloseable {
     String key = name + "|" + String.join("|", tags);
     Counter c = counters.get(key);
     if (c == null) {
-      c = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+      c = counters.computeIfAbsent(key,
+          k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
     return c;
   }

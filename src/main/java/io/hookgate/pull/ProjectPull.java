@@ -53,7 +53,9 @@ final class ProjectPull {
       Backoff backoff) {
   }
 
-  private enum Phase { IDLE, CONNECTING, CONNECTED, BACKING_OFF, PAUSED, STOPPED }
+  private enum Phase {
+    IDLE, CONNECTING, CONNECTED, BACKING_OFF, PAUSED, STOPPED
+  }
 
   private final Parts p;
   private final GraphqlWsMessages messages;

@@ -32,7 +32,7 @@ final class PullMetrics {
         .description("1 while the pull is paused through the management API")
         .tags("source", source, "project", project).strongReference(true).register(registry);
     Gauge.builder("hookgate.pull.lag.seconds", status,
-            s -> s.get().lagSeconds() == null ? Double.NaN : s.get().lagSeconds())
+        s -> s.get().lagSeconds() == null ? Double.NaN : s.get().lagSeconds())
         .description("Seconds between the last label's createdAt and its event being stored")
         .tags("source", source, "project", project).strongReference(true).register(registry);
     reconnects = Counter.builder("hookgate.pull.reconnects")

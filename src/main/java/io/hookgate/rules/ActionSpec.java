@@ -39,7 +39,8 @@ public record ActionSpec(String target, String kind, String method, String path,
 
   /** A Slack incoming-webhook message. */
   public static ActionSpec slack(String target, String text) {
-    return new ActionSpec(target, "slack", "POST", "", Map.of(), JsonNodeFactory.instance.objectNode().put("text", text));
+    return new ActionSpec(target, "slack", "POST", "", Map.of(),
+        JsonNodeFactory.instance.objectNode().put("text", text));
   }
 
   /** The event itself, as a structured-mode CloudEvent, to a subscriber. */

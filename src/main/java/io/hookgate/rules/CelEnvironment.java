@@ -82,8 +82,10 @@ final class CelEnvironment {
       }
     }
     CelIssue first = result.getErrors().get(0);
-    String where = "line " + first.getSourceLocation().getLine() + ", column " + (first.getSourceLocation().getColumn() + 1);
-    throw failure(key, rule, "does not compile at " + where + ": " + first.getMessage() + snippet(result.getErrorString()));
+    String where = "line " + first.getSourceLocation().getLine() + ", column "
+        + (first.getSourceLocation().getColumn() + 1);
+    throw failure(key, rule,
+        "does not compile at " + where + ": " + first.getMessage() + snippet(result.getErrorString()));
   }
 
   /**

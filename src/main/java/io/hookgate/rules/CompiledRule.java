@@ -34,7 +34,8 @@ final class CompiledRule {
     this.plugin = plugin;
     this.params = params;
     this.sequential = sequential;
-    this.usesExpressions = match != null || !values.isEmpty() || actions.stream().anyMatch(CompiledAction::usesExpressions);
+    this.usesExpressions = match != null || !values.isEmpty()
+        || actions.stream().anyMatch(CompiledAction::usesExpressions);
   }
 
   String name() {

@@ -49,7 +49,8 @@ public final class FilterExpressions {
       // for rules in a file; an API client wants the field and the problem.
       String message = e.getMessage();
       int at = message.indexOf("CEL expression ");
-      throw new IllegalArgumentException(key + " " + (at < 0 ? message : message.substring(at + "CEL expression ".length())));
+      throw new IllegalArgumentException(
+          key + " " + (at < 0 ? message : message.substring(at + "CEL expression ".length())));
     }
   }
 }

@@ -62,8 +62,9 @@ public final class RuleCompiler {
         throw new ConfigException("config key '" + key + "': empty rule");
       }
       if (rule.name() == null || !rule.name().matches(NAME)) {
-        throw new ConfigException("config key '" + key + ".name': a rule needs a name of letters, digits, '.', '-' and '_'"
-            + " (it is part of every action id)" + (rule.name() == null ? "" : "; got '" + rule.name() + "'"));
+        throw new ConfigException(
+            "config key '" + key + ".name': a rule needs a name of letters, digits, '.', '-' and '_'"
+                + " (it is part of every action id)" + (rule.name() == null ? "" : "; got '" + rule.name() + "'"));
       }
       if (!names.add(rule.name())) {
         throw new ConfigException("config key '" + key + ".name': another rule is already named '" + rule.name() + "'");
@@ -79,7 +80,8 @@ public final class RuleCompiler {
             rule.actions().get(j).target()));
       }
       for (int j = 0; j < rule.scope().sources().size(); j++) {
-        sources.add(new RuleSet.Reference(rule.name(), key + ".scope.sources[" + j + "]", rule.scope().sources().get(j)));
+        sources
+            .add(new RuleSet.Reference(rule.name(), key + ".scope.sources[" + j + "]", rule.scope().sources().get(j)));
       }
     }
     return new RuleSet(out, targets, sources, kinds);
@@ -190,7 +192,8 @@ public final class RuleCompiler {
         throw invalid(key + ".headers", rule, "'" + h.getKey() + "' is not a valid header name");
       }
       if (CREDENTIAL_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-        throw invalid(key + ".headers." + h.getKey(), rule, "credentials belong to the target's configuration, never to a rule");
+        throw invalid(key + ".headers." + h.getKey(), rule,
+            "credentials belong to the target's configuration, never to a rule");
       }
       headers.put(h.getKey(), PathTemplate.compile(env, h.getValue() == null ? "" : h.getValue(),
           key + ".headers." + h.getKey(), rule, false));
@@ -200,12 +203,14 @@ public final class RuleCompiler {
 
   private RulePlugin plugin(RuleConfig rule, String key) {
     List<String> available = new ArrayList<>();
-    for (ServiceLoader.Provider<RulePlugin> provider : ServiceLoader.load(RulePlugin.class, plugins).stream().toList()) {
+    for (ServiceLoader.Provider<RulePlugin> provider : ServiceLoader.load(RulePlugin.class, plugins).stream()
+        .toList()) {
       RulePlugin candidate;
       try {
         candidate = provider.get();
       } catch (RuntimeException | java.util.ServiceConfigurationError e) {
-        throw invalid(key + ".plugin", rule.name(), "could not load plugin class " + provider.type().getName() + ": " + e.getMessage());
+        throw invalid(key + ".plugin", rule.name(),
+            "could not load plugin class " + provider.type().getName() + ": " + e.getMessage());
       }
       if (!rule.plugin().equals(candidate.name())) {
         available.add(candidate.name());
@@ -224,8 +229,10 @@ public final class RuleCompiler {
 
   private static void identifier(String key, String rule, String name, List<String> taken) {
     if (name == null || !name.matches(IDENTIFIER) || CelEnvironment.RESERVED.contains(name)) {
-      throw invalid(key, rule, "'" + name + "' cannot be a variable name (letters, digits and '_', not starting with a digit; not "
-          + String.join(", ", new TreeSet<>(Set.of(CelEnvironment.EVENT, CelEnvironment.PARAMS))) + " or a CEL keyword)");
+      throw invalid(key, rule,
+          "'" + name + "' cannot be a variable name (letters, digits and '_', not starting with a digit; not "
+              + String.join(", ", new TreeSet<>(Set.of(CelEnvironment.EVENT, CelEnvironment.PARAMS)))
+              + " or a CEL keyword)");
     }
     if (taken.contains(name)) {
       throw invalid(key, rule, "'" + name + "' is already a value of this rule");

@@ -2,10 +2,10 @@ package io.hookgate.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hookgate.config.ConfigException;
 import io.hookgate.actions.ActionKind;
 import io.hookgate.actions.ActionKinds;
 import io.hookgate.actions.ActionRecord;
+import io.hookgate.config.ConfigException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +62,7 @@ public final class RuleSet {
       if (!configured.contains(r.name())) {
         throw new ConfigException("config key '" + r.key() + "' (rule '" + r.rule() + "'): no " + what + " named '"
             + r.name() + "' under " + section + ":" + (configured.isEmpty() ? " (none configured)"
-            : " (configured: " + String.join(", ", new TreeSet<>(configured)) + ")"));
+                : " (configured: " + String.join(", ", new TreeSet<>(configured)) + ")"));
       }
     }
   }
@@ -130,7 +130,8 @@ public final class RuleSet {
     JsonNode body = kind.carriesEvent() ? event.structured() : spec.body();
     return new ActionRecord(event.id() + ":" + rule + ":" + index, event.id(), event.type(), event.sourceName(),
         event.projectId(), rule,
-        spec.target(), kind.name(), spec.method() == null ? "POST" : spec.method(), spec.path() == null ? "" : spec.path(),
+        spec.target(), kind.name(), spec.method() == null ? "POST" : spec.method(),
+        spec.path() == null ? "" : spec.path(),
         spec.headers(), body, then, 1, now, null, null, event.trace());
   }
 

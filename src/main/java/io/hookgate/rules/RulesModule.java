@@ -105,7 +105,8 @@ public final class RulesModule implements GatewayModule {
       String name = "hookgate-rules-" + n.getAndIncrement();
       return new ConsumerVerticle(consumerSettings(context.kafka(), name, group, topics(), engine),
           new RulesHandler(name, producer, actionsTopic, rules, routes, context.mapper(), context.metrics(),
-              context.clock()), context.metrics().registry(), progress);
+              context.clock()),
+          context.metrics().registry(), progress);
     }, new DeploymentOptions().setInstances(engine.instances()).setThreadingModel(ThreadingModel.WORKER))
         .onSuccess(id -> LOG.info("Rules {} running in {} consumer(s) of group {}: {} -> {}", rules.names(),
             engine.instances(), group, eventsTopic, actionsTopic))
@@ -124,7 +125,7 @@ public final class RulesModule implements GatewayModule {
   static ConsumerSettings consumerSettings(KafkaClientFactory kafka, String name, String group, List<String> topics,
       RulesEngineConfig engine) {
     return ConsumerSettings.group(name, kafka.groupConsumer(name, group, engine.maxInFlight(),
-            engine.autoOffsetReset()), topics)
+        engine.autoOffsetReset()), topics)
         .withMaxInFlight(engine.maxInFlight())
         .withCommitInterval(kafka.commitInterval())
         .withDrain(engine.drainTimeout(), engine.drainTimeout())

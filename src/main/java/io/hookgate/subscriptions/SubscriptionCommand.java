@@ -28,17 +28,11 @@ record SubscriptionCommand(String schema, String writeId, String id, Op op, Long
     /** POST: a new subscription; refused when the id exists. */
     create,
     /** PUT: creates, or replaces keeping the secrets, the log and the pause. */
-    put,
-    delete,
-    pause,
-    resume,
+    put, delete, pause, resume,
     /** The actions consumer holding its deliveries says where they start. */
     held,
     /** What was held while paused has been delivered: the pause is over. */
-    resumed,
-    addProject,
-    removeProject,
-    rotateSecret,
+    resumed, addProject, removeProject, rotateSecret,
     /** hookgate disables a subscription whose deliveries fail without a success for too long. */
     disable
   }

@@ -18,8 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -105,7 +105,6 @@ public final class SubscriptionsModule implements GatewayModule {
     }
   }
 
-
   public SubscriptionStore store() {
     return store;
   }
@@ -134,7 +133,7 @@ public final class SubscriptionsModule implements GatewayModule {
     String group = commandsTopic + ".writers";
     // One command at a time, in order; a failed state write reads the command again.
     ConsumerSettings writers = ConsumerSettings.group("hookgate-subscriptions-writer",
-            kafka.groupConsumer("hookgate-subscriptions-writer", group, 1, "earliest"), commandsTopic)
+        kafka.groupConsumer("hookgate-subscriptions-writer", group, 1, "earliest"), commandsTopic)
         .withMaxInFlight(1)
         .withCommitInterval(kafka.commitInterval())
         .withDrain(Duration.ofSeconds(5), Duration.ofSeconds(5))

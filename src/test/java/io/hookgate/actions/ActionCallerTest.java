@@ -61,7 +61,8 @@ class ActionCallerTest {
   }
 
   private static CallResult call(Target target, MultiMap headers) throws Exception {
-    var request = new ActionCaller.Request(KINDS.get("http").orElseThrow(), HttpMethod.POST, URI.create(target.baseUri() + "/x"), headers,
+    var request = new ActionCaller.Request(KINDS.get("http").orElseThrow(), HttpMethod.POST,
+        URI.create(target.baseUri() + "/x"), headers,
         null, null);
     return caller.call(target, client, request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -126,12 +127,15 @@ class ActionCallerTest {
       keys.add(key);
     }
     assertThat(keys).hasSize(ids.size());
-    assertThat(HttpSyntax.headerId("5f3bb6e8f1b419736dc86cd6b9b3143c:kili-qa:0")).isEqualTo("5f3bb6e8f1b419736dc86cd6b9b3143c:kili-qa:0");
+    assertThat(HttpSyntax.headerId("5f3bb6e8f1b419736dc86cd6b9b3143c:kili-qa:0"))
+        .isEqualTo("5f3bb6e8f1b419736dc86cd6b9b3143c:kili-qa:0");
     assertThat(HttpSyntax.headerId("a\u2713")).isEqualTo("a%E2%9C%93");
 
     // And on the wire: the server receives the encoded key, not "a?".
-    var request = caller.prepare(target, ActionsGateway.action("a\u2713:r:1", "t", "http", "/idkey", ActionsGateway.json("{}")));
-    CallResult result = caller.call(target, client, request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    var request = caller.prepare(target,
+        ActionsGateway.action("a\u2713:r:1", "t", "http", "/idkey", ActionsGateway.json("{}")));
+    CallResult result = caller.call(target, client, request).toCompletionStage().toCompletableFuture().get(10,
+        TimeUnit.SECONDS);
     assertThat(result.statusCode()).isEqualTo(200);
     assertThat(server.await("/idkey", 1, java.time.Duration.ofSeconds(5)).get(0).header("Idempotency-Key"))
         .isEqualTo("a%E2%9C%93:r:1");

@@ -62,8 +62,8 @@ class ActionCodecRawBodyTest {
     assertThat(RawJson.bytes(read.body())).isEmpty();
     assertThat(read.body().path("query").asText()).isEqualTo("mutation { x }");
     ActionRecord forward = read.then().get(0);
-    assertThat(RawJson.bytes(forward.body())).hasValueSatisfying(b ->
-        assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo(EVENT));
+    assertThat(RawJson.bytes(forward.body()))
+        .hasValueSatisfying(b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo(EVENT));
     ActionRecord slack = forward.then().get(0);
     assertThat(RawJson.bytes(slack.body())).isEmpty();
     assertThat(slack.body().path("text").asText()).isEqualTo("hi");

@@ -120,7 +120,8 @@ class ActionDeliveryTest {
    */
   @Test
   void anActionDeliveredAlreadyIsNotCalledAgain() throws Exception {
-    server.respond("/twice", r -> r.body().contains("refused") ? Reply.of(400, "no") : Reply.ok().after(Duration.ofMillis(300)));
+    server.respond("/twice",
+        r -> r.body().contains("refused") ? Reply.of(400, "no") : Reply.ok().after(Duration.ofMillis(300)));
     gateway.send(action("twice-1", "twice", "http", "/twice", json("{\"n\":1}")));
     gateway.send(action("twice-1", "twice", "http", "/twice", json("{\"n\":1}")));
     server.await("/twice", 1, WAIT);
@@ -130,7 +131,8 @@ class ActionDeliveryTest {
     gateway.send(action("twice-2", "twice", "http", "/twice", json("{\"n\":2}")));
     server.await("/twice", 2, WAIT);
     awaitStatus("twice", s -> s.path("counts").path("successes").asInt() == 2);
-    assertThat(server.requests("/twice")).extracting(r -> r.header("Idempotency-Key")).containsExactly("twice-1", "twice-2");
+    assertThat(server.requests("/twice")).extracting(r -> r.header("Idempotency-Key")).containsExactly("twice-1",
+        "twice-2");
     assertThat(gateway.status("twice").path("counts").path("attempts").asInt()).isEqualTo(2);
     assertThat(gateway.metrics()).contains("hookgate_action_duplicates_total{target=\"twice\"} 2.0");
 
@@ -150,7 +152,8 @@ class ActionDeliveryTest {
     gateway.send(action("flaky-1", "flaky", "http", "/flaky", json("{\"n\":1}")));
 
     List<Recorded> calls = server.await("/flaky", 3, WAIT);
-    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> server.requests("/flaky").size() == 3);
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3))
+        .until(() -> server.requests("/flaky").size() == 3);
     assertThat(calls).extracting(r -> r.header("Idempotency-Key")).containsOnly("flaky-1");
     assertThat(calls).extracting(Recorded::body).containsOnly("{\"n\":1}");
     assertThat(calls.get(0).header("Content-Type")).isEqualTo("application/json");
@@ -164,7 +167,8 @@ class ActionDeliveryTest {
     assertThat(status.path("lastCall").path("message").asText()).isEqualTo("OK");
     // ISO 8601 to the millisecond, as Isahit Lab and JavaScript dates have them.
     assertThat(java.time.Instant.parse(status.path("lastCall").path("date").asText()).getNano() % 1_000_000).isZero();
-    assertThat(status.path("lastCall").path("date").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?Z");
+    assertThat(status.path("lastCall").path("date").asText())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?Z");
     assertThat(status.path("lastError").path("statusCode").asInt()).isEqualTo(503);
     assertThat(status.path("lastError").path("message").asText()).isEqualTo("Service Unavailable");
     assertThat(status.path("lastError").path("body").asText()).isEqualTo("still down");
@@ -192,7 +196,8 @@ class ActionDeliveryTest {
 
     List<Recorded> busy = server.await("/busy", 2, WAIT);
     long gap = (busy.get(1).nanos() - busy.get(0).nanos()) / 1_000_000;
-    assertThat(gap).as("the retry waited for Retry-After: 1 (backoff alone is at most 40ms)").isGreaterThanOrEqualTo(950);
+    assertThat(gap).as("the retry waited for Retry-After: 1 (backoff alone is at most 40ms)")
+        .isGreaterThanOrEqualTo(950);
     assertThat(busy).extracting(r -> r.header("Idempotency-Key")).containsOnly("busy-1");
 
     List<Recorded> capped = server.await("/capped", 2, WAIT);
@@ -224,7 +229,8 @@ class ActionDeliveryTest {
     assertThat(record.attempt()).isEqualTo(1);
     assertThat(record.lastError()).startsWith("HTTP 400 Bad Request").contains("invalid label");
     assertThat(record.body()).isEqualTo(json("{\"labelID\":null}"));
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> server.requests("/strict").size() == 1);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+        .until(() -> server.requests("/strict").size() == 1);
 
     JsonNode status = awaitStatus("strict", s -> s.path("counts").path("deadLetters").asInt() == 1);
     assertThat(status.path("counts").path("attempts").asInt()).isEqualTo(1);
@@ -232,8 +238,10 @@ class ActionDeliveryTest {
     assertThat(status.path("lastCall").path("statusCode").asInt()).isEqualTo(400);
     assertThat(status.path("lastError").path("statusCode").asInt()).isEqualTo(400);
     assertThat(status.path("lastError").path("message").asText()).isEqualTo("Bad Request");
-    assertThat(status.path("lastError").path("body")).isEqualTo(json("{\"error\":\"invalid label\",\"field\":\"labelID\"}"));
-    assertThat(gateway.metrics()).contains("hookgate_action_dead_letters_total{reason=\"permanent\",target=\"strict\"} 1.0");
+    assertThat(status.path("lastError").path("body"))
+        .isEqualTo(json("{\"error\":\"invalid label\",\"field\":\"labelID\"}"));
+    assertThat(gateway.metrics())
+        .contains("hookgate_action_dead_letters_total{reason=\"permanent\",target=\"strict\"} 1.0");
   }
 
   @Test
@@ -254,7 +262,8 @@ class ActionDeliveryTest {
 
     JsonNode status = awaitStatus("kili", s -> s.path("counts").path("successes").asInt() == 1);
     assertThat(status.path("lastError").path("statusCode").asInt()).isEqualTo(200);
-    assertThat(status.path("lastError").path("message").asText()).isEqualTo("GraphQL errors: Too many requests, slow down");
+    assertThat(status.path("lastError").path("message").asText())
+        .isEqualTo("GraphQL errors: Too many requests, slow down");
     assertThat(status.path("counts").path("retries").asInt()).isEqualTo(1);
 
     // A validation error cannot pass on a retry: dead letter at once.
@@ -297,7 +306,8 @@ class ActionDeliveryTest {
     assertThat(json(then.body())).isEqualTo(json("{\"step\":2}"));
 
     gateway.awaitDeadLetter("chain-2");
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> server.requests("/never").isEmpty());
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+        .until(() -> server.requests("/never").isEmpty());
   }
 
   @Test
@@ -314,8 +324,8 @@ class ActionDeliveryTest {
     assertThat(status.path("lastError").path("body").path("youSent").asText()).isEqualTo("Bearer ****");
     List<ConsumerRecord<String, byte[]>> statusRecords = ActionsGateway.read(gateway.bootstrapServers(),
         gateway.topics().status(), rs -> rs.stream().anyMatch(r -> "echo".equals(r.key())), WAIT);
-    assertThat(statusRecords).isNotEmpty().allSatisfy(r ->
-        assertThat(new String(r.value(), StandardCharsets.UTF_8)).doesNotContain(TOKEN));
+    assertThat(statusRecords).isNotEmpty()
+        .allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).doesNotContain(TOKEN));
 
     String targets = gateway.getRaw("/api/v1/targets").body();
     assertThat(targets).doesNotContain(TOKEN).contains("env:ECHO_TOKEN");

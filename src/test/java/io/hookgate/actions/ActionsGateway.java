@@ -124,7 +124,8 @@ final class ActionsGateway implements AutoCloseable {
 
   /** Writes the action onto the actions topic, key = target, and waits for the ack. */
   void send(ActionRecord action) throws Exception {
-    producer.send(new ProducerRecord<>(topics.actions(), action.target(), CODEC.write(action))).get(10, TimeUnit.SECONDS);
+    producer.send(new ProducerRecord<>(topics.actions(), action.target(), CODEC.write(action))).get(10,
+        TimeUnit.SECONDS);
   }
 
   /** Writes the action onto the retry topic, as a failed attempt would. */

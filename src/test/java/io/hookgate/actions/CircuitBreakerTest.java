@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hookgate.testing.MutableClock;
 import io.hookgate.testing.KafkaBroker;
 import io.hookgate.testing.KafkaBrokerExtension;
+import io.hookgate.testing.MutableClock;
 import io.hookgate.testing.RecordingHttpServer;
 import io.hookgate.testing.RecordingHttpServer.Recorded;
 import io.hookgate.testing.RecordingHttpServer.Reply;

@@ -104,7 +104,8 @@ class ForwardSignatureTest {
 
   @Test
   void forwardToATargetWithoutSigningSecretIsRefused() throws Exception {
-    JsonNode structured = ActionsGateway.json("{\"specversion\":\"1.0\",\"id\":\"e1\",\"source\":\"/s\",\"type\":\"t\"}");
+    JsonNode structured = ActionsGateway
+        .json("{\"specversion\":\"1.0\",\"id\":\"e1\",\"source\":\"/s\",\"type\":\"t\"}");
     gateway.send(action("e1:forward:0", "unsigned", "forward", "", structured));
     ActionRecord dead = ActionsGateway.decode(gateway.awaitDeadLetter("e1:forward:0"));
     assertThat(dead.lastError()).contains("has no signingSecret");

@@ -58,15 +58,18 @@ class ReplicasTest {
           a.send(action(one + "-" + i, one, "http", "/calls", json("{\"n\":" + i + "}")));
           a.send(action(two + "-" + i, two, "http", "/calls", json("{\"n\":" + i + "}")));
         }
-        assertThat(keys(server.await("/" + one + "/calls", FIRST, Duration.ofSeconds(30)))).containsExactlyElementsOf(ids(one, 0, FIRST));
-        assertThat(keys(server.await("/" + two + "/calls", FIRST, Duration.ofSeconds(30)))).containsExactlyElementsOf(ids(two, 0, FIRST));
+        assertThat(keys(server.await("/" + one + "/calls", FIRST, Duration.ofSeconds(30))))
+            .containsExactlyElementsOf(ids(one, 0, FIRST));
+        assertThat(keys(server.await("/" + two + "/calls", FIRST, Duration.ofSeconds(30))))
+            .containsExactlyElementsOf(ids(two, 0, FIRST));
 
         // Each replica called the targets of its partition, and only those.
         Map<String, Integer> byA = successes(a.metrics(), one, two);
         Map<String, Integer> byB = successes(b.metrics(), one, two);
         assertThat(byA.get(one) + byB.get(one)).isEqualTo(FIRST);
         assertThat(byA.get(two) + byB.get(two)).isEqualTo(FIRST);
-        assertThat(List.of(byA.get(one), byA.get(two))).as("replica a called one of the targets").containsExactlyInAnyOrder(0, FIRST);
+        assertThat(List.of(byA.get(one), byA.get(two))).as("replica a called one of the targets")
+            .containsExactlyInAnyOrder(0, FIRST);
 
         // Both replicas serve the same logs, whichever of them made the calls.
         for (String target : List.of(one, two)) {
@@ -111,7 +114,7 @@ class ReplicasTest {
 
   /** A target name whose actions go to the other partition of a 2-partition topic than {@code name}'s. */
   private static String otherPartition(String name) {
-    for (int i = 0; ; i++) {
+    for (int i = 0;; i++) {
       String candidate = "target" + i;
       if (partition(candidate) != partition(name)) {
         return candidate;

@@ -38,9 +38,11 @@ class RetryAcrossRestartTest {
   void retryWaitingDuringARestartIsDeliveredOnceWithTheSameKey(KafkaBroker broker) throws Exception {
     ActionsGateway.Topics topics = ActionsGateway.Topics.fresh();
     try (RecordingHttpServer server = RecordingHttpServer.start()) {
-      server.script("/later", Reply.of(503, "{\"error\":\"maintenance\"}").header("Retry-After", "3"), Reply.of(200, "done"));
+      server.script("/later", Reply.of(503, "{\"error\":\"maintenance\"}").header("Retry-After", "3"),
+          Reply.of(200, "done"));
       Recorded first;
-      try (ActionsGateway before = ActionsGateway.start(broker, topics, TARGETS.formatted(server.baseUrl(), "5s"), Map.of())) {
+      try (ActionsGateway before = ActionsGateway.start(broker, topics, TARGETS.formatted(server.baseUrl(), "5s"),
+          Map.of())) {
         before.send(action("later-1", "later", "http", "/later", json("{\"asset\":\"a1\"}")));
         first = server.await("/later", 1, Duration.ofSeconds(20)).get(0);
         // The retry record is written before the delivery log: once the log counts it, it is durable.
@@ -50,14 +52,16 @@ class RetryAcrossRestartTest {
       assertThat(server.requests("/later")).as("nothing sent while the gateway was down").hasSize(1);
 
       // A new gateway with a changed setting for the target: its log carries on.
-      try (ActionsGateway after = ActionsGateway.start(broker, topics, TARGETS.formatted(server.baseUrl(), "7s"), Map.of())) {
+      try (ActionsGateway after = ActionsGateway.start(broker, topics, TARGETS.formatted(server.baseUrl(), "7s"),
+          Map.of())) {
         JsonNode rebuilt = after.status("later");
         assertThat(rebuilt.path("counts").path("attempts").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(rebuilt.path("lastError").path("statusCode").asInt()).isEqualTo(503);
         assertThat(rebuilt.path("lastError").path("body")).isEqualTo(json("{\"error\":\"maintenance\"}"));
 
         List<Recorded> calls = server.await("/later", 2, Duration.ofSeconds(30));
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> server.requests("/later").size() == 2);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+            .until(() -> server.requests("/later").size() == 2);
         assertThat(calls).extracting(r -> r.header("Idempotency-Key")).containsExactly("later-1", "later-1");
         long gap = (calls.get(1).nanos() - first.nanos()) / 1_000_000;
         assertThat(gap).as("Retry-After: 3 honoured across the restart").isGreaterThanOrEqualTo(2950);
@@ -69,7 +73,8 @@ class RetryAcrossRestartTest {
       }
 
       // Started once more: the log, as left by the previous gateway, is read back from the compacted topic.
-      try (ActionsGateway again = ActionsGateway.start(broker, topics, TARGETS.formatted(server.baseUrl(), "7s"), Map.of())) {
+      try (ActionsGateway again = ActionsGateway.start(broker, topics, TARGETS.formatted(server.baseUrl(), "7s"),
+          Map.of())) {
         JsonNode status = again.status("later");
         assertThat(status.path("counts").path("attempts").asInt()).isEqualTo(2);
         assertThat(status.path("counts").path("successes").asInt()).isEqualTo(1);
@@ -80,7 +85,8 @@ class RetryAcrossRestartTest {
         assertThat(status.path("lastError").path("message").asText()).isEqualTo("Service Unavailable");
         JsonNode subscription = again.get("/api/v1/targets/later/subscriptions/test/p1/status");
         assertThat(subscription.path("counts").path("attempts").asInt()).isEqualTo(2);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> server.requests("/later").size() == 2);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+            .until(() -> server.requests("/later").size() == 2);
       }
     }
   }

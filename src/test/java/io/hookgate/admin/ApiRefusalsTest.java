@@ -191,7 +191,8 @@ class ApiRefusalsTest {
     ApiClient nobody = admin.as(null);
     ApiClient viewer = admin.as(ApiGateways.VIEWER_TOKEN);
     for (HttpResponse<String> r : List.of(nobody.get("/api/v1/subscriptions"), admin.as("wrong").get(
-        "/api/v1/subscriptions"), nobody.put(PATH, "{\"url\": \"http://127.0.0.1/a\"}"), nobody.send("GET",
+        "/api/v1/subscriptions"), nobody.put(PATH, "{\"url\": \"http://127.0.0.1/a\"}"),
+        nobody.send("GET",
             "/api/v1/subscriptions", null, Map.of("Authorization", "Basic " + ApiGateways.ADMIN_TOKEN)))) {
       assertProblem(r, 401, "urn:hookgate:problem:unauthorized");
       assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"hookgate\"");

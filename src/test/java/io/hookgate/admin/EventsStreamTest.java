@@ -152,7 +152,8 @@ class EventsStreamTest {
     HttpResponse<String> none = viewer.as(null).get("/api/v1/events/stream");
     assertProblem(none, 401, "urn:hookgate:problem:unauthorized");
     assertThat(json(none).path("detail").asText()).contains("access_token");
-    assertProblem(viewer.as(null).get("/api/v1/events/stream?access_token=wrong"), 401, "urn:hookgate:problem:unauthorized");
+    assertProblem(viewer.as(null).get("/api/v1/events/stream?access_token=wrong"), 401,
+        "urn:hookgate:problem:unauthorized");
     assertProblem(viewer.as(null).get("/api/v1/subscriptions?access_token=" + ApiGateways.ADMIN_TOKEN), 401,
         "urn:hookgate:problem:unauthorized");
     try (SseStream s = SseStream.open(gateway.streamUri(Map.of("access_token", ApiGateways.VIEWER_TOKEN)),

@@ -60,7 +60,8 @@ class JobsApiTest {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway.webhookUrl("isahit")))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("""
             {"workflowId": "wf", "type": "annotation", "taskId": "%s", "batchId": "b1", "projectId": "jobs-p"}"""
-            .formatted(task))).build(), HttpResponse.BodyHandlers.ofString());
+            .formatted(task)))
+        .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
   }
 
@@ -102,7 +103,8 @@ class JobsApiTest {
     assertThat(admin.post("/api/v1/subscriptions/nope/recover", "{}").statusCode()).as("since is required")
         .isEqualTo(400);
     assertThat(viewer.post("/api/v1/dead-letters/redrive", "{\"target\": \"x\"}").statusCode()).isEqualTo(403);
-    HttpResponse<String> both = admin.post("/api/v1/dead-letters/redrive", "{\"target\": \"x\", \"subscription\": \"y\"}");
+    HttpResponse<String> both = admin.post("/api/v1/dead-letters/redrive",
+        "{\"target\": \"x\", \"subscription\": \"y\"}");
     assertThat(both.statusCode()).isEqualTo(400);
     assertThat(viewer.get("/api/v1/jobs/job_missing").statusCode()).isEqualTo(404);
     HttpResponse<String> list = viewer.get("/api/v1/dead-letters?since=2026-01-01T00:00:00Z&limit=5");

@@ -75,8 +75,8 @@ class ManagementApiDocsTest {
   @Test
   void everyObjectARequestSendsRefusesUnknownFields() {
     List<String> open = new ArrayList<>();
-    operations().forEach((id, op) -> op.path("requestBody").path("content").forEach(media ->
-        checkClosed(media.path("schema"), id, open)));
+    operations().forEach((id, op) -> op.path("requestBody").path("content")
+        .forEach(media -> checkClosed(media.path("schema"), id, open)));
     assertThat(open).as("request schemas without additionalProperties: false").isEmpty();
   }
 

@@ -63,7 +63,8 @@ class TargetConfigTest {
     TargetConfig signed = load("targets: { s: { baseUrl: 'https://x.example', signingSecret: env:SIGN } }")
         .targets().get("s");
     assertThatThrownBy(() -> Target.resolve("s", signed, Map.of("SIGN", "not-whsec")))
-        .hasMessageContaining("targets.s.signingSecret").hasMessageContaining("whsec_").hasMessageNotContaining("not-whsec");
+        .hasMessageContaining("targets.s.signingSecret").hasMessageContaining("whsec_")
+        .hasMessageNotContaining("not-whsec");
     assertThatThrownBy(() -> Target.resolve("bad name", signed, Map.of("SIGN", "whsec_AAAA")))
         .hasMessageContaining("target names");
   }

@@ -32,8 +32,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,7 +62,8 @@ class DeliveryStatusStoreTest {
     String topic = "status-" + UUID.randomUUID().toString().substring(0, 8);
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1)
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get(10, TimeUnit.SECONDS);
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all()
+          .get(10, TimeUnit.SECONDS);
     }
     KafkaClientFactory kafka = kafka(broker);
     Vertx vertx = Vertx.vertx();
@@ -103,8 +104,8 @@ class DeliveryStatusStoreTest {
       DeliveryStatus newer = new DeliveryStatus("kili", null, null, kili.lastCall(), kili.lastError(), kili.counts(),
           "open", Instant.now(), 4, 0, null, null);
       producer.send(new ProducerRecord<>(topic, "kili", mapper.writeValueAsBytes(newer))).get(10, TimeUnit.SECONDS);
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
-          second.get("kili").map(DeliveryStatus::version).equals(Optional.of(4L)));
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> second.get("kili").map(DeliveryStatus::version).equals(Optional.of(4L)));
       assertThat(second.get("kili").orElseThrow().counts().attempts()).isEqualTo(3);
     } finally {
       vertx.close().await(5, TimeUnit.SECONDS);
@@ -130,7 +131,8 @@ class DeliveryStatusStoreTest {
       context.runOnContext(v -> {
         List<Future<Void>> all = new java.util.ArrayList<>();
         for (int i = 0; i < outcomes; i++) {
-          all.add(recorder.record(context, outcome("kili", "p" + (i % 3), DeliveryOutcome.Result.SUCCESS, 200, "OK", null)));
+          all.add(recorder.record(context,
+              outcome("kili", "p" + (i % 3), DeliveryOutcome.Result.SUCCESS, 200, "OK", null)));
         }
         recorded.complete(all);
       });
@@ -166,14 +168,15 @@ class DeliveryStatusStoreTest {
       DeliveryStatusStore store = new DeliveryStatusStore(mapper);
       DeliveryRecorder recorder = new DeliveryRecorder(store, new EventPublisher(producer), topic, mapper);
       Context context = vertx.getOrCreateContext();
-      DeliveryRecorder.Update update = recorder.apply(outcome("kili", "p1", DeliveryOutcome.Result.SUCCESS, 200, "OK", null));
+      DeliveryRecorder.Update update = recorder
+          .apply(outcome("kili", "p1", DeliveryOutcome.Result.SUCCESS, 200, "OK", null));
       Future<Void> first = recorder.persist(context, update);
       first.otherwiseEmpty().await(10, TimeUnit.SECONDS);
       assertThat(first.failed()).as("the topic does not exist yet").isTrue();
 
       createCompacted(broker, topic);
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
-          recorder.persist(context, update).map(true).otherwise(false).await(10, TimeUnit.SECONDS)
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+          .until(() -> recorder.persist(context, update).map(true).otherwise(false).await(10, TimeUnit.SECONDS)
               && readAll(broker, topic).size() >= 2);
       DeliveryStatus target = lastOf(readAll(broker, topic), DeliveryStatusStore.key("kili"));
       assertThat(target.counts().attempts()).isEqualTo(1);
@@ -186,7 +189,8 @@ class DeliveryStatusStoreTest {
   private static void createCompacted(KafkaBroker broker, String topic) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1)
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get(10, TimeUnit.SECONDS);
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all()
+          .get(10, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       // A broker that creates topics on first use may have made it already, from the failed send's metadata request.
       if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {

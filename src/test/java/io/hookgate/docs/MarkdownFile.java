@@ -29,16 +29,16 @@ record MarkdownFile(Path path, Set<String> anchors, List<Link> links) {
   private static final Pattern FENCE = Pattern.compile("^\\s*(`{3,}|~{3,})");
   private static final Pattern ATX = Pattern.compile("^ {0,3}#{1,6}(?:[ \\t]+(.*?))?(?:[ \\t]+#+)?[ \\t]*$");
   private static final Pattern SETEXT = Pattern.compile("^ {0,3}(?:=+|-+)[ \\t]*$");
-  private static final Pattern HTML_ANCHOR =
-      Pattern.compile("<a\\s[^>]*?\\b(?:id|name)\\s*=\\s*[\"']([^\"']+)[\"']", Pattern.CASE_INSENSITIVE);
+  private static final Pattern HTML_ANCHOR = Pattern.compile("<a\\s[^>]*?\\b(?:id|name)\\s*=\\s*[\"']([^\"']+)[\"']",
+      Pattern.CASE_INSENSITIVE);
   // ](destination "optional title"): the destination may be <bracketed> or hold balanced parentheses.
   private static final Pattern INLINE_LINK = Pattern.compile("\\]\\(\\s*"
       + "(<[^>\\n]*>|[^\\s()<>]*(?:\\([^\\s()]*\\)[^\\s()<>]*)*)"
       + "(?:\\s+(?:\"[^\"]*\"|'[^']*'|\\([^)]*\\)))?\\s*\\)");
-  private static final Pattern REFERENCE_DEFINITION =
-      Pattern.compile("(?m)^ {0,3}\\[([^\\]\\n]+)\\]:[ \\t]*(<[^>\\n]*>|\\S+)");
-  private static final Pattern REFERENCE_USE =
-      Pattern.compile("(?<![\\]\\\\])\\[([^\\[\\]\\n]+)\\]\\[([^\\[\\]\\n]*)\\]");
+  private static final Pattern REFERENCE_DEFINITION = Pattern
+      .compile("(?m)^ {0,3}\\[([^\\]\\n]+)\\]:[ \\t]*(<[^>\\n]*>|\\S+)");
+  private static final Pattern REFERENCE_USE = Pattern
+      .compile("(?<![\\]\\\\])\\[([^\\[\\]\\n]+)\\]\\[([^\\[\\]\\n]*)\\]");
   private static final Pattern HTML_COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
 
   static MarkdownFile read(Path path) throws IOException {

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class CloudEventStringsTest {
   @Test
   void printableUnicodeIsACloudEventsString() {
-    for (String ok : new String[] {"", "abc-123_:/.~", "caf\u00e9", "\u4e2d\u6587", "\ud83d\ude00", "\u00a0\u00ff", "a b\u2028"}) {
+    for (String ok : new String[] {"", "abc-123_:/.~", "caf\u00e9", "\u4e2d\u6587", "\ud83d\ude00", "\u00a0\u00ff",
+        "a b\u2028"}) {
       assertThat(CloudEventStrings.invalid(ok)).as(ok).isNull();
     }
   }

@@ -99,7 +99,8 @@ class JsonCheckTest {
         documents.add(in.readAllBytes());
       }
     }
-    documents.add(utf8("{\"s\":\"caf\u00e9 \ud83d\udce6 \\u00e9\",\"n\":[-0.5e-3,0,1E+2],\"t\":true,\"f\":false,\"z\":null}"));
+    documents.add(
+        utf8("{\"s\":\"caf\u00e9 \ud83d\udce6 \\u00e9\",\"n\":[-0.5e-3,0,1E+2],\"t\":true,\"f\":false,\"z\":null}"));
     byte[] pieces = utf8("{}[]\",:\\0123456789-+.eEtrufalsn \t\n/u");
     byte[][] multibyte = {{(byte) 0xc3, (byte) 0xa9}, {(byte) 0xc3}, {(byte) 0xa9}, {(byte) 0xff}, {0x01}};
     SplittableRandom random = new SplittableRandom(20261123);

@@ -67,7 +67,8 @@ class LabelingEventSchemaTest {
   void schemaIsTheOneTheEventsNameAsDataschema() {
     assertThat(LabelingEventSchema.schemaNode().path("$schema").asText())
         .isEqualTo("https://json-schema.org/draft/2020-12/schema");
-    assertThat(LabelingEventSchema.schemaNode().path("$id").asText()).isEqualTo(CloudEventFactory.DATA_SCHEMA.toString());
+    assertThat(LabelingEventSchema.schemaNode().path("$id").asText())
+        .isEqualTo(CloudEventFactory.DATA_SCHEMA.toString());
   }
 
   @Test
@@ -107,7 +108,8 @@ class LabelingEventSchemaTest {
         .isNotEmpty();
     assertThat(LabelingEventSchema.errors(withFirstAnnotation(data, a -> a.set("kind", TextNode.valueOf("rectangle")))))
         .isNotEmpty();
-    assertThat(LabelingEventSchema.errors(withFirstAnnotation(data, a -> ((ObjectNode) a.get("boundingBox")).put("x", -0.1))))
+    assertThat(
+        LabelingEventSchema.errors(withFirstAnnotation(data, a -> ((ObjectNode) a.get("boundingBox")).put("x", -0.1))))
         .isNotEmpty();
     // areaRatio is null exactly when there is no box.
     assertThat(LabelingEventSchema.errors(withFirstAnnotation(data, a -> a.putNull("areaRatio")))).isNotEmpty();
@@ -160,6 +162,7 @@ class LabelingEventSchemaTest {
     schemaObject.path("required").forEach(r -> required.add(r.asText()));
     assertThat(properties).as("properties of %s", type.getSimpleName()).containsExactlyInAnyOrderElementsOf(components);
     assertThat(required).as("required of %s", type.getSimpleName()).containsExactlyInAnyOrderElementsOf(components);
-    assertThat(schemaObject.path("additionalProperties").asBoolean(true)).as("closed %s", type.getSimpleName()).isFalse();
+    assertThat(schemaObject.path("additionalProperties").asBoolean(true)).as("closed %s", type.getSimpleName())
+        .isFalse();
   }
 }

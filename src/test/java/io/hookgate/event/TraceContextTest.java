@@ -88,8 +88,10 @@ class TraceContextTest {
     assertThat(TraceContext.fromExtensions(event)).isEqualTo(new TraceContext(PARENT, STATE));
 
     ProducerRecord<String, byte[]> record = factory.toRecord("events", event);
-    assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8)).isEqualTo(PARENT);
-    assertThat(new String(record.headers().lastHeader("ce_traceparent").value(), StandardCharsets.UTF_8)).isEqualTo(PARENT);
+    assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+        .isEqualTo(PARENT);
+    assertThat(new String(record.headers().lastHeader("ce_traceparent").value(), StandardCharsets.UTF_8))
+        .isEqualTo(PARENT);
     assertThat(new String(record.headers().lastHeader("tracestate").value(), StandardCharsets.UTF_8)).isEqualTo(STATE);
 
     CloudEvent untraced = factory.toCloudEvent("evt-2", "kili", normalized);

@@ -76,7 +76,8 @@ class KafkaOutageTest {
         }
         // Every refused webhook is counted in the metrics; the log says it at most once per 10 s (the outage
         // so far lasted at most ~25 s), not once for each of the 7 webhooks refused.
-        assertThat(logs.lines()).filteredOn(l -> l.startsWith("WARN io.hookgate.ingress.IngressVerticle Kafka write failed"))
+        assertThat(logs.lines())
+            .filteredOn(l -> l.startsWith("WARN io.hookgate.ingress.IngressVerticle Kafka write failed"))
             .hasSizeBetween(1, 3);
       } finally {
         broker.start();
@@ -184,6 +185,7 @@ class KafkaOutageTest {
       return labels.entrySet().stream().allMatch(e -> l.contains(e.getKey() + "=\"" + e.getValue() + "\""))
           && Double.parseDouble(m.group(3)) > 0;
     });
-    assertThat(found).as("%s%s > 0 in\n%s", name, labels, metrics.lines().filter(l -> l.startsWith(name)).toList()).isTrue();
+    assertThat(found).as("%s%s > 0 in\n%s", name, labels, metrics.lines().filter(l -> l.startsWith(name)).toList())
+        .isTrue();
   }
 }

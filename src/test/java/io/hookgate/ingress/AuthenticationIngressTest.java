@@ -102,14 +102,14 @@ class AuthenticationIngressTest {
             auth: { type: none }
             mapping: { eventType: /type, projectId: /data/projectId }
         """, Map.of(
-            "KILI_WEBHOOK_SECRET", KILI_SECRET,
-            "KILI_WEBHOOK_SECRET_PREVIOUS", KILI_PREVIOUS,
-            "GITHUB_WEBHOOK_SECRET", GITHUB_SECRET,
-            "GITHUB_WEBHOOK_SECRET_PREVIOUS", GITHUB_DOCS_SECRET,
-            "ACME_WEBHOOK_SECRET", SW_SECRET,
-            "ACME_WEBHOOK_SECRET_PREVIOUS", SW_PREVIOUS,
-            // Set but empty counts as unset: the source must fail closed, not open.
-            "UNSIGNED_WEBHOOK_SECRET", ""));
+        "KILI_WEBHOOK_SECRET", KILI_SECRET,
+        "KILI_WEBHOOK_SECRET_PREVIOUS", KILI_PREVIOUS,
+        "GITHUB_WEBHOOK_SECRET", GITHUB_SECRET,
+        "GITHUB_WEBHOOK_SECRET_PREVIOUS", GITHUB_DOCS_SECRET,
+        "ACME_WEBHOOK_SECRET", SW_SECRET,
+        "ACME_WEBHOOK_SECRET_PREVIOUS", SW_PREVIOUS,
+        // Set but empty counts as unset: the source must fail closed, not open.
+        "UNSIGNED_WEBHOOK_SECRET", ""));
   }
 
   @AfterAll
@@ -165,7 +165,8 @@ class AuthenticationIngressTest {
     // "Hello, World!" is not JSON: passing authentication shows as a 400 for the body, not a 401.
     HttpResponse<String> r = post("github", "Hello, World!", Map.of("X-Hub-Signature-256", GITHUB_DOCS_SIGNATURE));
     assertProblem(r, 400, "urn:hookgate:problem:malformed-json");
-    HttpResponse<String> tampered = post("github", "Hello, World?", Map.of("X-Hub-Signature-256", GITHUB_DOCS_SIGNATURE));
+    HttpResponse<String> tampered = post("github", "Hello, World?",
+        Map.of("X-Hub-Signature-256", GITHUB_DOCS_SIGNATURE));
     unauthorized(tampered, "github");
   }
 
@@ -178,8 +179,10 @@ class AuthenticationIngressTest {
   @Test
   void hmacSignatureWithAWrongSecretOrOverAnotherBodyIsRefused() throws Exception {
     String body = githubBody();
-    unauthorized(post("github", body, Map.of("X-Hub-Signature-256", githubSignature("not-the-secret", body))), "github");
-    unauthorized(post("github", body, Map.of("X-Hub-Signature-256", githubSignature(GITHUB_SECRET, body + " "))), "github");
+    unauthorized(post("github", body, Map.of("X-Hub-Signature-256", githubSignature("not-the-secret", body))),
+        "github");
+    unauthorized(post("github", body, Map.of("X-Hub-Signature-256", githubSignature(GITHUB_SECRET, body + " "))),
+        "github");
   }
 
   @Test
@@ -233,7 +236,8 @@ class AuthenticationIngressTest {
     long ts = now();
     String body = acmeBody();
     String signature = new Webhook(SW_SECRET).sign(msgId, ts, body);
-    unauthorized(post("acme", body, Map.of("webhook-timestamp", Long.toString(ts), "webhook-signature", signature)), "acme");
+    unauthorized(post("acme", body, Map.of("webhook-timestamp", Long.toString(ts), "webhook-signature", signature)),
+        "acme");
     unauthorized(post("acme", body, Map.of("webhook-id", msgId, "webhook-signature", signature)), "acme");
     unauthorized(post("acme", body, Map.of("webhook-id", msgId, "webhook-timestamp", Long.toString(ts))), "acme");
   }
@@ -283,7 +287,8 @@ class AuthenticationIngressTest {
 
   @Test
   void aSourceWithAuthNoneAcceptsWithoutCredentials() throws Exception {
-    acceptedId(post("open", "{\"type\":\"ping\",\"data\":{\"projectId\":\"p-open\",\"n\":\"" + UUID.randomUUID() + "\"}}", Map.of()));
+    acceptedId(post("open",
+        "{\"type\":\"ping\",\"data\":{\"projectId\":\"p-open\",\"n\":\"" + UUID.randomUUID() + "\"}}", Map.of()));
   }
 
   @Test
@@ -311,7 +316,8 @@ class AuthenticationIngressTest {
   @Order(Integer.MAX_VALUE - 1) // after every unordered test (their default order is MAX_VALUE / 2)
   void exactlyTheAcceptedEventsReachedKafka() {
     try (EventConsumer consumer = gateway.consumer()) {
-      consumer.pollUntil(rs -> rs.stream().map(r -> EventConsumer.toCloudEvent(r).getId()).toList().containsAll(accepted),
+      consumer.pollUntil(
+          rs -> rs.stream().map(r -> EventConsumer.toCloudEvent(r).getId()).toList().containsAll(accepted),
           Duration.ofSeconds(20));
       // Anything refused would show up within a short quiet period after the accepted ones.
       Set<String> inTopic = Set.copyOf(consumer.drain(Duration.ofMillis(1500)).stream()
@@ -356,7 +362,8 @@ class AuthenticationIngressTest {
     var problem = assertProblem(r, 401, "urn:hookgate:problem:unauthorized");
     assertThat(problem.path("detail").asText()).contains(source);
     assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
-    for (String secret : List.of(KILI_SECRET, KILI_PREVIOUS, GITHUB_SECRET, GITHUB_DOCS_SECRET, SW_SECRET, SW_PREVIOUS)) {
+    for (String secret : List.of(KILI_SECRET, KILI_PREVIOUS, GITHUB_SECRET, GITHUB_DOCS_SECRET, SW_SECRET,
+        SW_PREVIOUS)) {
       assertThat(r.body()).doesNotContain(secret);
       assertThat(r.headers().map().toString()).doesNotContain(secret);
     }
@@ -371,7 +378,8 @@ class AuthenticationIngressTest {
   }
 
   private static String githubBody() {
-    return "{\"action\":\"opened\",\"repository\":{\"full_name\":\"acme/widgets\"},\"n\":\"" + UUID.randomUUID() + "\"}";
+    return "{\"action\":\"opened\",\"repository\":{\"full_name\":\"acme/widgets\"},\"n\":\"" + UUID.randomUUID()
+        + "\"}";
   }
 
   private static String acmeBody() {

@@ -76,16 +76,18 @@ class ErrorStatusIngressTest {
             auth: { type: none }
             mapping: { eventType: /type }
         """, Map.of("KILI_WEBHOOK_SECRET", TOKEN,
-            "HOOKGATE_INGRESS_MAX_BODY_BYTES", "16KiB",
-            "HOOKGATE_SOURCES_SMALL_MAX_BODY_BYTES", "1KiB",
-            "HOOKGATE_INGRESS_BODY_READ_TIMEOUT", "1s",
-            "HOOKGATE_INGRESS_LINGER_TIME", "2s",
-            "HOOKGATE_INGRESS_LINGER_MAX_BYTES", "8MiB"));
+        "HOOKGATE_INGRESS_MAX_BODY_BYTES", "16KiB",
+        "HOOKGATE_SOURCES_SMALL_MAX_BODY_BYTES", "1KiB",
+        "HOOKGATE_INGRESS_BODY_READ_TIMEOUT", "1s",
+        "HOOKGATE_INGRESS_LINGER_TIME", "2s",
+        "HOOKGATE_INGRESS_LINGER_MAX_BYTES", "8MiB"));
     consumer = gateway.consumer();
     // One accepted event, read back, so that the consumer is assigned and reading before any check.
-    HttpResponse<String> warmUp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.webhookUrl("roomy")))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"warm-up\"}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> warmUp = HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(gateway.webhookUrl("roomy")))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"warm-up\"}")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(warmUp.statusCode()).isEqualTo(202);
     consumer.awaitId(MAPPER.readTree(warmUp.body()).path("id").asText(), Duration.ofSeconds(20));
     recordsChecked = 1;
@@ -192,7 +194,8 @@ class ErrorStatusIngressTest {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway.webhookUrl("kili")))
           .header("Authorization", TOKEN).header("Content-Type", "application/json")
           .method(method, method.equals("GET") || method.equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(kiliBody())).build(), HttpResponse.BodyHandlers.ofString());
+              : HttpRequest.BodyPublishers.ofString(kiliBody()))
+          .build(), HttpResponse.BodyHandlers.ofString());
       JsonNode p = assertProblem(r, 405, "urn:hookgate:problem:method-not-allowed");
       assertThat(r.headers().firstValue("Allow")).as(method).hasValue("POST");
       assertThat(p.path("detail").asText()).contains(method);
@@ -209,7 +212,8 @@ class ErrorStatusIngressTest {
       try (RawHttp raw = new RawHttp("127.0.0.1", gateway.ingressPort())) {
         raw.head("POST", "/webhooks/roomy", headers);
         RawHttp.Response r = raw.readResponse();
-        JsonNode p = assertProblemBody(400, "urn:hookgate:problem:malformed-request", r.header("Content-Type"), r.body());
+        JsonNode p = assertProblemBody(400, "urn:hookgate:problem:malformed-request", r.header("Content-Type"),
+            r.body());
         assertThat(r.status()).as(headers.toString()).isEqualTo(400);
         assertThat(p.path("detail").asText()).startsWith("the request is not valid HTTP/1.1");
       }
@@ -407,18 +411,21 @@ class ErrorStatusIngressTest {
       }
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway.webhookUrl("kili")))
           .header("Authorization", TOKEN).header("Content-Type", "application/json").header("Content-Encoding", coding)
-          .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+          .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build(),
+          HttpResponse.BodyHandlers.ofString());
       JsonNode p = assertProblem(r, 415, "urn:hookgate:problem:unsupported-media-type");
       assertThat(p.path("detail").asText()).contains("Content-Encoding: " + coding).contains("uncompressed");
       assertThat(r.headers().firstValue("Accept-Encoding")).hasValue("identity");
     }
-    acceptedHere.add(acceptedId(post("kili", kiliBody(), Map.of("Authorization", TOKEN, "Content-Encoding", "identity"))));
+    acceptedHere
+        .add(acceptedId(post("kili", kiliBody(), Map.of("Authorization", TOKEN, "Content-Encoding", "identity"))));
   }
 
   @Test
   void jsonMediaTypesWithParametersOrSuffixesAreAccepted() throws Exception {
     for (String type : List.of("application/json; charset=utf-8", "application/cloudevents+json", "APPLICATION/JSON")) {
-      acceptedHere.add(acceptedId(post("roomy", paddedGenericBody(100 + acceptedHere.size()), Map.of("Content-Type", type))));
+      acceptedHere
+          .add(acceptedId(post("roomy", paddedGenericBody(100 + acceptedHere.size()), Map.of("Content-Type", type))));
     }
   }
 
@@ -506,7 +513,8 @@ class ErrorStatusIngressTest {
     assertCounted(metrics, "hookgate_ingress_rejects_total", Map.of("source", "kili", "reason", "body_too_large"));
     assertCounted(metrics, "hookgate_ingress_rejects_total", Map.of("source", "small", "reason", "body_too_large"));
     assertCounted(metrics, "hookgate_ingress_rejects_total", Map.of("source", "kili", "reason", "request_timeout"));
-    assertCounted(metrics, "hookgate_ingress_rejects_total", Map.of("source", "kili", "reason", "unsupported_media_type"));
+    assertCounted(metrics, "hookgate_ingress_rejects_total",
+        Map.of("source", "kili", "reason", "unsupported_media_type"));
     assertCounted(metrics, "hookgate_ingress_rejects_total", Map.of("source", "kili", "reason", "method_not_allowed"));
     assertCounted(metrics, "hookgate_ingress_rejects_total", Map.of("source", "-", "reason", "unknown_source"));
     assertCounted(metrics, "hookgate_ingress_publish_seconds_bucket", Map.of("source", "roomy", "outcome", "ok"));
@@ -523,7 +531,8 @@ class ErrorStatusIngressTest {
       return labels.entrySet().stream().allMatch(e -> l.contains(e.getKey() + "=\"" + e.getValue() + "\""))
           && Double.parseDouble(m.group(2)) > 0;
     });
-    assertThat(found).as("%s%s > 0 in\n%s", name, labels, metrics.lines().filter(l -> l.startsWith(name)).toList()).isTrue();
+    assertThat(found).as("%s%s > 0 in\n%s", name, labels, metrics.lines().filter(l -> l.startsWith(name)).toList())
+        .isTrue();
   }
 
   // --- helpers -------------------------------------------------------------------------------
@@ -536,7 +545,8 @@ class ErrorStatusIngressTest {
     return post(http, source, body, headers);
   }
 
-  private HttpResponse<String> post(HttpClient client, String source, String body, Map<String, String> headers) throws Exception {
+  private HttpResponse<String> post(HttpClient client, String source, String body, Map<String, String> headers)
+      throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway.webhookUrl(source)))
         .timeout(Duration.ofSeconds(20))
         .POST(HttpRequest.BodyPublishers.ofString(body));

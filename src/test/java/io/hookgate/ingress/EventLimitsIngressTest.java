@@ -71,8 +71,10 @@ class EventLimitsIngressTest {
 
   @Test
   void aBodyWithinTheLimitWhoseEventIsOverOneMebibyteIsStored() throws Exception {
-    ObjectNode body = (ObjectNode) MAPPER.readTree(Files.readString(Path.of("src/test/resources/fixtures/kili-onsubmit-one-box.json")));
-    ArrayNode annotations = (ArrayNode) body.path("payload").path("label").path("jsonResponse").path("JOB_0").path("annotations");
+    ObjectNode body = (ObjectNode) MAPPER
+        .readTree(Files.readString(Path.of("src/test/resources/fixtures/kili-onsubmit-one-box.json")));
+    ArrayNode annotations = (ArrayNode) body.path("payload").path("label").path("jsonResponse").path("JOB_0")
+        .path("annotations");
     JsonNode box = annotations.get(0);
     while (MAPPER.writeValueAsBytes(body).length < 900 * 1024) {
       ObjectNode copy = box.deepCopy();
@@ -82,10 +84,12 @@ class EventLimitsIngressTest {
     byte[] bytes = MAPPER.writeValueAsBytes(body);
     assertThat(bytes.length).isLessThan(1024 * 1024); // within the default body limit
 
-    HttpResponse<String> response = http.send(kili(HttpRequest.BodyPublishers.ofByteArray(bytes)), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = http.send(kili(HttpRequest.BodyPublishers.ofByteArray(bytes)),
+        HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-    ConsumerRecord<String, byte[]> record = consumer.awaitId(MAPPER.readTree(response.body()).path("id").asText(), Duration.ofSeconds(30));
+    ConsumerRecord<String, byte[]> record = consumer.awaitId(MAPPER.readTree(response.body()).path("id").asText(),
+        Duration.ofSeconds(30));
     assertThat(record.value().length).as("the event's data").isGreaterThan(1024 * 1024);
     JsonNode data = MAPPER.readTree(record.value());
     assertThat(data.path("annotations")).hasSize(annotations.size());
@@ -98,11 +102,13 @@ class EventLimitsIngressTest {
         kafka:
           producer: { max.request.size: 20000 }
         """, Map.of("KILI_WEBHOOK_SECRET", TOKEN))) {
-      HttpResponse<String> fits = http.send(post(small.webhookUrl("open"), "{\"type\":\"small\",\"pad\":\"" + "x".repeat(5000) + "\"}"),
+      HttpResponse<String> fits = http.send(
+          post(small.webhookUrl("open"), "{\"type\":\"small\",\"pad\":\"" + "x".repeat(5000) + "\"}"),
           HttpResponse.BodyHandlers.ofString());
       assertThat(fits.statusCode()).as(fits.body()).isEqualTo(202);
 
-      HttpResponse<String> tooLarge = http.send(post(small.webhookUrl("open"), "{\"type\":\"large\",\"pad\":\"" + "x".repeat(30_000) + "\"}"),
+      HttpResponse<String> tooLarge = http.send(
+          post(small.webhookUrl("open"), "{\"type\":\"large\",\"pad\":\"" + "x".repeat(30_000) + "\"}"),
           HttpResponse.BodyHandlers.ofString());
       JsonNode problem = assertProblem(tooLarge, 413, "urn:hookgate:problem:body-too-large");
       assertThat(problem.path("detail").asText()).contains("larger than Kafka accepts in one record");
@@ -119,12 +125,14 @@ class EventLimitsIngressTest {
         "{\"type\":\"t\",\"project\":\"p\\ud800x\"}", // unpaired surrogate: the key would not be the project
         "{\"type\":\"t\",\"id\":\"x\\uffff\"}"); // noncharacter
     for (String body : bodies) {
-      JsonNode problem = assertProblem(http.send(post(gateway.webhookUrl("open"), body), HttpResponse.BodyHandlers.ofString()),
+      JsonNode problem = assertProblem(
+          http.send(post(gateway.webhookUrl("open"), body), HttpResponse.BodyHandlers.ofString()),
           400, "urn:hookgate:problem:invalid-payload");
       assertThat(problem.path("detail").asText()).as(body).contains("CloudEvents attributes may not contain");
     }
     JsonNode kili = assertProblem(http.send(kili(HttpRequest.BodyPublishers.ofString(Files.readString(
-        Path.of("src/test/resources/fixtures/kili-onsubmit-one-box.json")).replaceFirst("\"asset_id\"\\s*:\\s*\"", "\"asset_id\": \"\\\\r\\\\n"))),
+        Path.of("src/test/resources/fixtures/kili-onsubmit-one-box.json"))
+        .replaceFirst("\"asset_id\"\\s*:\\s*\"", "\"asset_id\": \"\\\\r\\\\n"))),
         HttpResponse.BodyHandlers.ofString()), 400, "urn:hookgate:problem:invalid-payload");
     assertThat(kili.path("detail").asText()).contains("subject").contains("U+000D");
     // The platform's own event name becomes the ce_platformevent header.
@@ -136,23 +144,28 @@ class EventLimitsIngressTest {
 
     // Printable Unicode, paired surrogates included, is fine.
     HttpResponse<String> ok = http.send(post(gateway.webhookUrl("open"),
-        "{\"type\":\"t\",\"id\":\"d\\u00e9j\\u00e0-\\ud83d\\ude00-" + UUID.randomUUID() + "\",\"item\":\"\\u4e2d\\u6587\",\"project\":\"caf\\u00e9\"}"),
+        "{\"type\":\"t\",\"id\":\"d\\u00e9j\\u00e0-\\ud83d\\ude00-" + UUID.randomUUID()
+            + "\",\"item\":\"\\u4e2d\\u6587\",\"project\":\"caf\\u00e9\"}"),
         HttpResponse.BodyHandlers.ofString());
     assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
-    CloudEvent event = EventConsumer.toCloudEvent(consumer.awaitId(MAPPER.readTree(ok.body()).path("id").asText(), Duration.ofSeconds(20)));
+    CloudEvent event = EventConsumer
+        .toCloudEvent(consumer.awaitId(MAPPER.readTree(ok.body()).path("id").asText(), Duration.ofSeconds(20)));
     assertThat(event.getSubject()).isEqualTo("中文");
   }
 
   @Test
   void bodiesNestedDeeperThanTheLimitAre400AndTheDeepestAcceptedEventIsReadable() throws Exception {
     int limit = WebhookNormalizer.MAX_BODY_DEPTH;
-    JsonNode problem = assertProblem(http.send(post(gateway.webhookUrl("open"), nested(limit + 1)), HttpResponse.BodyHandlers.ofString()),
+    JsonNode problem = assertProblem(
+        http.send(post(gateway.webhookUrl("open"), nested(limit + 1)), HttpResponse.BodyHandlers.ofString()),
         400, "urn:hookgate:problem:invalid-payload");
     assertThat(problem.path("detail").asText()).contains("nested more than " + limit + " levels");
 
-    HttpResponse<String> deepest = http.send(post(gateway.webhookUrl("open"), nested(limit)), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> deepest = http.send(post(gateway.webhookUrl("open"), nested(limit)),
+        HttpResponse.BodyHandlers.ofString());
     assertThat(deepest.statusCode()).as(deepest.body()).isEqualTo(202);
-    ConsumerRecord<String, byte[]> record = consumer.awaitId(MAPPER.readTree(deepest.body()).path("id").asText(), Duration.ofSeconds(20));
+    ConsumerRecord<String, byte[]> record = consumer.awaitId(MAPPER.readTree(deepest.body()).path("id").asText(),
+        Duration.ofSeconds(20));
     // A reader with Jackson's default limits parses the event.
     assertThat(new ObjectMapper().readTree(record.value()).path("original").path("type").asText()).isEqualTo("deep");
   }

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class IngressPublisherTest {
   private static final String LOGGER = "io.hookgate.ingress.IngressVerticle";
-  private static final ConfiguredSource SOURCE =
-      new ConfiguredSource("kili", "kili", new NoAuthenticator(), null, 1024);
+  private static final ConfiguredSource SOURCE = new ConfiguredSource("kili", "kili", new NoAuthenticator(), null,
+      1024);
   private final IngressConfig config = new IngressConfig("127.0.0.1", 0, 1024, Duration.ofSeconds(5),
       Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(7), 1, false,
       Duration.ofSeconds(5), 64L << 20, 0);
@@ -42,8 +42,8 @@ class IngressPublisherTest {
       ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + KafkaBrokers.freePort(),
       ProducerConfig.MAX_BLOCK_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
   private final AtomicLong now = new AtomicLong(1);
-  private final IngressPublisher publisher =
-      new IngressPublisher(new EventPublisher(producer), config, metrics, now::get);
+  private final IngressPublisher publisher = new IngressPublisher(new EventPublisher(producer), config, metrics,
+      now::get);
 
   @AfterEach
   void close() throws Exception {
@@ -78,8 +78,8 @@ class IngressPublisherTest {
     Context context = vertx.getOrCreateContext();
     IngressEvent event = new IngressEvent(SOURCE, id, "label.submitted",
         new ProducerRecord<>("hookgate.events", "p", new byte[] {'{', '}'}), 2);
-    Future<Future<IngressEvent>> published = Future.future(p -> context.runOnContext(v ->
-        publisher.publish(context, event).onComplete(ar -> p.complete(ar.succeeded()
+    Future<Future<IngressEvent>> published = Future.future(
+        p -> context.runOnContext(v -> publisher.publish(context, event).onComplete(ar -> p.complete(ar.succeeded()
             ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause())))));
     return published.await(10, TimeUnit.SECONDS);
   }

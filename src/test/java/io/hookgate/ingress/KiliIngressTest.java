@@ -193,10 +193,12 @@ class KiliIngressTest {
 
     // A valid event for the same project (same key, same partition) sent after it: had the refused one been
     // written, it would come before this one.
-    String sentinel = acceptedId(send(fixture("kili-onsubmit-one-box.json").replace("run-20221124-162000", "sentinel")));
+    String sentinel = acceptedId(
+        send(fixture("kili-onsubmit-one-box.json").replace("run-20221124-162000", "sentinel")));
     try (EventConsumer consumer = gateway.consumer()) {
       List<ConsumerRecord<String, byte[]>> seen = consumer.pollUntil(
-          rs -> rs.stream().anyMatch(r -> sentinel.equals(EventConsumer.toCloudEvent(r).getId())), Duration.ofSeconds(20));
+          rs -> rs.stream().anyMatch(r -> sentinel.equals(EventConsumer.toCloudEvent(r).getId())),
+          Duration.ofSeconds(20));
       assertThat(seen).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
           .isNotEmpty()
           .noneMatch(value -> value.contains("not-published-label"));

@@ -75,10 +75,10 @@ class TimestampedSignatureIngressTest {
                 - { type: header, header: Authorization, secrets: [ env:V7_WEBHOOK_SECRET ] }
                 - { type: timestamped-hmac, preset: v7, tolerance: 5m, secrets: [ env:V7_WEBHOOK_SIGNING_KEY ] }
         """, Map.of(
-            "STRIPE_WEBHOOK_SECRET", STRIPE_SECRET,
-            "STRIPE_WEBHOOK_SECRET_PREVIOUS", STRIPE_PREVIOUS,
-            "V7_WEBHOOK_SECRET", V7_STAGE_TOKEN,
-            "V7_WEBHOOK_SIGNING_KEY", V7_SIGNING_KEY));
+        "STRIPE_WEBHOOK_SECRET", STRIPE_SECRET,
+        "STRIPE_WEBHOOK_SECRET_PREVIOUS", STRIPE_PREVIOUS,
+        "V7_WEBHOOK_SECRET", V7_STAGE_TOKEN,
+        "V7_WEBHOOK_SIGNING_KEY", V7_SIGNING_KEY));
   }
 
   @AfterAll

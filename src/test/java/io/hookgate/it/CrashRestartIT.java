@@ -55,7 +55,8 @@ class CrashRestartIT {
       PackagedJar.Launch launch = launch(dir, sink, "pod-a");
       try (PackagedJar first = startedWithOneAction(launch, sink)) {
         first.terminate();
-        assertThat(first.awaitExit(Duration.ofSeconds(60))).as("a clean stop, not the grace period's halt").isIn(0, 143);
+        assertThat(first.awaitExit(Duration.ofSeconds(60))).as("a clean stop, not the grace period's halt").isIn(0,
+            143);
         assertThat(first.output()).doesNotContain("halting");
       }
       launch.env("HOOKGATE_KAFKA_GROUP_INSTANCE_ID", "pod-b");

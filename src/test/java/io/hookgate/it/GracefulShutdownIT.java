@@ -97,16 +97,17 @@ class GracefulShutdownIT {
     List<String> missing = stored.missing(accepted);
     long acceptedWhileUnready = load.outcomes(o -> o.accepted() && o.startedNanos() > unready).size();
     System.out.printf("GracefulShutdownIT: SIGTERM -> readiness 503 after %dms, listener closed after %dms "
-            + "(drain delay %dms), exit %d after %dms (grace period %dms); load outcomes %s, %d accepted after "
-            + "readiness turned false; requests in flight at the close: %s; %d of %d accepted events found, "
-            + "%d missing%n",
+        + "(drain delay %dms), exit %d after %dms (grace period %dms); load outcomes %s, %d accepted after "
+        + "readiness turned false; requests in flight at the close: %s; %d of %d accepted events found, "
+        + "%d missing%n",
         ms(unready - sigterm), ms(closed - sigterm), DRAIN.toMillis(), exit, ms(exited - sigterm), GRACE.toMillis(),
         load.tally(), acceptedWhileUnready, slowAnswers.stream().map(SlowRequest.Answer::status).toList(),
         accepted.size() - missing.size(), accepted.size(), missing.size());
 
     assertThat(exit).as(output).isIn(0, 143);
     assertThat(ms(exited - sigterm)).as("exited within the grace period").isLessThan(GRACE.toMillis());
-    assertThat(ms(closed - sigterm)).as("the listener stays open for the drain delay").isGreaterThanOrEqualTo(DRAIN.toMillis());
+    assertThat(ms(closed - sigterm)).as("the listener stays open for the drain delay")
+        .isGreaterThanOrEqualTo(DRAIN.toMillis());
     assertThat(acceptedWhileUnready).as("requests still accepted while unready, during the drain delay").isPositive();
     assertThat(slowAnswers).as("requests in flight when the listener closed finish")
         .extracting(SlowRequest.Answer::status).containsOnly(202).hasSize(SLOW_REQUESTS);

@@ -71,14 +71,14 @@ class LossIT {
     long refused = load.outcomes(WebhookLoad.Outcome::refused).size();
     int storedWithout202 = (int) stored.countById().keySet().stream().filter(id -> !distinct.contains(id)).count();
     System.out.printf("LossIT: %d senders, SIGKILL after %d accepted; requests sent %d: answered 202 %d, "
-            + "answered otherwise %d, no answer (in flight at the kill) %d, connection refused (after the kill) %d; "
-            + "outcomes %s; after the restart the topic holds %d records: %d of the %d accepted found, %d missing, "
-            + "%d stored without a 202 (in flight at the kill), %d duplicated%n",
+        + "answered otherwise %d, no answer (in flight at the kill) %d, connection refused (after the kill) %d; "
+        + "outcomes %s; after the restart the topic holds %d records: %d of the %d accepted found, %d missing, "
+        + "%d stored without a 202 (in flight at the kill), %d duplicated%n",
         SENDERS, ACCEPTED_BEFORE_KILL, load.outcomes().size(), acceptedIds.size(), answeredOther, noAnswer, refused,
         load.tally(), stored.records(), acceptedIds.size() - missing.size(), acceptedIds.size(), missing.size(),
         storedWithout202, stored.duplicated().size());
     System.out.printf("LossIT timings: first start %dms, load until the kill %dms, restart until ready %dms, "
-            + "reading the topic %dms%n", ms(ready - t0), ms(killed - ready), ms(restarted - killed),
+        + "reading the topic %dms%n", ms(ready - t0), ms(killed - ready), ms(restarted - killed),
         ms(System.nanoTime() - restarted));
 
     assertThat(acceptedIds.size()).isGreaterThanOrEqualTo(ACCEPTED_BEFORE_KILL);

@@ -110,7 +110,8 @@ class ObservabilityIT {
         assertThat(access.path("eventId").asText()).isEqualTo(id);
         assertThat(access.path("traceId").asText()).isEqualTo(TRACE_ID);
 
-        List<JsonNode> attempts = json.stream().filter(l -> l.path("logger").asText().equals("hookgate.attempt")).toList();
+        List<JsonNode> attempts = json.stream().filter(l -> l.path("logger").asText().equals("hookgate.attempt"))
+            .toList();
         assertThat(attempts).hasSize(1);
         JsonNode attempt = attempts.get(0);
         assertThat(attempt.path("target").asText()).isEqualTo("sink");

@@ -101,7 +101,8 @@ final class WebhookLoad implements AutoCloseable {
         }
         outcomes.add(new Outcome(t0, System.nanoTime(), response.statusCode(), id, null));
       } catch (IOException e) {
-        outcomes.add(new Outcome(t0, System.nanoTime(), -1, null, e.getClass().getSimpleName() + ": " + e.getMessage()));
+        outcomes
+            .add(new Outcome(t0, System.nanoTime(), -1, null, e.getClass().getSimpleName() + ": " + e.getMessage()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -79,7 +79,8 @@ class JobsTest {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway.webhookUrl("isahit")))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("""
             {"workflowId": "wf", "type": "annotation", "taskId": "%s", "batchId": "b1", "projectId": "%s"}"""
-            .formatted(task, project))).build(), HttpResponse.BodyHandlers.ofString());
+            .formatted(task, project)))
+        .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(202);
     return MAPPER.readTree(r.body()).path("id").asText();
   }
@@ -113,8 +114,10 @@ class JobsTest {
     post("proj-r", "after");
 
     subscriptions().create(new Subscription("late", receiver.baseUrl() + "/late", null, new SubscriptionFilter(
-        List.of("isahit"), List.of("proj-r"), null, null, null), null, Map.of(), true, new Subscription.Settings(
-            Duration.ofSeconds(5), 0, 1, TargetConfig.Retry.DEFAULT), null, null, null, null, 0))
+        List.of("isahit"), List.of("proj-r"), null, null, null), null, Map.of(), true,
+        new Subscription.Settings(
+            Duration.ofSeconds(5), 0, 1, TargetConfig.Retry.DEFAULT),
+        null, null, null, null, 0))
         .await(30, TimeUnit.SECONDS);
     Job.Spec spec = new Job.Spec("recover", "late", null, since, until, false, null);
     JobService.DryRun dry = jobs().dryRun(spec).await(60, TimeUnit.SECONDS);
@@ -138,8 +141,10 @@ class JobsTest {
     AtomicBoolean healthy = new AtomicBoolean(false);
     receiver.respond("/flaky", r -> healthy.get() ? Reply.of(200, "ok") : Reply.of(500, "down"));
     subscriptions().create(new Subscription("flaky", receiver.baseUrl() + "/flaky", null, new SubscriptionFilter(
-        List.of("isahit"), List.of("proj-d"), null, null, null), null, Map.of(), true, new Subscription.Settings(
-            Duration.ofSeconds(5), 0, 1, new TargetConfig.Retry(1, null, null, null, null)), null, null, null, null, 0))
+        List.of("isahit"), List.of("proj-d"), null, null, null), null, Map.of(), true,
+        new Subscription.Settings(
+            Duration.ofSeconds(5), 0, 1, new TargetConfig.Retry(1, null, null, null, null)),
+        null, null, null, null, 0))
         .await(30, TimeUnit.SECONDS);
     Instant since = Instant.now();
     String first = post("proj-d", "d1");

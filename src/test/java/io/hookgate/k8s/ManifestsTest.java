@@ -109,7 +109,8 @@ class ManifestsTest {
     // Services reach the pods on the named container ports and select the pods.
     JsonNode podLabels = m.deployment().path("spec").path("template").path("metadata").path("labels");
     assertThat(servicePort(m.one("Service", "hookgate")).path("targetPort").asText()).isEqualTo("http");
-    assertThat(servicePort(m.one("Service", "hookgate-management")).path("targetPort").asText()).isEqualTo("management");
+    assertThat(servicePort(m.one("Service", "hookgate-management")).path("targetPort").asText())
+        .isEqualTo("management");
     for (JsonNode service : m.all("Service")) {
       assertSubset(service.path("spec").path("selector"), podLabels, "selector of Service " + name(service));
     }
@@ -169,7 +170,8 @@ class ManifestsTest {
       String base = "http://127.0.0.1:" + gateway.managementPort();
       assertThat(get(base + live).statusCode()).isEqualTo(200);
       assertThat(get(base + startup).statusCode()).isEqualTo(200);
-      assertThat(get(base + ready).statusCode()).as("readiness probe path %s is a route (200 ready, 503 not yet)", ready)
+      assertThat(get(base + ready).statusCode())
+          .as("readiness probe path %s is a route (200 ready, 503 not yet)", ready)
           .isIn(200, 503);
       await("readiness at " + ready).atMost(30, TimeUnit.SECONDS).until(() -> get(base + ready).statusCode() == 200);
       // The management server answers 404 where it has no route, so the 200s above are not a catch-all.
@@ -180,8 +182,8 @@ class ManifestsTest {
       String events = gateway.eventsTopic();
       String actions = gateway.actionsTopic();
       String retry = gateway.gateway().config().kafka().topics().actionsRetry().name();
-      await("the consumer groups' lag in the scrape").atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
-          assertThat(get(base + scrape).body())
+      await("the consumer groups' lag in the scrape").atMost(30, TimeUnit.SECONDS)
+          .untilAsserted(() -> assertThat(get(base + scrape).body())
               .contains("hookgate_action_attempts_total{outcome=\"success\",target=\"sink\"} 0.0")
               .contains("hookgate_action_dead_letters_total{reason=\"permanent\",target=\"sink\"} 0.0")
               .contains("hookgate_action_retries_total{target=\"sink\"} 0.0")
@@ -231,7 +233,8 @@ class ManifestsTest {
     Manifests m = render(dir);
     Path configFile = configMapFile(m);
     // The detection itself must work, or this test would pass whatever the manifests say.
-    assertThat(unknownVariables(Map.of("HOOKGATE_NO_SUCH_KEY", "1"), configFile)).containsExactly("HOOKGATE_NO_SUCH_KEY");
+    assertThat(unknownVariables(Map.of("HOOKGATE_NO_SUCH_KEY", "1"), configFile))
+        .containsExactly("HOOKGATE_NO_SUCH_KEY");
 
     Map<String, String> env = containerEnv(m);
     Set<String> readElsewhere = new TreeSet<>(logbackVariables());
@@ -337,7 +340,8 @@ class ManifestsTest {
   void thePodOutlivesTheGatewaysShutdownGracePeriod(String dir) throws IOException {
     Manifests m = render(dir);
     HookgateConfig config = effectiveConfig(m);
-    long podGrace = m.deployment().path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asLong();
+    long podGrace = m.deployment().path("spec").path("template").path("spec").path("terminationGracePeriodSeconds")
+        .asLong();
     Duration gracePeriod = config.shutdown().gracePeriod();
     // After the grace period the gateway still closes its clients: leave it a few seconds before SIGKILL.
     assertThat(Duration.ofSeconds(podGrace)).as("terminationGracePeriodSeconds vs shutdown.gracePeriod %s", gracePeriod)
@@ -355,7 +359,8 @@ class ManifestsTest {
     assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
     assertThat(pod.path("securityContext").path("runAsUser").asInt()).isPositive();
     assertThat(pod.path("securityContext").path("seccompProfile").path("type").asText()).isEqualTo("RuntimeDefault");
-    assertThat(sc.path("allowPrivilegeEscalation").isBoolean() && !sc.path("allowPrivilegeEscalation").asBoolean()).isTrue();
+    assertThat(sc.path("allowPrivilegeEscalation").isBoolean() && !sc.path("allowPrivilegeEscalation").asBoolean())
+        .isTrue();
     assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).isTrue();
     assertThat(sc.path("capabilities").path("drop")).extracting(JsonNode::asText).containsExactly("ALL");
     assertThat(sc.path("seccompProfile").path("type").asText()).isEqualTo("RuntimeDefault");
@@ -406,7 +411,8 @@ class ManifestsTest {
         assertThat(m.containerPort(p)).as("NetworkPolicy port %s is a container port", p).isPositive();
         if (p.equals("management") || p.equals(String.valueOf(m.containerPort("management")))) {
           assertThat(rule.path("from").size()).as("management is only reachable from named peers").isPositive();
-          rule.path("from").forEach(peer -> assertThat(peer.has("ipBlock")).as("no ipBlock peers for management").isFalse());
+          rule.path("from")
+              .forEach(peer -> assertThat(peer.has("ipBlock")).as("no ipBlock peers for management").isFalse());
         } else if (p.equals("http") && rule.path("from").isMissingNode()) {
           httpOpen = true;
         }
@@ -419,7 +425,8 @@ class ManifestsTest {
   void theStrimziTopicsAreTheGatewaysTopics() throws IOException {
     Manifests m = render(STRIMZI);
     HookgateConfig config = effectiveConfig(m);
-    assertThat(config.kafka().createTopics()).as("HOOKGATE_KAFKA_CREATE_TOPICS=false: the Topic Operator owns them").isFalse();
+    assertThat(config.kafka().createTopics()).as("HOOKGATE_KAFKA_CREATE_TOPICS=false: the Topic Operator owns them")
+        .isFalse();
 
     Map<String, JsonNode> topics = new LinkedHashMap<>();
     for (JsonNode t : m.all("KafkaTopic")) {
@@ -439,7 +446,8 @@ class ManifestsTest {
       }
       JsonNode topicConfig = t.path("config");
       if (spec.retention() != null) {
-        assertThat(topicConfig.path("retention.ms").asLong()).as(spec.name() + " retention.ms").isEqualTo(spec.retention().toMillis());
+        assertThat(topicConfig.path("retention.ms").asLong()).as(spec.name() + " retention.ms")
+            .isEqualTo(spec.retention().toMillis());
       } else {
         assertThat(topicConfig.has("retention.ms")).as(spec.name() + " keeps the broker's retention").isFalse();
       }
@@ -464,7 +472,8 @@ class ManifestsTest {
     assertSubset(selector, management.path("metadata").path("labels"), "ServiceMonitor selector");
     assertThat(matches(selector, m.one("Service", "hookgate").path("metadata").path("labels")))
         .as("the webhook Service is not scraped").isFalse();
-    assertThat(monitor.path("endpoints").get(0).path("port").asText()).isEqualTo(servicePort(management).path("name").asText());
+    assertThat(monitor.path("endpoints").get(0).path("port").asText())
+        .isEqualTo(servicePort(management).path("name").asText());
   }
 
   /** The Jib image (pom.xml) has the ports, user and config path the manifests expect, and is not built by default. */
@@ -484,7 +493,8 @@ class ManifestsTest {
     assertThat(child(jib, "executions")).as("Jib is bound to no phase: mvn verify never pulls images").isNull();
     Element configuration = child(jib, "configuration");
     Element container = child(configuration, "container");
-    assertThat(child(child(configuration, "from"), "image").getTextContent().trim()).startsWith("eclipse-temurin:17-jre");
+    assertThat(child(child(configuration, "from"), "image").getTextContent().trim())
+        .startsWith("eclipse-temurin:17-jre");
 
     Set<Integer> imagePorts = new TreeSet<>();
     NodeList ports = child(container, "ports").getElementsByTagName("port");
@@ -531,7 +541,7 @@ class ManifestsTest {
             resources: [%s]
             components: [%s]
             """.formatted(dir.relativize(Path.of(EXAMPLE).toAbsolutePath()),
-                dir.relativize(Path.of("k8s/components/servicemonitor").toAbsolutePath())));
+            dir.relativize(Path.of("k8s/components/servicemonitor").toAbsolutePath())));
         return kustomize(dir.toString());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -615,7 +625,8 @@ class ManifestsTest {
     /** A container port by name (or number, as NetworkPolicies may use either); 0 when there is none. */
     int containerPort(String nameOrNumber) {
       for (JsonNode port : container().path("ports")) {
-        if (port.path("name").asText().equals(nameOrNumber) || port.path("containerPort").asText().equals(nameOrNumber)) {
+        if (port.path("name").asText().equals(nameOrNumber)
+            || port.path("containerPort").asText().equals(nameOrNumber)) {
           return port.path("containerPort").asInt();
         }
       }
@@ -636,7 +647,8 @@ class ManifestsTest {
       });
     }
     for (JsonNode e : m.container().path("env")) {
-      env.put(e.path("name").asText(), e.has("value") ? e.path("value").asText() : "value-from-" + e.path("name").asText());
+      env.put(e.path("name").asText(),
+          e.has("value") ? e.path("value").asText() : "value-from-" + e.path("name").asText());
     }
     return env;
   }
@@ -675,7 +687,8 @@ class ManifestsTest {
 
   /** HOOKGATE_* variables that logback.xml reads (log format and level): not configuration keys. */
   private static Set<String> logbackVariables() throws IOException {
-    Matcher matcher = Pattern.compile("\\$\\{(HOOKGATE_[A-Z0-9_]+)").matcher(Files.readString(Path.of("src/main/resources/logback.xml")));
+    Matcher matcher = Pattern.compile("\\$\\{(HOOKGATE_[A-Z0-9_]+)")
+        .matcher(Files.readString(Path.of("src/main/resources/logback.xml")));
     Set<String> names = new TreeSet<>();
     while (matcher.find()) {
       names.add(matcher.group(1));
@@ -767,7 +780,8 @@ class ManifestsTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private HttpResponse<String> post(String url, String authorization, String body) throws IOException, InterruptedException {
+  private HttpResponse<String> post(String url, String authorization, String body)
+      throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
         .header("Authorization", authorization).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -787,7 +801,8 @@ class ManifestsTest {
     String volume = StreamSupport.stream(m.container().path("volumeMounts").spliterator(), false)
         .filter(v -> v.path("mountPath").asText().equals(mountPath)).map(v -> v.path("name").asText())
         .findFirst().orElseThrow(() -> new AssertionError("nothing mounted at " + mountPath));
-    return StreamSupport.stream(m.deployment().path("spec").path("template").path("spec").path("volumes").spliterator(), false)
+    return StreamSupport
+        .stream(m.deployment().path("spec").path("template").path("spec").path("volumes").spliterator(), false)
         .filter(v -> v.path("name").asText().equals(volume)).findFirst()
         .orElseThrow(() -> new AssertionError("no volume " + volume));
   }

@@ -78,7 +78,7 @@ class ConsumerLoopTest {
     List<String> handled = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger failures = new AtomicInteger();
     ConsumerSettings settings = ConsumerSettings.group("test-again", kafka.groupConsumer("test-again", group, 4,
-            "earliest"), topic)
+        "earliest"), topic)
         .withMaxInFlight(4)
         .withCommitInterval(Duration.ZERO)
         .withOnFailure(OnFailure.READ_AGAIN);
@@ -107,7 +107,7 @@ class ConsumerLoopTest {
     String group = "h-" + topic;
     List<Promise<Void>> open = Collections.synchronizedList(new ArrayList<>());
     ConsumerSettings settings = ConsumerSettings.group("test-bound", kafka.groupConsumer("test-bound", group, 5,
-            "earliest"), topic)
+        "earliest"), topic)
         .withMaxInFlight(5)
         .withCommitInterval(Duration.ZERO)
         .withDrain(Duration.ZERO, Duration.ZERO);
@@ -150,8 +150,8 @@ class ConsumerLoopTest {
 
   private long committed(String group) throws Exception {
     try (Admin admin = Admin.create(kafka.admin("test-admin"))) {
-      Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
       OffsetAndMetadata om = offsets.get(new TopicPartition(topic, 0));
       return om == null ? -1 : om.offset();
     }

@@ -18,7 +18,8 @@ class KafkaClientFactoryTest {
     KafkaSettings settings = new KafkaSettings("kafka:9092", null, null, true,
         Map.of("acks", "0", "enable.idempotence", "false", "max.block.ms", "60000", "linger.ms", "20"),
         Map.of("security.protocol", "SASL_SSL"), null, null);
-    Map<String, Object> p = new KafkaClientFactory("kafka:9092", settings).eventProducer("ingress", Duration.ofSeconds(5));
+    Map<String, Object> p = new KafkaClientFactory("kafka:9092", settings).eventProducer("ingress",
+        Duration.ofSeconds(5));
 
     assertThat(p).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
         .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
@@ -35,14 +36,17 @@ class KafkaClientFactoryTest {
         .containsEntry("group.id", "a.executors").doesNotContainKey("group.instance.id");
     KafkaSettings named = new KafkaSettings("kafka:9092", null, null, true, Map.of(), Map.of(), null, "pod-1");
     KafkaClientFactory clients = new KafkaClientFactory("kafka:9092", named);
-    assertThat(clients.groupMember("hookgate-actions", "a.executors")).containsEntry("group.instance.id", "pod-1.hookgate-actions");
-    assertThat(clients.groupMember("hookgate-rules-1", "e.rules")).containsEntry("group.instance.id", "pod-1.hookgate-rules-1");
+    assertThat(clients.groupMember("hookgate-actions", "a.executors")).containsEntry("group.instance.id",
+        "pod-1.hookgate-actions");
+    assertThat(clients.groupMember("hookgate-rules-1", "e.rules")).containsEntry("group.instance.id",
+        "pod-1.hookgate-rules-1");
   }
 
   @Test
   void theProducerGivesUpOnARecordWithinThePublishTimeout() {
     KafkaSettings settings = new KafkaSettings("kafka:9092", null, null, true, Map.of(), Map.of(), null, null);
-    Map<String, Object> p = new KafkaClientFactory("kafka:9092", settings).eventProducer("ingress", Duration.ofSeconds(3));
+    Map<String, Object> p = new KafkaClientFactory("kafka:9092", settings).eventProducer("ingress",
+        Duration.ofSeconds(3));
     assertThat(p).containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3000);
     assertThat((Integer) p.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)).isLessThan(3000);
   }

@@ -163,7 +163,8 @@ class RuleCompilerTest {
   @Test
   void theGatewayRefusesToStartWithABrokenRule() {
     // Hookgate.start compiles the rules before it starts anything, with this same compiler.
-    assertThatThrownBy(() -> io.hookgate.Hookgate.start(new io.hookgate.config.ConfigLoader(java.util.Map.of()).loadYaml("""
+    assertThatThrownBy(
+        () -> io.hookgate.Hookgate.start(new io.hookgate.config.ConfigLoader(java.util.Map.of()).loadYaml("""
         kafka: { bootstrapServers: "127.0.0.1:1" }
         rules:
           - name: kili-too-many

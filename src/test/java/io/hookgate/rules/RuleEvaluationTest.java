@@ -9,8 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RuleEvaluationTest {
-  private static final IncomingEvent KILI = RuleFixtures.event("kili", "kili", "kili-onsubmit-three-boxes.json", "evt-1");
-  private static final IncomingEvent ISAHIT = RuleFixtures.event("isahit", "isahit-eu", "rules/isahit-annotation-done.json", "evt-2");
+  private static final IncomingEvent KILI = RuleFixtures.event("kili", "kili", "kili-onsubmit-three-boxes.json",
+      "evt-1");
+  private static final IncomingEvent ISAHIT = RuleFixtures.event("isahit", "isahit-eu",
+      "rules/isahit-annotation-done.json", "evt-2");
 
   @Test
   void scopeIsGlobalPerSourceOrPerProject() {

@@ -58,7 +58,8 @@ final class RuleFixtures {
   /** The event of a body given as a tree (a fixture changed by the test). */
   static IncomingEvent event(String kind, String sourceName, JsonNode body, String id) {
     try {
-      CloudEvent ce = new CloudEventFactory(MAPPER, CLOCK).toCloudEvent(id, sourceName, adapter(kind).normalize(sourceName, body));
+      CloudEvent ce = new CloudEventFactory(MAPPER, CLOCK).toCloudEvent(id, sourceName,
+          adapter(kind).normalize(sourceName, body));
       return IncomingEvent.of(ce, MAPPER);
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -82,10 +83,12 @@ final class RuleFixtures {
   }
 
   /** An example config's YAML after {@code edit} changed its tree (e.g. targets pointed at a local server). */
-  static String exampleYaml(String name, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) {
+  static String exampleYaml(String name,
+      java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) {
     try {
       var yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
-      var tree = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(Path.of("conf", "examples", name).toFile());
+      var tree = (com.fasterxml.jackson.databind.node.ObjectNode) yaml
+          .readTree(Path.of("conf", "examples", name).toFile());
       edit.accept(tree);
       return yaml.writeValueAsString(tree);
     } catch (java.io.IOException e) {

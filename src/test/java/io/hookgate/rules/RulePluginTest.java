@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookgate.actions.ActionRecord;
-import io.hookgate.event.RawJson;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.RuleConfig;
+import io.hookgate.event.RawJson;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -107,7 +107,8 @@ class RulePluginTest {
       assertThat(r.emitted()).isEqualTo(2);
       ActionRecord slack = r.actions().get(0);
       assertThat(slack.id()).isEqualTo("e1:echo-kili:0");
-      assertThat(slack.body().toString()).isEqualTo("{\"text\":\"labeling.label.submitted clfcblmgn0h4y0js5b2yy7qvx\"}");
+      assertThat(slack.body().toString())
+          .isEqualTo("{\"text\":\"labeling.label.submitted clfcblmgn0h4y0js5b2yy7qvx\"}");
       ActionRecord forward = slack.then().get(0);
       assertThat(forward.id()).isEqualTo("e1:echo-kili:1");
       assertThat(RawJson.tree(forward.body(), RuleFixtures.MAPPER).path("id").asText()).isEqualTo("e1");
@@ -129,10 +130,12 @@ class RulePluginTest {
           rules:
             - { name: echo, plugin: echo, params: { target: hooks } }
           """));
-      ObjectNode body = (ObjectNode) RuleFixtures.MAPPER.readTree(RuleFixtures.text("rules/generic-order-created.json"));
+      ObjectNode body = (ObjectNode) RuleFixtures.MAPPER
+          .readTree(RuleFixtures.text("rules/generic-order-created.json"));
       ((ObjectNode) body.get("data")).remove("id");
       var normalized = RuleFixtures.adapter("generic").normalize("generic", body);
-      var ce = new io.hookgate.event.CloudEventFactory(RuleFixtures.MAPPER, RuleFixtures.CLOCK).toCloudEvent("x", "generic", normalized);
+      var ce = new io.hookgate.event.CloudEventFactory(RuleFixtures.MAPPER, RuleFixtures.CLOCK).toCloudEvent("x",
+          "generic", normalized);
       RuleResult r = RuleFixtures.evaluate(rules, IncomingEvent.of(ce, RuleFixtures.MAPPER)).get(0);
       assertThat(r.outcome()).isEqualTo("error");
       assertThat(r.error()).contains("no subject");

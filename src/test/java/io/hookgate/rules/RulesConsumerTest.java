@@ -87,10 +87,11 @@ class RulesConsumerTest {
     Vertx vertx = Vertx.vertx();
     AtomicInteger instance = new AtomicInteger();
     List<String> posted = java.util.Collections.synchronizedList(new ArrayList<>());
-    java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor();
     try (Producer<String, byte[]> producer = new KafkaProducer<>(clients.blockingProducer("test-actions"));
-         EventConsumer actions = new EventConsumer(kafka.bootstrapServers(), gateway.actionsTopic());
-         Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        EventConsumer actions = new EventConsumer(kafka.bootstrapServers(), gateway.actionsTopic());
+        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       java.util.function.Supplier<String> deploy = () -> {
         try {
           String name = "rules-test-" + instance.getAndIncrement();
@@ -100,7 +101,8 @@ class RulesConsumerTest {
         }
       };
       AtomicInteger maxInFlight = new AtomicInteger();
-      sampler.scheduleAtFixedRate(() -> maxInFlight.accumulateAndGet(stats.inFlight(), Math::max), 0, 2, TimeUnit.MILLISECONDS);
+      sampler.scheduleAtFixedRate(() -> maxInFlight.accumulateAndGet(stats.inFlight(), Math::max), 0, 2,
+          TimeUnit.MILLISECONDS);
 
       // 1. One consumer, a few events.
       String a = deploy.get();
@@ -116,7 +118,8 @@ class RulesConsumerTest {
       String b = deploy.get();
       actions.pollUntil(rs -> distinct(rs, posted) >= 20, Duration.ofSeconds(60));
       vertx.undeploy(b).await(30, TimeUnit.SECONDS);
-      assertThat(committed(admin, group)).as("the stop landed inside the backlog").isLessThan(ends(admin, gateway.eventsTopic()));
+      assertThat(committed(admin, group)).as("the stop landed inside the backlog")
+          .isLessThan(ends(admin, gateway.eventsTopic()));
 
       // 4. Another consumer takes over; a second one joins while it works through the backlog, and the
       //    rebalance makes the first give up its partitions mid-stream (it drains and commits first).
@@ -133,7 +136,8 @@ class RulesConsumerTest {
       synchronized (posted) {
         posted.forEach(id -> expected.add(id + ":isahit-task-finished:0"));
       }
-      List<ConsumerRecord<String, byte[]>> seen = actions.pollUntil(rs -> ids(rs).containsAll(expected), Duration.ofSeconds(60))
+      List<ConsumerRecord<String, byte[]>> seen = actions
+          .pollUntil(rs -> ids(rs).containsAll(expected), Duration.ofSeconds(60))
           .stream().filter(r -> expected.contains(id(r))).toList();
       List<String> ids = ids(seen);
       assertThat(new LinkedHashSet<>(ids)).isEqualTo(expected);
@@ -179,7 +183,7 @@ class RulesConsumerTest {
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx = Vertx.vertx();
     try (Producer<String, byte[]> producer = new KafkaProducer<>(producerConfig);
-         EventConsumer actions = new EventConsumer(kafka.bootstrapServers(), gateway.actionsTopic())) {
+        EventConsumer actions = new EventConsumer(kafka.bootstrapServers(), gateway.actionsTopic())) {
       deployRules(vertx, clients, "rules-large", group, engine, producer, rules, metrics,
           ConsumerProgress.register(metrics.registry(), group));
       String small1 = post("small-1-" + group);
@@ -205,9 +209,10 @@ class RulesConsumerTest {
       ConsumerProgress progress) {
     try {
       return vertx.deployVerticle(new ConsumerVerticle(
-              RulesModule.consumerSettings(clients, name, group, gateway.eventsTopic(), engine),
-              new RulesHandler(name, producer, gateway.actionsTopic(), rules, null, RuleFixtures.MAPPER, metrics,
-                  Clock.systemUTC()), metrics.registry(), progress),
+          RulesModule.consumerSettings(clients, name, group, gateway.eventsTopic(), engine),
+          new RulesHandler(name, producer, gateway.actionsTopic(), rules, null, RuleFixtures.MAPPER, metrics,
+              Clock.systemUTC()),
+          metrics.registry(), progress),
           new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -275,8 +280,8 @@ class RulesConsumerTest {
   static void awaitCommittedToTheEnd(String bootstrap, String group, String topic) {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata().get();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
             .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));

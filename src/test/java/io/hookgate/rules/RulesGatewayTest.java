@@ -85,15 +85,18 @@ class RulesGatewayTest {
         .isEqualTo("20221124161451411-13314");
     ActionRecord sendBack = largeBox.then().get(0);
     assertThat(sendBack.body().path("query").asText()).isEqualTo(SeedRulesTest.KILI_SEND_BACK);
-    assertThat(sendBack.body().path("variables").toString()).isEqualTo("{\"where\":{\"idIn\":[\"clfcblmgn0h4y0js5b2yy7qvx\"]}}");
+    assertThat(sendBack.body().path("variables").toString())
+        .isEqualTo("{\"where\":{\"idIn\":[\"clfcblmgn0h4y0js5b2yy7qvx\"]}}");
     assertThat(sendBack.then()).isEmpty();
     assertThat(second.id()).isEqualTo(oneBox + ":kili-box-quality:0");
 
     RulesConsumerTest.awaitCommittedToTheEnd(kafka.bootstrapServers(), gateway.rulesGroup(), gateway.eventsTopic());
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.managementPort() + "/metrics"))
-          .build(), HttpResponse.BodyHandlers.ofString()).body();
+      String metrics = http
+          .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.managementPort() + "/metrics"))
+              .build(), HttpResponse.BodyHandlers.ofString())
+          .body();
       assertThat(metrics).contains("hookgate_rules_events_total{outcome=\"matched\",rule=\"kili-box-quality\"} 2.0");
       assertThat(metrics).contains("hookgate_rules_actions_emitted_total{rule=\"kili-box-quality\"} 5.0");
       assertThat(metrics).contains("hookgate_rules_consumer_lag 0.0");
@@ -105,7 +108,8 @@ class RulesGatewayTest {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gateway.webhookUrl("kili")))
         .header("Authorization", "secret-api-key")
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(RuleFixtures.text(fixture))).build(), HttpResponse.BodyHandlers.ofString());
+        .POST(HttpRequest.BodyPublishers.ofString(RuleFixtures.text(fixture))).build(),
+        HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(202);
     return RuleFixtures.MAPPER.readTree(response.body()).path("id").asText();
   }

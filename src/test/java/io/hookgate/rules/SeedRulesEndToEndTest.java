@@ -110,7 +110,8 @@ class SeedRulesEndToEndTest {
   void kiliThreeBoxesGiveTwoCreateIssuesThenTheSendBackAndTheProperLabelOneIssueThenTheSendBack() throws Exception {
     int before = server.requests("/kili/graphql").size();
     String threeBoxes = post("kili", "kili-onsubmit-three-boxes.json", Map.of("Authorization", "secret-api-key"));
-    List<Recorded> calls = server.await("/kili/graphql", before + 3, Duration.ofSeconds(60)).subList(before, before + 3);
+    List<Recorded> calls = server.await("/kili/graphql", before + 3, Duration.ofSeconds(60)).subList(before,
+        before + 3);
 
     assertThat(calls).extracting(Recorded::method).containsOnly("POST");
     assertThat(calls).extracting(r -> r.header("Authorization")).containsOnly("X-API-Key: kili-api-key");
@@ -127,7 +128,8 @@ class SeedRulesEndToEndTest {
 
     // The tutorial's "proper" label: its one box is the box found too large above (0.3551 > 0.33).
     String oneBox = post("kili", "kili-onsubmit-one-box.json", Map.of("Authorization", "secret-api-key"));
-    List<Recorded> second = server.await("/kili/graphql", before + 5, Duration.ofSeconds(60)).subList(before + 3, before + 5);
+    List<Recorded> second = server.await("/kili/graphql", before + 5, Duration.ofSeconds(60)).subList(before + 3,
+        before + 5);
     assertThat(second).extracting(r -> r.header("Idempotency-Key"))
         .containsExactly(oneBox + ":kili-box-quality:0", oneBox + ":kili-box-quality:1");
     assertThat(json(second.get(0))).isEqualTo(createIssue("clfcbm2xk0h5j0js5c8ql2f1a", "20221124161451411-13314",

@@ -43,7 +43,8 @@ class SeedRulesTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("kili-box-quality", "matched", 3));
     String label = "clfcblncs0h550js5golxg96s";
     ActionRecord sendBack = kili("evt-k3", "kili-box-quality", 2, sendBack(KILI_ASSET));
-    ActionRecord largeBox = kili("evt-k3", "kili-box-quality", 1, createIssue(label, KILI_MID, "BBox too large"), sendBack);
+    ActionRecord largeBox = kili("evt-k3", "kili-box-quality", 1, createIssue(label, KILI_MID, "BBox too large"),
+        sendBack);
     ActionRecord tooMany = kili("evt-k3", "kili-box-quality", 0,
         createIssue(label, null, "There are too many BBox (3) - Only 1 BBox of Object A accepted"), largeBox);
     assertThat(RuleFixtures.json(results.get(0).actions())).isEqualTo(RuleFixtures.json(List.of(tooMany)));
@@ -68,11 +69,13 @@ class SeedRulesTest {
     List<RuleConfig> configs = RuleFixtures.example("kili.yaml");
     RuleSet rules = new RuleCompiler().compile(List.of(withParam(configs.get(0), "maxAreaRatio", 0.36)));
 
-    RuleResult proper = RuleFixtures.evaluate(rules, RuleFixtures.event("kili", "kili", "kili-onsubmit-one-box.json", "e1")).get(0);
+    RuleResult proper = RuleFixtures
+        .evaluate(rules, RuleFixtures.event("kili", "kili", "kili-onsubmit-one-box.json", "e1")).get(0);
     assertThat(proper.outcome()).isEqualTo("matched");
     assertThat(proper.actions()).isEmpty();
 
-    RuleResult three = RuleFixtures.evaluate(rules, RuleFixtures.event("kili", "kili", "kili-onsubmit-three-boxes.json", "e3")).get(0);
+    RuleResult three = RuleFixtures
+        .evaluate(rules, RuleFixtures.event("kili", "kili", "kili-onsubmit-three-boxes.json", "e3")).get(0);
     assertThat(RuleFixtures.json(three.actions())).isEqualTo(RuleFixtures.json(List.of(
         kili("e3", "kili-box-quality", 0, createIssue("clfcblncs0h550js5golxg96s", null,
             "There are too many BBox (3) - Only 1 BBox of Object A accepted"),
@@ -85,7 +88,8 @@ class SeedRulesTest {
     ObjectNode review = (ObjectNode) RuleFixtures.MAPPER.readTree(RuleFixtures.text("kili-onsubmit-three-boxes.json"));
     review.put("eventType", "onReview");
     var normalized = RuleFixtures.adapter("kili").normalize("kili", review);
-    var ce = new io.hookgate.event.CloudEventFactory(RuleFixtures.MAPPER, RuleFixtures.CLOCK).toCloudEvent("r", "kili", normalized);
+    var ce = new io.hookgate.event.CloudEventFactory(RuleFixtures.MAPPER, RuleFixtures.CLOCK).toCloudEvent("r", "kili",
+        normalized);
     assertThat(RuleFixtures.evaluate(rules, IncomingEvent.of(ce, RuleFixtures.MAPPER)))
         .extracting(RuleResult::outcome).containsExactly("not_matched");
   }
@@ -111,7 +115,8 @@ class SeedRulesTest {
         "v7-tagged-to-slack", "slack", "slack", "POST", "", """
         {"text": "V7 item shelf_0042.jpg reached the webhook stage tagged urgent: https://darwin.v7labs.com/workview?dataset=712345&item=%s"}
         """.formatted(item));
-    ActionRecord tag = action("evt-v7:v7-missing-annotations:0", "evt-v7", "labeling.item.stage_reached", "v7", "712345",
+    ActionRecord tag = action("evt-v7:v7-missing-annotations:0", "evt-v7", "labeling.item.stage_reached", "v7",
+        "712345",
         "v7-missing-annotations", "v7", "http", "POST", "/api/v2/teams/acme-qa/items/slots/tags", """
         {"filters": {"dataset_ids": [712345], "item_ids": ["%s"]}, "annotation_class_id": 4242}
         """.formatted(item));
@@ -133,7 +138,8 @@ class SeedRulesTest {
   @Test
   void v7ItemWithTenScrewsAndNoTagGivesNothing() {
     RuleSet rules = new RuleCompiler().compile(RuleFixtures.example("v7.yaml"));
-    List<RuleResult> results = RuleFixtures.evaluate(rules, RuleFixtures.event("v7", "v7", "rules/v7-ten-screws.json", "e"));
+    List<RuleResult> results = RuleFixtures.evaluate(rules,
+        RuleFixtures.event("v7", "v7", "rules/v7-ten-screws.json", "e"));
     assertThat(results).extracting(RuleResult::outcome).containsExactly("not_matched", "not_matched", "not_matched");
   }
 
@@ -186,7 +192,8 @@ class SeedRulesTest {
                     {"id": "frame_0002", "url": "https://storage.example.com/warehouse/frame_0002.jpg"},
                     {"id": "frame_0003", "url": "https://storage.example.com/warehouse/frame_0003.jpg"}]}
         """);
-    assertThat(RuleFixtures.json(actions(RuleFixtures.evaluate(rules, event)))).isEqualTo(RuleFixtures.json(List.of(batch)));
+    assertThat(RuleFixtures.json(actions(RuleFixtures.evaluate(rules, event))))
+        .isEqualTo(RuleFixtures.json(List.of(batch)));
   }
 
   @Test
@@ -200,7 +207,8 @@ class SeedRulesTest {
           "/tasks/" + c[2] + "/finished", """
           {"taskId": "%s", "type": "%s", "batchId": "batch_3a7c55", "projectId": "proj_2e8d10", "workflowId": "wf_6f1d2c"}
           """.formatted(c[2], c[1]));
-      assertThat(RuleFixtures.json(actions(RuleFixtures.evaluate(rules, event)))).isEqualTo(RuleFixtures.json(List.of(call)));
+      assertThat(RuleFixtures.json(actions(RuleFixtures.evaluate(rules, event))))
+          .isEqualTo(RuleFixtures.json(List.of(call)));
     }
   }
 
@@ -216,7 +224,8 @@ class SeedRulesTest {
          "platform": "generic", "partitionkey": "shop-eu", "platformevent": "order.created",
          "data": %s}
         """.formatted(event.event().data().toString()));
-    assertThat(RuleFixtures.json(actions(RuleFixtures.evaluate(rules, event)))).isEqualTo(RuleFixtures.json(List.of(forward)));
+    assertThat(RuleFixtures.json(actions(RuleFixtures.evaluate(rules, event))))
+        .isEqualTo(RuleFixtures.json(List.of(forward)));
   }
 
   @Test
@@ -328,10 +337,12 @@ class SeedRulesTest {
   static RuleConfig withParam(RuleConfig r, String key, Object value) {
     ObjectNode params = r.params().deepCopy();
     params.set(key, RuleFixtures.MAPPER.valueToTree(value));
-    return new RuleConfig(r.name(), r.enabled(), r.scope(), r.match(), r.values(), r.plugin(), params, r.ordering(), r.actions());
+    return new RuleConfig(r.name(), r.enabled(), r.scope(), r.match(), r.values(), r.plugin(), params, r.ordering(),
+        r.actions());
   }
 
   static RuleConfig enabled(RuleConfig r) {
-    return new RuleConfig(r.name(), true, r.scope(), r.match(), r.values(), r.plugin(), r.params(), r.ordering(), r.actions());
+    return new RuleConfig(r.name(), true, r.scope(), r.match(), r.values(), r.plugin(), r.params(), r.ordering(),
+        r.actions());
   }
 }

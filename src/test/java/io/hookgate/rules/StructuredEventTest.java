@@ -59,7 +59,8 @@ class StructuredEventTest {
   @Test
   void jsonDataBytesAreWrittenAsTheyAre() {
     String data = "{ \"ratio\" : 0.35510000,\n \"a\":[1.0e2] }";
-    CloudEvent event = base().withDataContentType("application/json").withData(data.getBytes(StandardCharsets.UTF_8)).build();
+    CloudEvent event = base().withDataContentType("application/json").withData(data.getBytes(StandardCharsets.UTF_8))
+        .build();
     assertThat(new String(writer.write(event), StandardCharsets.UTF_8)).endsWith("\"data\":" + data + "}");
   }
 

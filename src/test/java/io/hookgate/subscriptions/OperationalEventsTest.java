@@ -77,8 +77,10 @@ class OperationalEventsTest {
     service().create(new Subscription("everything", receiver.baseUrl() + "/everything", null, null, null, Map.of(),
         true, null, null, null, null, null, 0)).await(30, TimeUnit.SECONDS);
     service().create(new Subscription("fragile", receiver.baseUrl() + "/down", null, new SubscriptionFilter(
-        List.of("isahit"), null, null, null, null), null, Map.of(), true, new Subscription.Settings(
-            Duration.ofSeconds(5), 0, 1, new TargetConfig.Retry(1, null, null, null, null)), null, null, null, null, 0))
+        List.of("isahit"), null, null, null, null), null, Map.of(), true,
+        new Subscription.Settings(
+            Duration.ofSeconds(5), 0, 1, new TargetConfig.Retry(1, null, null, null, null)),
+        null, null, null, null, 0))
         .await(30, TimeUnit.SECONDS);
     HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(gateway.webhookUrl("isahit")))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("""

@@ -103,7 +103,8 @@ class SubscriptionChangesTest {
     Subscription s = changes.apply(null, write(Op.create, asked("a", "https://one.example"), null), t0).next();
     SigningSecret next = new SigningSecret("whsec_bmV3", t0.plusSeconds(60), null);
     var rotate = SubscriptionCommand.of("r", "a", Op.rotateSecret, null).withRotation(
-        new SubscriptionCodec.StoredSecret(codec.seal("a", next), next.createdAt(), null), Duration.ofHours(1).toMillis());
+        new SubscriptionCodec.StoredSecret(codec.seal("a", next), next.createdAt(), null),
+        Duration.ofHours(1).toMillis());
     Subscription rotated = changes.apply(s, rotate, t0.plusSeconds(60)).next();
     assertThat(rotated.secrets()).extracting(SigningSecret::secret).containsExactly("whsec_bmV3", "whsec_c2VjcmV0");
     assertThat(rotated.signingAt(t0.plusSeconds(120))).hasSize(2);

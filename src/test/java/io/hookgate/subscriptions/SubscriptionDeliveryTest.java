@@ -229,7 +229,8 @@ class SubscriptionDeliveryTest {
     done(service().create(new Subscription("failing", receiver.baseUrl() + "/failing", null, new SubscriptionFilter(
         List.of("isahit"), List.of("proj-delete"), null, null, null), null, Map.of(), true,
         new Subscription.Settings(Duration.ofSeconds(5), 0, 1, new TargetConfig.Retry(50, null, Duration.ofMillis(200),
-            Duration.ofMillis(200), null)), null, null, null, null, 0)));
+            Duration.ofMillis(200), null)),
+        null, null, null, null, 0)));
     post("isahit", isahit("proj-delete", "b", "t"));
     receiver.await("/failing", 2, Duration.ofSeconds(30));
     assertThat(done(service().delete("failing", null)).result()).isEqualTo(Result.deleted);

@@ -9,9 +9,9 @@ import io.hookgate.config.SecretBox;
 import io.hookgate.subscriptions.StateRecord.Result;
 import io.hookgate.testing.KafkaBroker;
 import io.hookgate.testing.KafkaBrokerExtension;
-import io.hookgate.testing.Replicas;
 import io.hookgate.testing.RecordingHttpServer;
 import io.hookgate.testing.RecordingHttpServer.Recorded;
+import io.hookgate.testing.Replicas;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,10 +57,11 @@ class SubscriptionReplicasTest {
 
   private void post(Hookgate g, String task) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.ingressPort()
-            + "/webhooks/isahit")).header("Content-Type", "application/json")
+        + "/webhooks/isahit")).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("""
             {"workflowId": "wf", "type": "annotation", "taskId": "%s", "batchId": "b1", "projectId": "p1"}"""
-            .formatted(task))).build(), HttpResponse.BodyHandlers.ofString());
+            .formatted(task)))
+        .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(202);
   }
 

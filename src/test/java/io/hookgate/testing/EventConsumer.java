@@ -35,7 +35,8 @@ public final class EventConsumer implements AutoCloseable {
   }
 
   /** Polls until a record matches or the timeout passes; returns every record seen so far. */
-  public List<ConsumerRecord<String, byte[]>> pollUntil(Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout) {
+  public List<ConsumerRecord<String, byte[]>> pollUntil(Predicate<List<ConsumerRecord<String, byte[]>>> done,
+      Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.test(seen) && System.nanoTime() < deadline) {
       consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
@@ -56,7 +57,8 @@ public final class EventConsumer implements AutoCloseable {
       polled = batch.count();
     } while (polled > 0);
     return seen.stream().filter(r -> id.equals(toCloudEvent(r).getId())).reduce((first, second) -> second)
-        .orElseThrow(() -> new AssertionError("no event with id " + id + " within " + timeout + "; saw " + seen.size()));
+        .orElseThrow(
+            () -> new AssertionError("no event with id " + id + " within " + timeout + "; saw " + seen.size()));
   }
 
   /** Everything that arrives within {@code quiet}: for proving that nothing was published. */

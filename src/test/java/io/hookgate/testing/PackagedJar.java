@@ -174,7 +174,8 @@ public final class PackagedJar implements AutoCloseable {
       await("hookgate ready on port " + launch.managementPort).atMost(timeout).pollInterval(Duration.ofMillis(250))
           .until(() -> {
             if (!process.isAlive()) {
-              throw new AssertionError("hookgate exited with " + process.exitValue() + " before it was ready:\n" + output());
+              throw new AssertionError(
+                  "hookgate exited with " + process.exitValue() + " before it was ready:\n" + output());
             }
             return readinessStatus() == 200;
           });

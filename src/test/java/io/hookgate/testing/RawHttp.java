@@ -39,7 +39,8 @@ public final class RawHttp implements AutoCloseable {
   /** Writes the request line and headers (a Host header is added). */
   public RawHttp head(String method, String path, Map<String, String> headers) throws IOException {
     StringBuilder sb = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(socket.getInetAddress().getHostAddress()).append(':').append(socket.getPort()).append("\r\n");
+        .append("Host: ").append(socket.getInetAddress().getHostAddress()).append(':').append(socket.getPort())
+        .append("\r\n");
     headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
     sb.append("\r\n");
     return write(sb.toString().getBytes(StandardCharsets.US_ASCII));

@@ -150,15 +150,18 @@ public final class JfrHotspots {
     table(out, "CPU samples by thread", byThread, samples, TOP);
     table(out, "CPU samples by library (all threads; nearest non-JDK frame)", byLibrary, samples, TOP);
     table(out, "Event loop: CPU samples by library", loopByLibrary, loopSamples, TOP);
-    table(out, "Event loop: samples with the library anywhere on the stack (inclusive)", libraryInclusive, loopSamples, TOP);
+    table(out, "Event loop: samples with the library anywhere on the stack (inclusive)", libraryInclusive, loopSamples,
+        TOP);
     table(out, "Event loop: hottest methods (self)", loopSelf, loopSamples, TOP);
     table(out, "Event loop: selected calls, inclusive of their callees", watched, loopSamples, TOP);
     if (!hookgateInclusive.isEmpty()) {
       table(out, "Event loop: hookgate methods, inclusive of their callees", hookgateInclusive, loopSamples, TOP);
     }
     if (requests > 0) {
-      out.append(String.format(Locale.ROOT, "Allocated (sampled estimate): %.1f MB, %.1f KB per request; GC: %d collections, %d ms of pauses (%.2f ms per 1000 requests)%n%n",
-          allocated / 1e6, allocated / 1024.0 / requests, gcCount, gcPauses.toMillis(), gcPauses.toNanos() / 1e6 * 1000 / requests));
+      out.append(String.format(Locale.ROOT,
+          "Allocated (sampled estimate): %.1f MB, %.1f KB per request; GC: %d collections, %d ms of pauses (%.2f ms per 1000 requests)%n%n",
+          allocated / 1e6, allocated / 1024.0 / requests, gcCount, gcPauses.toMillis(),
+          gcPauses.toNanos() / 1e6 * 1000 / requests));
     }
     table(out, "Allocation by library (bytes, sampled)", allocByLibrary, allocated, 12);
     table(out, "Allocation by class (bytes, sampled)", allocByClass, allocated, 12);

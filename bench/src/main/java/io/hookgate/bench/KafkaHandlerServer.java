@@ -171,14 +171,16 @@ public final class KafkaHandlerServer extends VerticleBase {
       if (wrapped != null) {
         wrapped.send(KafkaProducerRecord.create(topic, key, value))
             .onComplete(sent -> answer(req, sent.failed() ? sent.cause() : null,
-                sent.succeeded() ? sent.result().getPartition() : -1, sent.succeeded() ? sent.result().getOffset() : -1));
+                sent.succeeded() ? sent.result().getPartition() : -1,
+                sent.succeeded() ? sent.result().getOffset() : -1));
       } else {
         Context context = this.context;
         try {
           ProducerRecord<String, byte[]> record = template == null ? new ProducerRecord<>(topic, key, value)
-              : new ProducerRecord<>(topic, null, null, key, templateValue(value), new RecordHeaders(template.headers().toArray()));
-          producer.send(record, (RecordMetadata md, Exception err) ->
-              context.runOnContext(v -> answer(req, err, md == null ? -1 : md.partition(), md == null ? -1 : md.offset())));
+              : new ProducerRecord<>(topic, null, null, key, templateValue(value),
+                  new RecordHeaders(template.headers().toArray()));
+          producer.send(record, (RecordMetadata md, Exception err) -> context
+              .runOnContext(v -> answer(req, err, md == null ? -1 : md.partition(), md == null ? -1 : md.offset())));
         } catch (RuntimeException e) {
           answer(req, e, -1, -1);
         }

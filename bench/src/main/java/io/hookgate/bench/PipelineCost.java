@@ -70,7 +70,8 @@ public final class PipelineCost {
     CloudEvent event = cloudEvents.toCloudEvent(id, "kili", normalized, null, body);
 
     Map<String, Callable<Object>> steps = new LinkedHashMap<>();
-    steps.put("B's whole work: body to byte[], ProducerRecord", () -> new ProducerRecord<>("t", "key", buffer.getBytes()));
+    steps.put("B's whole work: body to byte[], ProducerRecord",
+        () -> new ProducerRecord<>("t", "key", buffer.getBytes()));
     steps.put("auth: header token, constant-time compare", () -> auth.verify(headers, null, 0));
     steps.put("body to byte[] (Buffer.getBytes)", buffer::getBytes);
     steps.put("parse + normalize: KiliSource.normalizeUsual (JSON tokens, no tree)",
@@ -101,7 +102,8 @@ public final class PipelineCost {
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long self = Thread.currentThread().getId();
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "Per webhook (%d-byte Kili onSubmit), one thread, after %.0f s of warm-up:%n%n", body.length, warmup));
+    out.append(String.format(Locale.ROOT,
+        "Per webhook (%d-byte Kili onSubmit), one thread, after %.0f s of warm-up:%n%n", body.length, warmup));
     out.append("| step | us per webhook | allocated KB per webhook |\n|---|---:|---:|\n");
     for (var e : steps.entrySet()) {
       Callable<Object> step = e.getValue();

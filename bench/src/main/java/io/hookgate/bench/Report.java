@@ -89,7 +89,8 @@ public final class Report {
       out.append(String.format(Locale.ROOT,
           "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %.0f%% | %.0f | %.0f%% | %.0f%% | %.0f%% | %.2f | %.0f |%n",
           SCENARIOS.getOrDefault(e.getKey(), e.getKey()), median(rows, Row::rps), ms(median(rows, Row::p50)),
-          ms(median(rows, Row::p90)), ms(median(rows, Row::p99)), ms(median(rows, Row::p999)), ms(median(rows, Row::max)),
+          ms(median(rows, Row::p90)), ms(median(rows, Row::p99)), ms(median(rows, Row::p999)),
+          ms(median(rows, Row::max)),
           rows.stream().mapToLong(Row::non2xx).sum(), rows.stream().mapToLong(Row::socketErrors).sum(),
           median(rows, Row::serverCpu), median(rows, Row::perCpuSecond), median(rows, Row::serverCoreBusy),
           median(rows, Row::brokerCpu), median(rows, Row::machineBusy), median(rows, Row::load),
@@ -108,15 +109,18 @@ public final class Report {
         out.append("| ").append(shortName(e.getKey())).append(" |");
         for (int round : rounds) {
           Row r = e.getValue().stream().filter(x -> x.round() == round).findFirst().orElse(null);
-          out.append(r == null ? " - |" : String.format(Locale.ROOT, " %.0f (%.1f; %.0f%%) |", r.rps(), ms(r.p99()), r.serverCpu()));
+          out.append(r == null ? " - |"
+              : String.format(Locale.ROOT, " %.0f (%.1f; %.0f%%) |", r.rps(), ms(r.p99()), r.serverCpu()));
         }
         out.append('\n');
       }
       out.append('\n');
     }
-    boolean invalid = byId.values().stream().flatMap(List::stream).anyMatch(r -> r.non2xx() > 0 || r.socketErrors() > 0);
+    boolean invalid = byId.values().stream().flatMap(List::stream)
+        .anyMatch(r -> r.non2xx() > 0 || r.socketErrors() > 0);
     if (invalid) {
-      out.append("**Warning:** some phases had non-2xx answers or socket errors; their figures are not comparable.\n\n");
+      out.append(
+          "**Warning:** some phases had non-2xx answers or socket errors; their figures are not comparable.\n\n");
     }
     out.append("Ratios of the medians (same run, same machine):\n\n");
     out.append("| ratio | req/s | req per server CPU-s |\n|---|---:|---:|\n");
@@ -184,7 +188,8 @@ public final class Report {
         median(t, Row::rps) / median(b, Row::rps), median(t, Row::perCpuSecond) / median(b, Row::perCpuSecond)));
   }
 
-  private static void latencyRatio(StringBuilder out, Map<String, List<Row>> byId, String name, String top, String bottom,
+  private static void latencyRatio(StringBuilder out, Map<String, List<Row>> byId, String name, String top,
+      String bottom,
       ToDoubleFunction<Row> metric) {
     List<Row> t = byId.get(top);
     List<Row> b = byId.get(bottom);

@@ -99,7 +99,8 @@ public final class TailClients {
         bytes.addAndGet(buffer.length());
         scanner.scan(buffer);
       });
-      response.exceptionHandler(e -> { });
+      response.exceptionHandler(e -> {
+      });
       response.endHandler(v -> reopen(query, scanner));
       response.request().connection().closeHandler(v -> reopen(query, scanner));
     });

@@ -27,8 +27,8 @@ public final class TopicCounts {
       List<String> topics = List.of(args).subList(1, args.length);
       Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
       Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-      described.values().forEach(d -> d.partitions().forEach(p ->
-          request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+      described.values().forEach(d -> d.partitions()
+          .forEach(p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
       var offsets = admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
       for (String topic : topics) {
         long total = offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic))

@@ -2,12 +2,9 @@ package io.hookgate.ingress.auth;
 
 /** The result of checking a request's credentials; the client only ever learns OK or not. */
 public enum AuthOutcome {
-  OK,
-  MISSING,
-  INVALID,
+  OK, MISSING, INVALID,
   /** A signature header that cannot be read: no timestamp, no signature under the expected key, garbage. */
-  MALFORMED,
-  STALE,
+  MALFORMED, STALE,
   /** The source has no usable secret configured: it refuses everything (fail closed). */
   NOT_CONFIGURED;
 

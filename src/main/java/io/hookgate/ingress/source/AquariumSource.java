@@ -76,7 +76,8 @@ public final class AquariumSource implements WebhookSource {
     if ("crop".equals(type)) {
       String uuid = Fields.text(e, "crop_data.uuid");
       if (uuid == null) {
-        throw new InvalidPayloadException(path + ".crop_data.uuid", "required field '" + path + ".crop_data.uuid' is missing");
+        throw new InvalidPayloadException(path + ".crop_data.uuid",
+            "required field '" + path + ".crop_data.uuid' is missing");
       }
       labelIds.add(uuid);
       // A crop is one label of its frame: what crop_data does not say, the frame's entry for that uuid may.
@@ -86,8 +87,10 @@ public final class AquariumSource implements WebhookSource {
           frameLabel = label;
         }
       }
-      String category = Fields.text(e, "crop_data.label") != null ? Fields.text(e, "crop_data.label") : Fields.text(frameLabel, "label");
-      String labelType = Fields.text(e, "crop_data.label_type") != null ? Fields.text(e, "crop_data.label_type") : Fields.text(frameLabel, "label_type");
+      String category = Fields.text(e, "crop_data.label") != null ? Fields.text(e, "crop_data.label")
+          : Fields.text(frameLabel, "label");
+      String labelType = Fields.text(e, "crop_data.label_type") != null ? Fields.text(e, "crop_data.label_type")
+          : Fields.text(frameLabel, "label_type");
       annotations.putIfAbsent(uuid, Annotation.of(uuid, null, category(category), kind(labelType), null));
     }
     for (JsonNode label : e.path("frame_data").path("label_data")) {

@@ -70,7 +70,8 @@ public final class GenericSource implements WebhookSource {
     String type = Fields.asText(body.at(eventType));
     if (type == null || type.isEmpty()) {
       String field = field(eventType);
-      throw new InvalidPayloadException(field, "required field '" + field + "' (the event type) is missing or not a string");
+      throw new InvalidPayloadException(field,
+          "required field '" + field + "' (the event type) is missing or not a string");
     }
     String project = valueAt(body, projectId);
     String subj = valueAt(body, subject);

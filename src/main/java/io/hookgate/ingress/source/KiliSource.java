@@ -81,7 +81,8 @@ public final class KiliSource implements WebhookSource {
         throw new InvalidPayloadException("payload.label.jsonResponse", "field 'payload.label.jsonResponse' is a JSON "
             + "string nested too deeply (" + e.getOriginalMessage() + ")");
       } catch (JsonProcessingException e) {
-        throw new InvalidPayloadException("payload.label.jsonResponse", "field 'payload.label.jsonResponse' is a string but not JSON");
+        throw new InvalidPayloadException("payload.label.jsonResponse",
+            "field 'payload.label.jsonResponse' is a string but not JSON");
       }
     }
     event.annotations(annotations(response));
@@ -182,7 +183,7 @@ public final class KiliSource implements WebhookSource {
           List<Object> key = a.id() != null ? Arrays.asList(job.getKey(), a.id())
               : a.kind().equals("classification") || a.kind().equals("transcription")
                   ? Arrays.asList(job.getKey(), a.kind(), a.category())
-                  : Arrays.asList(frame.getKey(), byKey.size());
+              : Arrays.asList(frame.getKey(), byKey.size());
           byKey.putIfAbsent(key, a);
         }
       }

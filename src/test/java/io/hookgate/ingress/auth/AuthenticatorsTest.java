@@ -103,7 +103,8 @@ class AuthenticatorsTest {
   @Test
   void theSpecsTestVectorIsAccepted() {
     Authenticator a = Authenticators.create("sw", auth("standard-webhooks", null, null, SW_SECRET), Map.of());
-    MultiMap h = headers("webhook-id", SW_ID, "webhook-timestamp", Long.toString(SW_TIMESTAMP), "webhook-signature", SW_SIGNATURE);
+    MultiMap h = headers("webhook-id", SW_ID, "webhook-timestamp", Long.toString(SW_TIMESTAMP), "webhook-signature",
+        SW_SIGNATURE);
     assertThat(a.verify(h, Buffer.buffer(SW_PAYLOAD), SW_TIMESTAMP)).isEqualTo(AuthOutcome.OK);
   }
 
@@ -115,7 +116,8 @@ class AuthenticatorsTest {
   @Test
   void aTimestampOutsideTheToleranceIsStaleInThePastAndInTheFuture() {
     Authenticator a = Authenticators.create("sw", auth("standard-webhooks", null, null, SW_SECRET), Map.of());
-    MultiMap h = headers("webhook-id", SW_ID, "webhook-timestamp", Long.toString(SW_TIMESTAMP), "webhook-signature", SW_SIGNATURE);
+    MultiMap h = headers("webhook-id", SW_ID, "webhook-timestamp", Long.toString(SW_TIMESTAMP), "webhook-signature",
+        SW_SIGNATURE);
     long fiveMinutes = Duration.ofMinutes(5).toSeconds();
     assertThat(a.verify(h, Buffer.buffer(SW_PAYLOAD), SW_TIMESTAMP + fiveMinutes)).isEqualTo(AuthOutcome.OK);
     assertThat(a.verify(h, Buffer.buffer(SW_PAYLOAD), SW_TIMESTAMP - fiveMinutes)).isEqualTo(AuthOutcome.OK);
@@ -128,7 +130,8 @@ class AuthenticatorsTest {
     AuthConfig oneMinute = new AuthConfig("standard-webhooks", null, null, null,
         List.of(SecretRef.ofValue(SW_SECRET)), Duration.ofMinutes(1));
     Authenticator a = Authenticators.create("sw", oneMinute, Map.of());
-    MultiMap h = headers("webhook-id", SW_ID, "webhook-timestamp", Long.toString(SW_TIMESTAMP), "webhook-signature", SW_SIGNATURE);
+    MultiMap h = headers("webhook-id", SW_ID, "webhook-timestamp", Long.toString(SW_TIMESTAMP), "webhook-signature",
+        SW_SIGNATURE);
     assertThat(a.verify(h, Buffer.buffer(SW_PAYLOAD), SW_TIMESTAMP + 60)).isEqualTo(AuthOutcome.OK);
     assertThat(a.verify(h, Buffer.buffer(SW_PAYLOAD), SW_TIMESTAMP + 61)).isEqualTo(AuthOutcome.STALE);
   }
@@ -137,7 +140,8 @@ class AuthenticatorsTest {
   void anyMatchingV1EntryOfSeveralIsEnoughAndOtherVersionsAreSkipped() {
     Authenticator a = Authenticators.create("sw", auth("standard-webhooks", null, null, SW_SECRET), Map.of());
     String several = "v1a,bm90LWVkMjU1MTk= v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= " + SW_SIGNATURE + " v1,%%%";
-    MultiMap h = headers("webhook-id", SW_ID, "webhook-timestamp", Long.toString(SW_TIMESTAMP), "webhook-signature", several);
+    MultiMap h = headers("webhook-id", SW_ID, "webhook-timestamp", Long.toString(SW_TIMESTAMP), "webhook-signature",
+        several);
     assertThat(a.verify(h, Buffer.buffer(SW_PAYLOAD), SW_TIMESTAMP)).isEqualTo(AuthOutcome.OK);
   }
 
@@ -147,15 +151,20 @@ class AuthenticatorsTest {
     String ts = Long.toString(SW_TIMESTAMP);
     assertThat(a.verify(headers("webhook-id", "msg_other", "webhook-timestamp", ts, "webhook-signature", SW_SIGNATURE),
         Buffer.buffer(SW_PAYLOAD), SW_TIMESTAMP)).isEqualTo(AuthOutcome.INVALID);
-    assertThat(a.verify(headers("webhook-id", SW_ID, "webhook-timestamp", Long.toString(SW_TIMESTAMP + 1), "webhook-signature", SW_SIGNATURE),
+    assertThat(a.verify(
+        headers("webhook-id", SW_ID, "webhook-timestamp", Long.toString(SW_TIMESTAMP + 1), "webhook-signature",
+            SW_SIGNATURE),
         Buffer.buffer(SW_PAYLOAD), SW_TIMESTAMP)).isEqualTo(AuthOutcome.INVALID);
     assertThat(a.verify(headers("webhook-id", SW_ID, "webhook-timestamp", ts, "webhook-signature", SW_SIGNATURE),
         Buffer.buffer("{\"test\":2432232314}"), SW_TIMESTAMP)).isEqualTo(AuthOutcome.INVALID);
-    assertThat(a.verify(headers("webhook-id", SW_ID, "webhook-timestamp", "yesterday", "webhook-signature", SW_SIGNATURE),
-        Buffer.buffer(SW_PAYLOAD), SW_TIMESTAMP)).isEqualTo(AuthOutcome.INVALID);
+    assertThat(
+        a.verify(headers("webhook-id", SW_ID, "webhook-timestamp", "yesterday", "webhook-signature", SW_SIGNATURE),
+            Buffer.buffer(SW_PAYLOAD), SW_TIMESTAMP))
+        .isEqualTo(AuthOutcome.INVALID);
     assertThat(a.verify(headers("webhook-id", SW_ID, "webhook-timestamp", ts), Buffer.buffer(SW_PAYLOAD), SW_TIMESTAMP))
         .isEqualTo(AuthOutcome.MISSING);
-    assertThat(a.verify(headers("webhook-timestamp", ts, "webhook-signature", SW_SIGNATURE), Buffer.buffer(SW_PAYLOAD), SW_TIMESTAMP))
+    assertThat(a.verify(headers("webhook-timestamp", ts, "webhook-signature", SW_SIGNATURE), Buffer.buffer(SW_PAYLOAD),
+        SW_TIMESTAMP))
         .isEqualTo(AuthOutcome.MISSING);
   }
 
@@ -172,7 +181,8 @@ class AuthenticatorsTest {
 
   @Test
   void aStaticTokenMustMatchExactlyOneOfTheSecrets() {
-    Authenticator a = Authenticators.create("kili", auth("header", "Authorization", null, "new-token", "old-token"), Map.of());
+    Authenticator a = Authenticators.create("kili", auth("header", "Authorization", null, "new-token", "old-token"),
+        Map.of());
     assertThat(a.needsBody()).isFalse();
     assertThat(a.verify(headers("authorization", "new-token"), null, 0)).isEqualTo(AuthOutcome.OK);
     assertThat(a.verify(headers("Authorization", "old-token"), null, 0)).isEqualTo(AuthOutcome.OK);
@@ -213,7 +223,8 @@ class AuthenticatorsTest {
 
   @Test
   void onlyAnExplicitNoneAcceptsWithoutCredentials() {
-    Authenticator a = Authenticators.create("open", new AuthConfig("none", null, null, null, List.of(), null), Map.of());
+    Authenticator a = Authenticators.create("open", new AuthConfig("none", null, null, null, List.of(), null),
+        Map.of());
     assertThat(a.verify(headers(), Buffer.buffer("{}"), 0)).isEqualTo(AuthOutcome.OK);
   }
 }

@@ -11,7 +11,8 @@ import io.hookgate.event.NormalizedEvent;
 import org.junit.jupiter.api.Test;
 
 class GenericSourceTest {
-  private final GenericSource standardWebhooks = new GenericSource(new GenericMapping("/type", "/data/projectId", null, "/data/id"));
+  private final GenericSource standardWebhooks = new GenericSource(
+      new GenericMapping("/type", "/data/projectId", null, "/data/id"));
 
   @Test
   void aMissingEventTypeIsRefusedNamingThePointedField() {
@@ -60,7 +61,8 @@ class GenericSourceTest {
   @Test
   void numbersArePointedAtAsTextAndContainersAreIgnored() throws Exception {
     GenericSource source = new GenericSource(new GenericMapping("/0/type", "/0/project", "/0/seq", "/0/subject"));
-    NormalizedEvent event = source.normalize("batch", json("[{\"type\": \"x\", \"project\": 42, \"seq\": 7, \"subject\": {\"id\": 1}}]"));
+    NormalizedEvent event = source.normalize("batch",
+        json("[{\"type\": \"x\", \"project\": 42, \"seq\": 7, \"subject\": {\"id\": 1}}]"));
     assertThat(event.partitionKey()).isEqualTo("42");
     assertThat(event.deliveryId()).isEqualTo("7");
     assertThat(event.subject()).isNull();
@@ -69,11 +71,13 @@ class GenericSourceTest {
   @Test
   void fractionsAreTheirPlainDecimalValueAndInfiniteNumbersAbsent() throws Exception {
     GenericSource source = new GenericSource(new GenericMapping("/type", "/project", "/seq", "/subject"));
-    NormalizedEvent event = source.normalize("g", json("{\"type\": \"x\", \"project\": 1.50, \"seq\": 8.0, \"subject\": 1e20}"));
+    NormalizedEvent event = source.normalize("g",
+        json("{\"type\": \"x\", \"project\": 1.50, \"seq\": 8.0, \"subject\": 1e20}"));
     assertThat(event.partitionKey()).isEqualTo("1.5");
     assertThat(event.deliveryId()).isEqualTo("8");
     assertThat(event.subject()).isEqualTo("100000000000000000000");
-    NormalizedEvent huge = source.normalize("g", json("{\"type\": \"x\", \"project\": 1e400, \"seq\": 123456789012345678901234567890}"));
+    NormalizedEvent huge = source.normalize("g",
+        json("{\"type\": \"x\", \"project\": 1e400, \"seq\": 123456789012345678901234567890}"));
     assertThat(huge.partitionKey()).as("no project: the source name").isEqualTo("g");
     assertThat(huge.deliveryId()).isEqualTo("123456789012345678901234567890");
   }

@@ -92,7 +92,8 @@ class KiliSourceTest {
         .isEqualTo(new Annotation("20221124161459298-45160", "JOB_0", "OBJECT_B", "bounding_box",
             new BoundingBox(0.87, 0.27, 0.12, 0.09), 0.0108));
     // No search in the label: the counts are made from the annotations, in Kili's JOB.CATEGORY form.
-    assertThat(fromString.data().annotationCounts()).containsExactly(Map.entry("JOB_0.OBJECT_A", 1), Map.entry("JOB_0.OBJECT_B", 1));
+    assertThat(fromString.data().annotationCounts()).containsExactly(Map.entry("JOB_0.OBJECT_A", 1),
+        Map.entry("JOB_0.OBJECT_B", 1));
   }
 
   @Test
@@ -129,7 +130,8 @@ class KiliSourceTest {
 
   @Test
   void countsThatAreNotCountsAreDropped() throws Exception {
-    NormalizedEvent event = kili.normalize("kili", json("""
+    NormalizedEvent event = kili.normalize("kili", json(
+        """
         {"eventType": "onSubmit", "logPayload": {"projectId": "p1"},
          "payload": {"asset_id": "a1", "label": {"id": "l1",
            "search": {"numberOfAnnotationsByObject": {"JOB_0.A": 2, "JOB_0.B": "many", "JOB_0.C": -1, "JOB_0.D": 1.5}}}}}"""));
@@ -207,7 +209,8 @@ class KiliSourceTest {
          }}}}""");
     NormalizedEvent event = kili.normalize("kili", body);
     assertThat(event.data().annotations()).extracting(Annotation::id, Annotation::category)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("m1", "A"), org.assertj.core.groups.Tuple.tuple(null, "B"));
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("m1", "A"),
+            org.assertj.core.groups.Tuple.tuple(null, "B"));
     byte[] bytes = MAPPER.writeValueAsBytes(body);
     assertThat(kili.normalizeUsual("kili", bytes, io.hookgate.event.RawJson.node(bytes))).isNull();
   }

@@ -104,8 +104,10 @@ class KiliTokenReaderTest {
   void fieldsInAnotherOrderOrWithEscapedNamesAreReadAlike(String name) throws Exception {
     ObjectNode root = fixture(name);
     String reversed = reversed(root);
-    String escaped = MAPPER.writeValueAsString(root).replace("\"x\":", "\"\\u0078\":").replace("\"mid\":", "\"m\\u0069d\":")
-        .replace("\"normalizedVertices\":", "\"normalized\\u0056ertices\":").replace("\"eventType\":", "\"\\u0065ventType\":");
+    String escaped = MAPPER.writeValueAsString(root).replace("\"x\":", "\"\\u0078\":")
+        .replace("\"mid\":", "\"m\\u0069d\":")
+        .replace("\"normalizedVertices\":", "\"normalized\\u0056ertices\":")
+        .replace("\"eventType\":", "\"\\u0065ventType\":");
     assertThat(escaped).contains("\\u0065ventType");
     for (String json : List.of(reversed, escaped)) {
       byte[] body = json.getBytes(StandardCharsets.UTF_8);
@@ -124,7 +126,8 @@ class KiliTokenReaderTest {
       java.util.Collections.reverse(names);
       StringBuilder sb = new StringBuilder("{");
       for (String n : names) {
-        sb.append(sb.length() > 1 ? "," : "").append(MAPPER.writeValueAsString(n)).append(':').append(reversed(object.get(n)));
+        sb.append(sb.length() > 1 ? "," : "").append(MAPPER.writeValueAsString(n)).append(':')
+            .append(reversed(object.get(n)));
       }
       return sb.append('}').toString();
     }
@@ -177,11 +180,13 @@ class KiliTokenReaderTest {
   void coordinatesAreTheDoublesTheTreeHolds() throws Exception {
     java.util.Random random = new java.util.Random(42);
     List<String> numbers = new ArrayList<>(List.of("0", "-0", "0.0", "-0.0", "1", "-1", "0.15", "0.84", "1.0", "0.1",
-        "0.30000000000000004", "123456789012345", "1234567890123456", "12345678901234567890", "0.000000000000000000000001",
+        "0.30000000000000004", "123456789012345", "1234567890123456", "12345678901234567890",
+        "0.000000000000000000000001",
         "1e-7", "2.5E3", "-1.5e+2", "9007199254740993", "0.9999999999999999", "4.35", "0.000123456789012345",
         "1234.5678e-2", "100000000000000000000000", "0.1000000000000000055511151231257827"));
     for (int i = 0; i < 20000; i++) {
-      numbers.add(java.math.BigDecimal.valueOf(random.nextLong() % 1_000_000_000_000_000L, random.nextInt(25)).toPlainString());
+      numbers.add(
+          java.math.BigDecimal.valueOf(random.nextLong() % 1_000_000_000_000_000L, random.nextInt(25)).toPlainString());
       numbers.add(Double.toString(random.nextDouble()));
       numbers.add(Integer.toString(random.nextInt(2000) - 1000));
     }
@@ -215,7 +220,8 @@ class KiliTokenReaderTest {
     try {
       fromTree = kili.normalize("kili", MAPPER.readTree(body));
     } catch (InvalidPayloadException e) {
-      throw new AssertionError("the tree refuses (" + e.getMessage() + ") what the tokens accept: " + v.what + "\n" + v.json);
+      throw new AssertionError(
+          "the tree refuses (" + e.getMessage() + ") what the tokens accept: " + v.what + "\n" + v.json);
     }
     try {
       assertSame(fromTokens, fromTree);
@@ -266,7 +272,8 @@ class KiliTokenReaderTest {
           JsonNode old = array.get(i);
           out.add(mutated(root, "remove element " + i, () -> array.remove(index), () -> array.insert(index, old)));
           for (JsonNode value : VALUES) {
-            out.add(mutated(root, "element " + i + " = " + value, () -> array.set(index, value), () -> array.set(index, old)));
+            out.add(mutated(root, "element " + i + " = " + value, () -> array.set(index, value),
+                () -> array.set(index, old)));
           }
         }
       }
@@ -316,7 +323,7 @@ class KiliTokenReaderTest {
       JsonNode other, boolean otherFirst) throws IOException {
     if (node instanceof ObjectNode object) {
       g.writeStartObject();
-      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
         Map.Entry<String, JsonNode> e = it.next();
         if (object == target && e.getKey().equals(field)) {
           g.writeFieldName(field);

@@ -36,7 +36,8 @@ final class SourceFixtures {
 
   /** Asserts the body is refused and the refusal names {@code field}, in the exception and in its message. */
   static InvalidPayloadException assertRefused(WebhookSource source, JsonNode body, String field) {
-    InvalidPayloadException e = catchThrowableOfType(InvalidPayloadException.class, () -> source.normalize("src", body));
+    InvalidPayloadException e = catchThrowableOfType(InvalidPayloadException.class,
+        () -> source.normalize("src", body));
     assertThat(e).as("refusal of %s", body).isNotNull();
     assertThat(e.field()).isEqualTo(field);
     if (!field.isEmpty()) {

@@ -114,7 +114,8 @@ class V7SourceTest {
         null, // slot 2 has no size
         null, // no height
         new BoundingBox(0.8, 0, 0.2, 0.2)); // clipped to the image
-    assertThat(event.data().annotations()).extracting(Annotation::areaRatio).containsExactly(0.25, null, null, null, 0.04);
+    assertThat(event.data().annotations()).extracting(Annotation::areaRatio).containsExactly(0.25, null, null, null,
+        0.04);
   }
 
   @Test
@@ -163,7 +164,8 @@ class V7SourceTest {
 
   @Test
   void entriesThatAreNotAnnotationsAndBlankTagsAreLeftOut() throws Exception {
-    NormalizedEvent event = v7.normalize("v7", json("""
+    NormalizedEvent event = v7.normalize("v7", json(
+        """
         {"item": {"source_info": {"item_id": "i1"}, "tags": ["", "ok", null]},
          "annotations": [null, "str", 4, {"id": "t1", "name": "", "tag": {}}, {"id": "t2", "name": "urgent", "tag": {}}]}"""));
     assertThat(event.data().annotations()).extracting(Annotation::id).containsExactly("t1", "t2");

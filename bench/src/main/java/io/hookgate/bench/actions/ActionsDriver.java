@@ -216,8 +216,9 @@ public final class ActionsDriver {
     long connectionsOpened = onLoop(() -> sinkConnections);
     long unknown = onLoop(() -> foreignRequests);
     log(String.format(Locale.ROOT, "%s: %.0f %s, latency p50 %.2f ms, p99 %.2f ms; server CPU %.0f%%; "
-            + "%d connection(s) opened to the sink, %d call(s) not from this phase%s",
-        mode, result.rate(), mode.equals("ingress") ? "202s/s" : "calls/s at the sink", result.p50() / 1000, result.p99() / 1000, result.serverCpu(), connectionsOpened, unknown,
+        + "%d connection(s) opened to the sink, %d call(s) not from this phase%s",
+        mode, result.rate(), mode.equals("ingress") ? "202s/s" : "calls/s at the sink", result.p50() / 1000,
+        result.p99() / 1000, result.serverCpu(), connectionsOpened, unknown,
         sends() ? String.format(Locale.ROOT, "; rejected %d, errors %d, late %d, lost %d, duplicates %d",
             result.rejected(), result.errors(), result.late(), result.lost(), result.duplicates()) : ""));
     vertx.close().await(10, TimeUnit.SECONDS);

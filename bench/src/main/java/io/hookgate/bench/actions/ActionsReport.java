@@ -58,15 +58,15 @@ public final class ActionsReport {
         + "that core.\n\n");
     if (!pipeline.isEmpty()) {
       out.append(String.format(Locale.ROOT, "Pipeline, more latencies (medians over the rounds): webhook sent -> "
-              + "202 p50 %.2f ms, p99 %.2f ms; webhook sent -> action at the sink p50 %.2f ms, p99 %.2f ms.%n%n",
+          + "202 p50 %.2f ms, p99 %.2f ms; webhook sent -> action at the sink p50 %.2f ms, p99 %.2f ms.%n%n",
           median(pipeline, PhaseResult::ackP50) / 1000, median(pipeline, PhaseResult::ackP99) / 1000,
           median(pipeline, PhaseResult::sentP50) / 1000, median(pipeline, PhaseResult::sentP99) / 1000));
       checks(out, "pipeline", "non-202 answers", "connection errors", "accepted webhook", "202", pipeline);
     }
     if (!acting.isEmpty()) {
       out.append(String.format(Locale.ROOT, "Acting, more latencies (medians over the rounds): record sent -> "
-              + "acknowledged p50 %.2f ms, p99 %.2f ms; record sent -> action at the sink p50 %.2f ms, p99 %.2f ms."
-              + "%n%n",
+          + "acknowledged p50 %.2f ms, p99 %.2f ms; record sent -> action at the sink p50 %.2f ms, p99 %.2f ms."
+          + "%n%n",
           median(acting, PhaseResult::ackP50) / 1000, median(acting, PhaseResult::ackP99) / 1000,
           median(acting, PhaseResult::sentP50) / 1000, median(acting, PhaseResult::sentP99) / 1000));
       checks(out, "acting", "refused records", "producer errors", "acknowledged event", "acknowledgement", acting);
@@ -85,15 +85,15 @@ public final class ActionsReport {
         double perCpu = median(acting, PhaseResult::perServerCpuSecond)
             / median(ceiling, PhaseResult::perServerCpuSecond);
         out.append(String.format(Locale.ROOT, "- **acting / ceiling, calls per second: %.3f** (%s %.1f); per "
-                + "second of server CPU: %.3f. The acting half alone (rules, actions, calls) on the gateway's "
-                + "core, the events written into Kafka by the driver.%n", ratio,
+            + "second of server CPU: %.3f. The acting half alone (rules, actions, calls) on the gateway's "
+            + "core, the events written into Kafka by the driver.%n", ratio,
             ratio >= TARGET ? "at least" : "below", TARGET, perCpu));
       }
       if (!pipeline.isEmpty() && !ingress.isEmpty()) {
         double ingressRatio = median(ingress, PhaseResult::rate) / median(ceiling, PhaseResult::rate);
         out.append(String.format(Locale.ROOT, "- ingress only (202s, no rules) / ceiling: %.3f; pipeline / ingress "
-                + "only: %.3f. The pipeline includes the ingress on the same core, so it cannot do more than the "
-                + "ingress alone.%n", ingressRatio,
+            + "only: %.3f. The pipeline includes the ingress on the same core, so it cannot do more than the "
+            + "ingress alone.%n", ingressRatio,
             median(pipeline, PhaseResult::rate) / median(ingress, PhaseResult::rate)));
       }
       List<String> perEvent = new ArrayList<>();
@@ -105,7 +105,8 @@ public final class ActionsReport {
           .append(String.join(", ", perEvent));
       out.append(!pipeline.isEmpty() && !acting.isEmpty() && !ingress.isEmpty()
           ? ". The pipeline against acting + ingress only: what running both halves on one core costs beyond "
-              + "their sum.\n" : ".\n");
+              + "their sum.\n"
+          : ".\n");
       out.append("\n| round | ceiling calls/s | pipeline calls/s | pipeline / ceiling | pipeline p50 / p99 (ms) "
           + "| acting calls/s | acting / ceiling | acting p50 / p99 (ms) | ingress 202/s |\n");
       out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -163,10 +164,11 @@ public final class ActionsReport {
     long duplicates = rows.stream().mapToLong(PhaseResult::duplicates).sum();
     long negative = rows.stream().mapToLong(PhaseResult::negative).sum();
     out.append(String.format(Locale.ROOT, "Checks over all %s phases: %d %s, %d %s, %d actions later than 30 s, "
-            + "%d %ss whose action never reached the sink, %d actions received twice, %d actions at the sink "
-            + "before the driver had their %s. %s%n%n",
+        + "%d %ss whose action never reached the sink, %d actions received twice, %d actions at the sink "
+        + "before the driver had their %s. %s%n%n",
         phase, rejected, refusals, errors, failures, late, lost, accepted, duplicates, negative, acceptance,
-        rejected + errors + late + lost + duplicates == 0 ? "OK: every " + accepted + "'s action reached the sink, once."
+        rejected + errors + late + lost + duplicates == 0
+            ? "OK: every " + accepted + "'s action reached the sink, once."
             : "NOT OK: see the driver and gateway logs."));
   }
 

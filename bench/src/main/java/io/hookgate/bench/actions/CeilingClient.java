@@ -57,7 +57,7 @@ public final class CeilingClient extends VerticleBase {
   @Override
   public Future<?> start() {
     client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-            .setUserAgent("hookgate"),
+        .setUserAgent("hookgate"),
         new PoolOptions().setHttp1MaxSize(connections));
     for (int i = 0; i < connections; i++) {
       post();

@@ -70,22 +70,26 @@ public final class ManagementReport {
       double ratio = median(s10k, PhaseResult::rate) / median(s10, PhaseResult::rate);
       double perCpu = median(s10k, PhaseResult::perServerCpuSecond) / median(s10, PhaseResult::perServerCpuSecond);
       target(String.format(Locale.ROOT, "fan-out matching (15): events/s with %,d subscriptions / with 10",
-          subscriptions), String.format(Locale.ROOT, "**%.2f** (%.0f / %.0f events/s; per server CPU-s %.2f)", ratio,
-          median(s10k, PhaseResult::rate), median(s10, PhaseResult::rate), perCpu), ">= 0.8", ratio >= FAN_OUT_TARGET);
+          subscriptions),
+          String.format(Locale.ROOT, "**%.2f** (%.0f / %.0f events/s; per server CPU-s %.2f)", ratio,
+              median(s10k, PhaseResult::rate), median(s10, PhaseResult::rate), perCpu),
+          ">= 0.8", ratio >= FAN_OUT_TARGET);
     }
     if (!starts.isEmpty()) {
       double med = median(starts.stream().mapToDouble(s -> s[2]).toArray());
       double max = starts.stream().mapToDouble(s -> s[2]).max().orElse(Double.NaN);
       target(String.format(Locale.ROOT, "store (15): %,d subscriptions read at start", (long) starts.get(0)[1]),
           String.format(Locale.ROOT, "**%.2f s** median of %d fresh gateways (max %.2f s)", med / 1000, starts.size(),
-              max / 1000), "<= 2 s", max <= READ_TARGET_MS);
+              max / 1000),
+          "<= 2 s", max <= READ_TARGET_MS);
     }
     if (store.containsKey("to_b_p99_ms")) {
       double p99 = d(store.get("to_b_p99_ms"));
       target("store (15): a change PUT on one replica seen on another (two processes), p99 over "
           + store.get("changes") + " changes",
           String.format(Locale.ROOT, "**%.0f ms** (p50 %.0f ms, max %.0f ms)", p99, d(store.get("to_b_p50_ms")),
-              d(store.get("to_b_max_ms"))), "<= 1 s", p99 <= PROPAGATION_TARGET_MS);
+              d(store.get("to_b_max_ms"))),
+          "<= 1 s", p99 <= PROPAGATION_TARGET_MS);
     }
     List<PhaseResult> yaml = byPhase.get("yaml");
     List<PhaseResult> s1 = byPhase.get("sub1");
@@ -95,7 +99,8 @@ public final class ManagementReport {
       target("delivery (15): through 1 subscription / through a YAML rule and target, events/s",
           String.format(Locale.ROOT, "**%.2f** (%.0f / %.0f; p99 %.2f / %.2f ms, ratio %.2f; per server CPU-s %.2f)",
               ratio, median(s1, PhaseResult::rate), median(yaml, PhaseResult::rate), median(s1, PhaseResult::p99)
-                  / 1000, median(yaml, PhaseResult::p99) / 1000, p99,
+                  / 1000,
+              median(yaml, PhaseResult::p99) / 1000, p99,
               median(s1, PhaseResult::perServerCpuSecond) / median(yaml, PhaseResult::perServerCpuSecond)),
           ">= ~0.95 (no slower, within the noise)", ratio >= DELIVERY_TARGET);
     }
@@ -105,12 +110,13 @@ public final class ManagementReport {
       double p99 = medianOf(replays, "live_p99_ratio");
       target("replay (16): a recover's events read a second, on the gateway's one core",
           String.format(Locale.ROOT, "**%,.0f /s** (median of %d recovers of %s events)", rate, replays.size(),
-              replays.get(0).get("job_read")), ">= 20,000 /s", rate >= REPLAY_TARGET);
+              replays.get(0).get("job_read")),
+          ">= 20,000 /s", rate >= REPLAY_TARGET);
       boolean steady = replays.stream().noneMatch(r -> "false".equals(r.get("baseline_steady")));
       // Open loop at a fixed rate: both windows deliver what is offered unless the gateway falls behind, so a
       // ratio above 1 is a backlog being worked off, not a gain (and is only read when the baseline was steady).
       target("replay (16): live deliveries a second during the recover / before it (open loop at "
-              + replays.get(0).get("live_rate_offered") + "/s)",
+          + replays.get(0).get("live_rate_offered") + "/s)",
           String.format(Locale.ROOT, "**%.2f** (p99 latency %.2f x)%s", kept, p99,
               steady ? "" : "; live deliveries were NOT steady before the recover"),
           ">= ~0.95, steady", steady && kept >= DELIVERY_TARGET);
@@ -167,7 +173,7 @@ public final class ManagementReport {
     long lost = all.stream().mapToLong(PhaseResult::lost).sum();
     long duplicates = all.stream().mapToLong(PhaseResult::duplicates).sum();
     out.append(String.format(Locale.ROOT, "Checks over all acting phases: %d refused records, %d producer errors, %d "
-            + "deliveries later than 30 s, %d acknowledged events never delivered, %d delivered twice. %s%n%n",
+        + "deliveries later than 30 s, %d acknowledged events never delivered, %d delivered twice. %s%n%n",
         rejected, errors, late, lost, duplicates, rejected + errors + late + lost + duplicates == 0
             ? "OK: every event's delivery reached the sink, once." : "NOT OK: see the driver and gateway logs."));
     Path topics = run.resolve("topics.tsv");
@@ -220,17 +226,17 @@ public final class ManagementReport {
     out.append("## Store\n\n");
     if (store.containsKey("fill_count")) {
       out.append(String.format(Locale.ROOT, "- Filled through a gateway's `SubscriptionService` (what `PUT "
-              + "/api/v1/subscriptions/{id}` calls): %s subscriptions in %.1f s, **%.0f creates a second** with %s "
-              + "writers (one per partition of the commands topic; each applies one command at a time).%n",
+          + "/api/v1/subscriptions/{id}` calls): %s subscriptions in %.1f s, **%.0f creates a second** with %s "
+          + "writers (one per partition of the commands topic; each applies one command at a time).%n",
           store.get("fill_count"), d(store.get("fill_seconds")), d(store.get("fill_per_second")),
           store.getOrDefault("writers", "the")));
     }
     if (store.containsKey("to_b_p99_ms")) {
       out.append(String.format(Locale.ROOT, "- Two gateway processes A and B on those topics (both on the server "
-              + "core): %s changes made one at a time with `PUT /api/v1/subscriptions/{id}` on A (a new description), "
-              + "each timed from sending it until `GET` of the same on B shows it (B asked every ms): p50 %.1f ms, "
-              + "p90 %.1f ms, **p99 %.1f ms**, max %.1f ms, %s over 1 s. A's own answer (once A has read the change "
-              + "back): p50 %.1f ms, p99 %.1f ms.%n", store.get("changes"), d(store.get("to_b_p50_ms")),
+          + "core): %s changes made one at a time with `PUT /api/v1/subscriptions/{id}` on A (a new description), "
+          + "each timed from sending it until `GET` of the same on B shows it (B asked every ms): p50 %.1f ms, "
+          + "p90 %.1f ms, **p99 %.1f ms**, max %.1f ms, %s over 1 s. A's own answer (once A has read the change "
+          + "back): p50 %.1f ms, p99 %.1f ms.%n", store.get("changes"), d(store.get("to_b_p50_ms")),
           d(store.get("to_b_p90_ms")), d(store.get("to_b_p99_ms")), d(store.get("to_b_max_ms")),
           store.get("to_b_over_1s"), d(store.get("to_a_p50_ms")), d(store.get("to_a_p99_ms"))));
     }
@@ -283,19 +289,19 @@ public final class ManagementReport {
     Map<String, String> fill = kv(run.resolve("fill.tsv"));
     out.append("## Replay\n\n");
     out.append(String.format(Locale.ROOT, "The events topic holds %s events written before the gateway started "
-            + "(%s for the replayed subscription's project, the others for projects no subscription takes); the "
-            + "gateway's live matching starts at its end. Live events of another project go to subscription `live` "
-            + "at a fixed rate. Per round: a warm-up, a dry run of the recover (warms the job's reading path), %s s "
-            + "of live deliveries alone, then the recover of the whole range (`POST /api/v1/subscriptions/replayed/"
-            + "recover`), live deliveries measured until the job is done. Read a second: the job's `progress.read` "
-            + "over its `createdAt` to `finishedAt`.%n%n", fill.getOrDefault("fill_events", "?"),
+        + "(%s for the replayed subscription's project, the others for projects no subscription takes); the "
+        + "gateway's live matching starts at its end. Live events of another project go to subscription `live` "
+        + "at a fixed rate. Per round: a warm-up, a dry run of the recover (warms the job's reading path), %s s "
+        + "of live deliveries alone, then the recover of the whole range (`POST /api/v1/subscriptions/replayed/"
+        + "recover`), live deliveries measured until the job is done. Read a second: the job's `progress.read` "
+        + "over its `createdAt` to `finishedAt`.%n%n", fill.getOrDefault("fill_events", "?"),
         fill.getOrDefault("fill_replayed", "?"), replays.get(0).getOrDefault("base_seconds", "?")));
     out.append("| round | read | matched / sent / at the sink | job s | **read /s** | dry run s | live /s before "
         + "-> during | live p50 ms before -> during | live p99 ms before -> during | gateway CPU before -> during "
         + "| broker CPU before -> during |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map<String, String> r : replays) {
       out.append(String.format(Locale.ROOT, "| %s | %s | %s / %s / %s | %.2f | **%,.0f** | %.1f | %.0f -> %.0f | "
-              + "%.2f -> %.2f | %.2f -> %.2f | %.0f%% -> %.0f%% | %.0f%% -> %.0f%% |%n", r.get("round"), r.get("job_read"),
+          + "%.2f -> %.2f | %.2f -> %.2f | %.0f%% -> %.0f%% | %.0f%% -> %.0f%% |%n", r.get("round"), r.get("job_read"),
           r.get("job_matched"), r.get("job_sent"), r.get("replayed_received"), d(r.get("job_seconds")),
           d(r.get("job_read_per_second")), d(r.get("dry_seconds")), d(r.get("base_delivered_per_second")),
           d(r.get("during_delivered_per_second")), d(r.get("base_p50_ms")), d(r.get("during_p50_ms")),
@@ -316,8 +322,8 @@ public final class ManagementReport {
           + "compare two overloads, not a steady state.%n", unsteady));
     }
     out.append(String.format(Locale.ROOT, "%nChecks: %d live deliveries lost, %d deliveries received twice, %d "
-            + "replayed deliveries written but not received, %d rounds whose dry run or job did not count the %s "
-            + "expected. %s%n%n", lost, dup, missing, dryOff, replays.get(0).get("expected"),
+        + "replayed deliveries written but not received, %d rounds whose dry run or job did not count the %s "
+        + "expected. %s%n%n", lost, dup, missing, dryOff, replays.get(0).get("expected"),
         lost + dup + missing + dryOff == 0 ? "OK." : "NOT OK: see the driver and gateway logs."));
   }
 

@@ -74,8 +74,7 @@ public final class ProjectSpots {
 
   private static int[] find(byte[] in, byte[] what) {
     List<Integer> at = new ArrayList<>();
-    outer:
-    for (int i = 0; i + what.length <= in.length; i++) {
+    outer : for (int i = 0; i + what.length <= in.length; i++) {
       for (int j = 0; j < what.length; j++) {
         if (in[i + j] != what[j]) {
           continue outer;

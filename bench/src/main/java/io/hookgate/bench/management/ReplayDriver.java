@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -205,7 +205,8 @@ public final class ReplayDriver {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     context = vertx.getOrCreateContext();
     CompletableFuture<Void> listening = new CompletableFuture<>();
-    context.runOnContext(v -> Sink.listen(vertx, Integer.parseInt(required("sink-port")), this::received, () -> { })
+    context.runOnContext(v -> Sink.listen(vertx, Integer.parseInt(required("sink-port")), this::received, () -> {
+    })
         .onComplete(ar -> {
           if (ar.succeeded()) {
             listening.complete(null);
@@ -301,7 +302,7 @@ public final class ReplayDriver {
     double jobSeconds = Duration.between(Instant.parse(done.getString("createdAt")),
         Instant.parse(done.getString("finishedAt"))).toNanos() / 1e9;
     log(String.format(Locale.ROOT, "job %s %s: %d read, %d matched, %d sent in %.2f s (job times; %.2f s from the "
-            + "request to the status read done): %.0f read a second", jobId, done.getString("status"), read, matched,
+        + "request to the status read done): %.0f read a second", jobId, done.getString("status"), read, matched,
         sentAgain, jobSeconds, (j1 - j0) / 1e9, read / jobSeconds));
 
     // What the job wrote again must reach the sink, once each.
@@ -366,7 +367,7 @@ public final class ReplayDriver {
     Files.writeString(Path.of(required("out")), text, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING);
     log(String.format(Locale.ROOT, "live before: %.0f/s delivered, p50 %.2f ms, p99 %.2f ms; during the job: %.0f/s,"
-            + " p50 %.2f ms, p99 %.2f ms; replayed received %d of %d; live lost %d", out.get("base_delivered_per_second"),
+        + " p50 %.2f ms, p99 %.2f ms; replayed received %d of %d; live lost %d", out.get("base_delivered_per_second"),
         out.get("base_p50_ms"), out.get("base_p99_ms"), out.get("during_delivered_per_second"),
         out.get("during_p50_ms"), out.get("during_p99_ms"), (long) out.get("replayed_received"), sentAgain,
         (long) out.get("live_lost")));

@@ -131,7 +131,7 @@ public final class ReplicaBench {
     lines.add("b_polls\t" + polls);
     Files.write(Path.of(required("out")), lines);
     log(String.format(Locale.ROOT, "PUT on A -> seen on B: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms, %d "
-            + "over 1 s; A's answer p50 %.1f ms, p99 %.1f ms", pct(toB, 50), pct(toB, 90), pct(toB, 99),
+        + "over 1 s; A's answer p50 %.1f ms, p99 %.1f ms", pct(toB, 50), pct(toB, 90), pct(toB, 99),
         pct(toB, 100), over, pct(toA, 50), pct(toA, 99)));
   }
 
