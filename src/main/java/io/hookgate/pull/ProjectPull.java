@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * exponential backoff with jitter. A failed Kafka write drops the connection too: the next one's backfill starts
  * from the stored position, which only moves once a label's event is acknowledged, so nothing is lost.
  *
- * <p>Everything but {@link #status()} runs on the pull verticle's event loop. Longer than most classes: the
+ * <p>Everything but {@link #status()} runs on the pull verticle's event loop. Over 400 lines because the
  * connection's life (messages, timers, backfill, writes) is one state machine, clearer in one place.
  */
 final class ProjectPull {
