@@ -115,10 +115,20 @@ public final class SubscriptionStore implements ConsumerLoop.RecordHandler {
 
   @Override
   public Future<Void> handle(ConsumerRecord<String, byte[]> r) {
-    appliedUpTo.merge(r.partition(), r.offset() + 1, Math::max);
+    try {
+      apply(r);
+    } finally {
+      // Only once the record's state is in place: the writer, on another thread, reads the store as soon as this
+      // says the record was read (moved first, a write could be applied against the state before it).
+      appliedUpTo.merge(r.partition(), r.offset() + 1, Math::max);
+    }
+    return Future.succeededFuture();
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> r) {
     String id = r.key();
     if (id == null) {
-      return Future.succeededFuture();
+      return;
     }
     if (r.value() == null) {
       // The tombstone that follows a deletion, so that compaction forgets the subscription.
@@ -126,7 +136,7 @@ public final class SubscriptionStore implements ConsumerLoop.RecordHandler {
         deleted.put(id, clock.instant());
         notify(id, null);
       }
-      return Future.succeededFuture();
+      return;
     }
     StateRecord rec;
     try {
@@ -134,7 +144,7 @@ public final class SubscriptionStore implements ConsumerLoop.RecordHandler {
     } catch (Exception e) {
       LOG.warn("Subscriptions: record {} at {}-{}@{} is not a subscription state; skipped", id, r.topic(),
           r.partition(), r.offset());
-      return Future.succeededFuture();
+      return;
     }
     if (rec.writeId() != null) {
       lastWriteId.put(id, rec.writeId());
@@ -164,7 +174,6 @@ public final class SubscriptionStore implements ConsumerLoop.RecordHandler {
     if (waiting != null) {
       waiting.tryComplete(new Outcome(rec.result(), now, rec.message()));
     }
-    return Future.succeededFuture();
   }
 
   private void notify(String id, Subscription now) {
