@@ -90,6 +90,14 @@ public final class EventFilter {
     return filter.projects() != null && key != null && !filter.projects().contains(key);
   }
 
+  /**
+   * The projects the filter takes, or null for any: an event keyed with another project is refused at sight,
+   * so that a reader may look up the filters that name a record's key instead of asking each.
+   */
+  public List<String> projects() {
+    return filter.projects();
+  }
+
   /** {@link #refusedAtSight(String, String, String)} with the record's {@code ce_source}, {@code ce_type} and key. */
   public boolean refusedAtSight(ConsumerRecord<String, byte[]> record) {
     return refusedAtSight(header(record, "ce_source"), header(record, "ce_type"), record.key());

@@ -3,6 +3,7 @@ package io.hookgate.tail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.rules.EventFilter;
 import io.hookgate.rules.TopicEvent;
+import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -25,6 +26,8 @@ final class RecordView {
   private TopicEvent event;
   private byte[] line;
   private boolean unreadable;
+  private String headId;
+  private Buffer headMessage;
 
   RecordView(ConsumerRecord<String, byte[]> record, ObjectMapper mapper) {
     this.record = record;
@@ -67,6 +70,20 @@ final class RecordView {
       }
     }
     return line;
+  }
+
+  /** The event's SSE message for the following streams, its id the head's; made once however many take it. */
+  Buffer headMessage(long[] head) {
+    if (headMessage == null) {
+      headId = StreamPosition.format(head);
+      headMessage = SseMessages.event(headId, line());
+    }
+    return headMessage;
+  }
+
+  /** The id of {@link #headMessage}. */
+  String headId() {
+    return headId;
   }
 
   private boolean readable() {

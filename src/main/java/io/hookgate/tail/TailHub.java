@@ -112,6 +112,9 @@ public final class TailHub {
   /** Every reader running, to be stopped on close from any thread. */
   private final Set<ConsumerLoop> loops = ConcurrentHashMap.newKeySet();
   private final List<TailClient> clients = new ArrayList<>();
+  /** Of {@link #clients}: those that follow the head, by the projects they take, and those still catching up. */
+  private final FollowingStreams following = new FollowingStreams();
+  private final List<TailClient> notFollowing = new ArrayList<>();
   private final ArrayDeque<TailClient> waitingCatchUps = new ArrayDeque<>();
   private final Set<TailClient> dirty = new HashSet<>();
   private volatile Context context;
@@ -217,6 +220,11 @@ public final class TailHub {
     response.closeHandler(v -> remove(c, "client", null));
     response.exceptionHandler(e -> remove(c, "client", null));
     clients.add(c);
+    if (c.following()) {
+      following.add(c);
+    } else {
+      notFollowing.add(c);
+    }
     metrics.streams(clients.size());
     c.lastId = c.id(head);
     out.add(SseMessages.start(offsets.topic(), RETRY_MS, c.lastId, start.notes()));
@@ -229,7 +237,10 @@ public final class TailHub {
     }
   }
 
-  /** A record of the shared reader: one message for all the following streams it passes, their id the head's. */
+  /**
+   * A record of the shared reader: one message for all the following streams that take it, their id the head's.
+   * Only the following streams whose filter may take the record's key are asked ({@link FollowingStreams}).
+   */
   private void onShared(ConsumerRecord<String, byte[]> record) {
     long[] head = shared == null ? null : shared.head();
     int p = record.partition();
@@ -240,31 +251,54 @@ public final class TailHub {
     }
     shared.advance(p, o + 1);
     RecordView view = new RecordView(record, mapper);
-    Buffer headMessage = null;
-    String headId = null;
-    int sent = 0;
-    for (TailClient c : clients) {
-      if (c.following()) {
-        if (view.passes(c.filter) && view.line() != null) {
-          if (headMessage == null) {
-            headId = StreamPosition.format(head);
-            headMessage = SseMessages.event(headId, view.line());
-          }
-          c.out.add(headMessage);
-          c.lastId = headId;
-          dirty(c);
-          sent++;
-        }
-      } else {
+    String key = record.key();
+    int sent;
+    if (key == null) {
+      sent = offer(following.all(), view, head);
+    } else {
+      sent = offer(following.anyProject(), view, head) + offer(following.named(key), view, head);
+    }
+    if (!notFollowing.isEmpty()) {
+      List<TailClient> nowFollowing = null;
+      for (TailClient c : notFollowing) {
         if (c.fromShared(p, o, head)) {
           sent += deliver(c, view, head);
         }
         if (!c.behind()) {
           endCatchUp(c);
         }
+        if (c.following()) {
+          nowFollowing = nowFollowing == null ? new ArrayList<>() : nowFollowing;
+          nowFollowing.add(c);
+        }
+      }
+      if (nowFollowing != null) {
+        nowFollowing.forEach(this::follows);
       }
     }
     metrics.sent(sent);
+  }
+
+  /** The head's message of the record to each of these following streams whose filter takes it. */
+  private int offer(List<TailClient> streams, RecordView view, long[] head) {
+    int sent = 0;
+    for (TailClient c : streams) {
+      if (view.passes(c.filter) && view.line() != null) {
+        Buffer message = view.headMessage(head);
+        c.out.add(message);
+        c.lastId = view.headId();
+        dirty(c);
+        sent++;
+      }
+    }
+    return sent;
+  }
+
+  /** The stream has reached the head: from now on it is asked about records by the projects it takes. */
+  private void follows(TailClient c) {
+    if (notFollowing.remove(c)) {
+      following.add(c);
+    }
   }
 
   /** Queues the event for a stream that is not following, with its own id. */
@@ -307,6 +341,9 @@ public final class TailHub {
     metrics.sent(deliver(c, new RecordView(record, mapper), head));
     if (!c.behind()) {
       endCatchUp(c);
+    }
+    if (c.following()) {
+      follows(c);
     }
   }
 
@@ -386,6 +423,8 @@ public final class TailHub {
     }
     c.gone = true;
     clients.remove(c);
+    following.remove(c);
+    notFollowing.remove(c);
     endCatchUp(c);
     if (last != null) {
       c.out.end(last);

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 class EventsStreamTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final int MAX_CLIENTS = 4;
+  private static final int MAX_CLIENTS = 5;
   private static TailGateway gateway;
   private static ApiClient viewer;
 
@@ -113,6 +113,7 @@ class EventsStreamTest {
   @Test
   void filtersKeepTheirEventsAndTheOthersStillMoveThePosition() throws Exception {
     try (SseStream byProject = gateway.open(Map.of("project", "p-f2"), null);
+        SseStream byOtherProject = gateway.open(Map.of("project", "p-f1"), null);
         SseStream byMatch = gateway.open(Map.of("match", "int(event.data.original.n) >= 2"), null);
         SseStream byTypeAndSource = gateway.open(Map.of("type", "webhook.*", "source", "feed"), null);
         SseStream none = gateway.open(Map.of("type", "labeling.label.submitted"), null)) {
@@ -123,6 +124,7 @@ class EventsStreamTest {
       gateway.post("f-3", "p-f2", "\"n\":2");
       gateway.post("f-4", "p-f1", "\"n\":3");
       assertThat(ids(byProject.events(2, seconds(20)))).containsExactly("f-2", "f-3");
+      assertThat(ids(byOtherProject.events(2, seconds(20)))).containsExactly("f-1", "f-4");
       assertThat(ids(byMatch.events(2, seconds(20)))).containsExactlyInAnyOrder("f-3", "f-4");
       assertThat(ids(byTypeAndSource.events(4, seconds(20)))).containsExactlyInAnyOrder("f-1", "f-2", "f-3", "f-4");
       // No event for this one, but the heartbeat's id moves it past the four.
