@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 class SecretBoxTest {
@@ -48,5 +50,23 @@ class SecretBoxTest {
   void keysMustBe32Bytes() {
     assertThatThrownBy(() -> new SecretBox(List.of(new byte[16]))).hasMessageContaining("32 bytes");
     assertThatThrownBy(() -> new SecretBox(List.of())).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aRefusedCiphertextLeavesTheThreadsCipherFitForTheNext() throws Exception {
+    SecretBox box = new SecretBox(List.of(key()));
+    String a = box.encrypt("first", "here");
+    String b = box.encrypt("second", "here");
+    assertThat(a).isNotEqualTo(box.encrypt("first", "here"));
+    assertThatThrownBy(() -> box.decrypt(a, "elsewhere")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(box.decrypt(b, "here")).isEqualTo("second");
+    assertThat(box.decrypt(a, "here")).isEqualTo("first");
+    // Another thread has its own cipher.
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      assertThat(other.submit(() -> box.decrypt(box.encrypt("third", "there"), "there")).get()).isEqualTo("third");
+    } finally {
+      other.shutdown();
+    }
   }
 }
