@@ -3,10 +3,10 @@ package io.hookgate.event;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cloudevents.CloudEvent;
+import io.hookgate.kafka.HeaderText;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -62,7 +62,7 @@ public record TraceContext(String traceparent, String tracestate) {
 
   /** From a Kafka record's {@code traceparent}/{@code tracestate} headers (the last of each), or null. */
   public static TraceContext fromKafka(Headers headers) {
-    return of(lastValue(headers, TRACEPARENT), lastValue(headers, TRACESTATE));
+    return of(HeaderText.last(headers, TRACEPARENT), HeaderText.last(headers, TRACESTATE));
   }
 
   /** From a CloudEvent's distributed-tracing extension attributes, or null. */
@@ -115,10 +115,5 @@ public record TraceContext(String traceparent, String tracestate) {
       }
     }
     return true;
-  }
-
-  private static String lastValue(Headers headers, String name) {
-    Header h = headers == null ? null : headers.lastHeader(name);
-    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }

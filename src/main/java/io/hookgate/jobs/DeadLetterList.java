@@ -5,11 +5,11 @@ import io.hookgate.actions.ActionRecord;
 import io.hookgate.http.PageCursor;
 import io.hookgate.kafka.ConsumerLoop;
 import io.hookgate.kafka.ConsumerSettings;
+import io.hookgate.kafka.HeaderText;
 import io.hookgate.subscriptions.Subscription;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * What was given up: the dead-letter topic read from a time to its end, for a subscription or a target (or all),
@@ -122,18 +121,13 @@ public final class DeadLetterList {
       return null;
     }
     String ref = record.partition() + "@" + record.offset();
-    String status = header(record, "hookgate-dlq-status");
+    String status = HeaderText.last(record.headers(), "hookgate-dlq-status");
     return new DeadLetter(ref, a.id(), a.eventId(), a.eventType(), a.target(),
         a.target().startsWith(Subscription.TARGET_PREFIX) ? a.target().substring(Subscription.TARGET_PREFIX.length())
             : null,
-        header(record, "hookgate-dlq-reason"), status == null ? null : Integer.valueOf(status),
+        HeaderText.last(record.headers(), "hookgate-dlq-reason"), status == null ? null : Integer.valueOf(status),
         a.lastError(), Math.max(1, a.attempt()), a.createdAt(), Instant.ofEpochMilli(record.timestamp()),
         redriven.get(ref));
-  }
-
-  private static String header(ConsumerRecord<String, byte[]> record, String name) {
-    Header h = record.headers().lastHeader(name);
-    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   private static Page page(Scan scan, int limit, String cursor) {

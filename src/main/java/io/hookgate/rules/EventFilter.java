@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import io.hookgate.event.OperationalEvents;
+import io.hookgate.kafka.HeaderText;
 import io.hookgate.subscriptions.SubscriptionFilter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Whether an event passes a {@link SubscriptionFilter}: its sources, projects, batches and types, then its CEL
@@ -100,12 +99,8 @@ public final class EventFilter {
 
   /** {@link #refusedAtSight(String, String, String)} with the record's {@code ce_source}, {@code ce_type} and key. */
   public boolean refusedAtSight(ConsumerRecord<String, byte[]> record) {
-    return refusedAtSight(header(record, "ce_source"), header(record, "ce_type"), record.key());
-  }
-
-  private static String header(ConsumerRecord<String, byte[]> record, String name) {
-    Header h = record.headers().lastHeader(name);
-    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    return refusedAtSight(HeaderText.last(record.headers(), "ce_source"), HeaderText.last(record.headers(), "ce_type"),
+        record.key());
   }
 
   /** Whether the event passes; an expression that fails on it (a missing field...) does not. */

@@ -14,7 +14,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +25,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * The last events of the events topic, for the rule dry-run: the last {@code window} records of each partition
@@ -107,7 +105,7 @@ public final class RecentEvents {
     ConsumerLoop loop = new ConsumerLoop(settings, (ConsumerRecord<String, byte[]> r) -> {
       if (r.offset() < end[r.partition()]) {
         scanned[0]++;
-        if (keep == null || !keep.refusedAtSight(header(r, "ce_source"), header(r, "ce_type"), r.key())) {
+        if (keep == null || !keep.refusedAtSight(r)) {
           newest.add(new Kept(r.timestamp(), r.partition(), r.offset(), r));
           if (newest.size() > last) {
             newest.poll();
@@ -152,10 +150,5 @@ public final class RecentEvents {
       }
     }
     return out;
-  }
-
-  private static String header(ConsumerRecord<String, byte[]> record, String name) {
-    Header h = record.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }

@@ -1,12 +1,11 @@
 package io.hookgate.tail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.kafka.HeaderText;
 import io.hookgate.rules.EventFilter;
 import io.hookgate.rules.TopicEvent;
 import io.vertx.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,10 +50,8 @@ final class RecordView {
 
   private String header(int which) {
     if (headers == null) {
-      Header source = record.headers().lastHeader("ce_source");
-      Header type = record.headers().lastHeader("ce_type");
-      headers = new String[] {source == null ? null : new String(source.value(), StandardCharsets.UTF_8),
-          type == null ? null : new String(type.value(), StandardCharsets.UTF_8)};
+      headers = new String[] {HeaderText.last(record.headers(), "ce_source"),
+          HeaderText.last(record.headers(), "ce_type")};
     }
     return headers[which];
   }
