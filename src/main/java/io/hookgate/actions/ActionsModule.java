@@ -16,10 +16,9 @@ import io.hookgate.kafka.ConsumerGroupLag;
 import io.hookgate.kafka.ConsumerProgress;
 import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.kafka.KafkaClientFactory;
-import io.hookgate.kafka.TopicMetadata;
+import io.hookgate.kafka.ModuleProducer;
 import io.hookgate.subscriptions.SubscriptionDeliveries;
 import io.hookgate.subscriptions.SubscriptionsModule;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
@@ -30,8 +29,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,12 +53,11 @@ public final class ActionsModule implements GatewayModule {
   private final GatewayContext context;
   private final DeliveryModule delivery;
   private final ActingContext acting;
-  private final Producer<String, byte[]> producer;
+  private final ModuleProducer producer;
   private final DeliveryStatusApi api;
   private final SubscriptionsModule subscriptions;
   private final SubscriptionTargets subscriptionTargets;
   private SubscriptionCalls calls;
-  private KafkaClientMetrics producerMetrics;
 
   /**
    * Creates the Kafka producer for the targets, resolved beforehand with {@link Target#resolveAll}; nothing
@@ -86,8 +82,10 @@ public final class ActionsModule implements GatewayModule {
       metrics.breaker(name, breaker);
       metrics.target(name);
     });
-    this.producer = new KafkaProducer<>(context.kafka().eventLoopProducer("hookgate-actions", Duration.ofSeconds(30)));
-    this.acting = new ActingContext(topics, targets, breakers, new EventPublisher(producer), delivery.recorder(), codec,
+    this.producer = new ModuleProducer("the actions producer", context.kafka().eventLoopProducer("hookgate-actions",
+        Duration.ofSeconds(30)));
+    this.acting = new ActingContext(topics, targets, breakers, new EventPublisher(producer.producer()),
+        delivery.recorder(), codec,
         metrics, context.clock(), new Random(), subscriptions == null ? null : subscriptions.operations());
     this.api = new DeliveryStatusApi(delivery.store(), new Catalog(), codec.mapper());
     this.subscriptionTargets = subscriptions == null ? null : new SubscriptionTargets(subscriptions.store(),
@@ -118,10 +116,6 @@ public final class ActionsModule implements GatewayModule {
    */
   @Override
   public Future<Void> start() {
-    // The producer of outcomes, in /metrics beside the ingress's: its errors and retries are what a broker
-    // outage shows on the acting side.
-    producerMetrics = new KafkaClientMetrics(producer);
-    producerMetrics.bindTo(context.metrics().registry());
     ActionTopics topics = acting.topics();
     KafkaClientFactory kafka = context.kafka();
     String retryGroup = group(topics.retry(), "schedulers");
@@ -138,13 +132,12 @@ public final class ActionsModule implements GatewayModule {
         .withCommitInterval(kafka.commitInterval())
         .withDrain(DRAIN_TIMEOUT, Duration.ZERO);
     var meters = context.metrics().registry();
-    return context.vertx().executeBlocking(() -> {
-      TopicMetadata.warm(producer, acting.operations() == null
-          ? List.of(topics.actions(), topics.retry(), topics.deadLetter())
-          : List.of(topics.actions(), topics.retry(), topics.deadLetter(),
-              context.config().kafka().topics().operations().name()));
-      return null;
-    }, false)
+    // The producer of outcomes, in /metrics beside the ingress's: its errors and retries are what a broker
+    // outage shows on the acting side.
+    return producer.start(context.vertx(), meters, acting.operations() == null
+        ? List.of(topics.actions(), topics.retry(), topics.deadLetter())
+        : List.of(topics.actions(), topics.retry(), topics.deadLetter(),
+            context.config().kafka().topics().operations().name()))
         .compose(v -> context.vertx().deployVerticle(new RetryVerticle(retry, acting,
             ConsumerProgress.register(meters, retryGroup))))
         .compose(v -> context.vertx().deployVerticle(new ActionConsumerVerticle(actions, acting,
@@ -194,15 +187,7 @@ public final class ActionsModule implements GatewayModule {
   /** Closes the producer; call after the verticles are undeployed. */
   @Override
   public void close() {
-    if (producerMetrics != null) {
-      producerMetrics.close();
-    }
-    try {
-      producer.flush();
-      producer.close(Duration.ofSeconds(5));
-    } catch (RuntimeException e) {
-      LOG.warn("Closing the actions producer: {}", e.toString());
-    }
+    producer.close();
   }
 
   /** Target settings for the API: no secret, only where each comes from. */

@@ -8,13 +8,10 @@ import io.hookgate.config.TopicSpec;
 import io.hookgate.event.EventPublisher;
 import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.kafka.ConsumerVerticle;
-import io.hookgate.kafka.TopicMetadata;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.hookgate.kafka.ModuleProducer;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,23 +26,22 @@ public final class DeliveryModule implements GatewayModule {
 
   private final GatewayContext context;
   private final String topic;
-  private final Producer<String, byte[]> producer;
+  private final ModuleProducer producer;
   private final DeliveryStatusStore store;
   private final DeliveryRecorder recorder;
   private final ConsumerSettings reader;
-  private KafkaClientMetrics producerMetrics;
 
   public DeliveryModule(GatewayContext context) {
     this.context = context;
     this.topic = TopicSpec.requiredName(context.config().kafka().topics().deliveryStatus(), "deliveryStatus");
-    this.producer = new KafkaProducer<>(context.kafka().eventLoopProducer("hookgate-delivery-status",
-        Duration.ofSeconds(30)));
+    this.producer = new ModuleProducer("the delivery status producer",
+        context.kafka().eventLoopProducer("hookgate-delivery-status", Duration.ofSeconds(30)));
     // The JSON of hookgate's own records, with its instants as ISO-8601 text.
     ObjectMapper mapper = new ActionCodec().mapper();
     this.store = new DeliveryStatusStore(mapper);
     this.reader = ConsumerSettings.wholeTopic("hookgate-delivery-status-reader",
         context.kafka().topicReader("hookgate-delivery-status"), topic, ConsumerSettings.StartAt.beginning());
-    this.recorder = new DeliveryRecorder(store, new EventPublisher(producer), topic, mapper);
+    this.recorder = new DeliveryRecorder(store, new EventPublisher(producer.producer()), topic, mapper);
   }
 
   public DeliveryStatusStore store() {
@@ -59,27 +55,13 @@ public final class DeliveryModule implements GatewayModule {
   /** Reads the logs to the end, so that counters continue rather than restart; completes once read. */
   @Override
   public Future<Void> start() {
-    producerMetrics = new KafkaClientMetrics(producer);
-    producerMetrics.bindTo(context.metrics().registry());
-    ConsumerVerticle follower = new ConsumerVerticle(reader, store, null, null);
-    return context.vertx().executeBlocking(() -> {
-      TopicMetadata.warm(producer, List.of(topic));
-      return null;
-    }, false)
-        .compose(v -> context.vertx().deployVerticle(follower))
-        .compose(id -> follower.caughtUp())
+    return producer.start(context.vertx(), context.metrics().registry(), List.of(topic))
+        .compose(v -> new ConsumerVerticle(reader, store, null, null).deployAndCatchUp(context.vertx()))
         .onSuccess(v -> LOG.info("Delivery status: {} logs read from {}", store.all().size(), topic));
   }
 
   @Override
   public void close() {
-    if (producerMetrics != null) {
-      producerMetrics.close();
-    }
-    try {
-      producer.close(Duration.ofSeconds(5));
-    } catch (RuntimeException e) {
-      LOG.warn("Closing the delivery status producer: {}", e.toString());
-    }
+    producer.close();
   }
 }

@@ -9,16 +9,13 @@ import io.hookgate.config.TopicsConfig;
 import io.hookgate.event.EventPublisher;
 import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.kafka.ConsumerVerticle;
-import io.hookgate.kafka.TopicMetadata;
+import io.hookgate.kafka.ModuleProducer;
 import io.hookgate.rules.FilterExpressions;
 import io.hookgate.subscriptions.SubscriptionsModule;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,24 +29,24 @@ public final class JobsModule implements GatewayModule {
 
   private final GatewayContext context;
   private final SubscriptionsModule subscriptions;
-  private final Producer<String, byte[]> producer;
+  private final ModuleProducer producer;
   private final JobsContext jobs;
   private final JobService service;
   private final DeadLetterList deadLetters;
-  private KafkaClientMetrics producerMetrics;
 
   public JobsModule(GatewayContext context, SubscriptionsModule subscriptions) {
     this.context = context;
     this.subscriptions = subscriptions;
     TopicsConfig t = context.config().kafka().topics();
-    this.producer = new KafkaProducer<>(context.kafka().eventLoopProducer("hookgate-jobs", Duration.ofSeconds(30)));
+    this.producer = new ModuleProducer("the jobs producer", context.kafka().eventLoopProducer("hookgate-jobs",
+        Duration.ofSeconds(30)));
     ActionCodec codec = new ActionCodec();
     ObjectMapper mapper = codec.mapper();
     JobsContext.Topics topics = new JobsContext.Topics(TopicSpec.requiredName(t.events(), "events"),
         TopicSpec.requiredName(t.deadLetter(), "deadLetter"), TopicSpec.requiredName(t.actions(), "actions"),
         TopicSpec.requiredName(t.jobs(), "jobs"), subscriptions.commandsTopic());
     this.jobs = new JobsContext(topics, new JobStore(mapper), subscriptions.store(), new FilterExpressions(), mapper,
-        codec, new EventPublisher(producer), context.admin(), context.kafka().topicReader("hookgate-jobs"),
+        codec, new EventPublisher(producer.producer()), context.admin(), context.kafka().topicReader("hookgate-jobs"),
         context.config().subscriptions().replayRate(), subscriptions.operations(), context.clock());
     this.service = new JobService(context.vertx(), jobs);
     this.deadLetters = new DeadLetterList(context.vertx(), jobs);
@@ -66,8 +63,6 @@ public final class JobsModule implements GatewayModule {
   /** Reads the jobs to the end, then runs those that are this replica's. */
   @Override
   public Future<Void> start() {
-    producerMetrics = new KafkaClientMetrics(producer);
-    producerMetrics.bindTo(context.metrics().registry());
     ConsumerVerticle follower = new ConsumerVerticle(ConsumerSettings.wholeTopic("hookgate-jobs-reader",
         context.kafka().topicReader("hookgate-jobs-reader"), jobs.topics().jobs(),
         ConsumerSettings.StartAt.beginning()),
@@ -78,12 +73,8 @@ public final class JobsModule implements GatewayModule {
     if (jobs.operations() != null) {
       written.add(jobs.operations().topic());
     }
-    return context.vertx().executeBlocking(() -> {
-      TopicMetadata.warm(producer, written);
-      return null;
-    }, false)
-        .compose(v -> context.vertx().deployVerticle(follower))
-        .compose(id -> follower.caughtUp())
+    return producer.start(context.vertx(), context.metrics().registry(), written)
+        .compose(v -> follower.deployAndCatchUp(context.vertx()))
         .compose(v -> context.vertx().deployVerticle(runner))
         .onSuccess(id -> {
           subscriptions.onOwnership(runner::owned);
@@ -94,13 +85,6 @@ public final class JobsModule implements GatewayModule {
 
   @Override
   public void close() {
-    if (producerMetrics != null) {
-      producerMetrics.close();
-    }
-    try {
-      producer.close(Duration.ofSeconds(5));
-    } catch (RuntimeException e) {
-      LOG.warn("Closing the jobs producer: {}", e.toString());
-    }
+    producer.close();
   }
 }

@@ -3,6 +3,7 @@ package io.hookgate.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 
 /**
  * A {@link ConsumerLoop} as a verticle, for a handler that needs nothing else of its own: its records are
@@ -29,6 +30,14 @@ public final class ConsumerVerticle extends VerticleBase {
   public Future<?> start() {
     loop = new ConsumerLoop(settings, handler, context, meters, progress);
     return loop.start();
+  }
+
+  /**
+   * For a whole-topic reader (a module's store): deploys it and completes once it has handed out what the topic
+   * held when it started, so that the module starts on the state as it was.
+   */
+  public Future<Void> deployAndCatchUp(Vertx vertx) {
+    return vertx.deployVerticle(this).compose(id -> caughtUp());
   }
 
   /** For a whole-topic reader: completes once it has handed out what the topic held when it started. */

@@ -11,15 +11,13 @@ import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.kafka.ConsumerSettings.OnFailure;
 import io.hookgate.kafka.ConsumerVerticle;
 import io.hookgate.kafka.KafkaClientFactory;
+import io.hookgate.kafka.ModuleProducer;
 import io.hookgate.subscriptions.SubscriptionStore;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +37,7 @@ public final class RulesModule implements GatewayModule {
   private final String actionsTopic;
   private final String group;
   private final SubscriptionStore subscriptions;
-  private Producer<String, byte[]> producer;
-  private KafkaClientMetrics producerMetrics;
+  private ModuleProducer producer;
 
   /** @param subscriptions the subscriptions to match; null for rules alone */
   public RulesModule(GatewayContext context, RuleSet rules, SubscriptionStore subscriptions) {
@@ -93,21 +90,21 @@ public final class RulesModule implements GatewayModule {
     SubscriptionRoutes routes = subscriptions == null ? null
         : new SubscriptionRoutes(subscriptions, new FilterExpressions());
     RulesEngineConfig engine = context.config().rulesEngine();
-    producer = new KafkaProducer<>(context.kafka().blockingProducer("hookgate-rules-actions"));
-    producerMetrics = new KafkaClientMetrics(producer);
-    producerMetrics.bindTo(context.metrics().registry());
+    producer = new ModuleProducer("the rules producer", context.kafka().blockingProducer("hookgate-rules-actions"));
     ConsumerProgress progress = ConsumerProgress.register(context.metrics().registry(), group);
     RulesStats.bind(context.metrics(), progress);
     rules.names().forEach(context.metrics()::ruleConfigured);
     AtomicInteger n = new AtomicInteger();
+    Producer<String, byte[]> actions = producer.producer();
     // Workers: the producer may wait for metadata, and CEL is evaluated off the event loops.
-    return context.vertx().deployVerticle(() -> {
-      String name = "hookgate-rules-" + n.getAndIncrement();
-      return new ConsumerVerticle(consumerSettings(context.kafka(), name, group, topics(), engine),
-          new RulesHandler(name, producer, actionsTopic, rules, routes, context.mapper(), context.metrics(),
-              context.clock()),
-          context.metrics().registry(), progress);
-    }, new DeploymentOptions().setInstances(engine.instances()).setThreadingModel(ThreadingModel.WORKER))
+    return producer.start(context.vertx(), context.metrics().registry(), List.of())
+        .compose(v -> context.vertx().deployVerticle(() -> {
+          String name = "hookgate-rules-" + n.getAndIncrement();
+          return new ConsumerVerticle(consumerSettings(context.kafka(), name, group, topics(), engine),
+              new RulesHandler(name, actions, actionsTopic, rules, routes, context.mapper(), context.metrics(),
+                  context.clock()),
+              context.metrics().registry(), progress);
+        }, new DeploymentOptions().setInstances(engine.instances()).setThreadingModel(ThreadingModel.WORKER)))
         .onSuccess(id -> LOG.info("Rules {} running in {} consumer(s) of group {}: {} -> {}", rules.names(),
             engine.instances(), group, eventsTopic, actionsTopic))
         .mapEmpty();
@@ -142,8 +139,7 @@ public final class RulesModule implements GatewayModule {
   @Override
   public void close() {
     if (producer != null) {
-      producerMetrics.close();
-      producer.close(Duration.ofSeconds(5));
+      producer.close();
     }
   }
 }

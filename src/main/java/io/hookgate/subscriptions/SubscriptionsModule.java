@@ -10,8 +10,7 @@ import io.hookgate.kafka.ConsumerGroupLag;
 import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.kafka.ConsumerSettings.OnFailure;
 import io.hookgate.kafka.ConsumerVerticle;
-import io.hookgate.kafka.TopicMetadata;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.hookgate.kafka.ModuleProducer;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,8 +20,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +35,7 @@ public final class SubscriptionsModule implements GatewayModule {
   private final GatewayContext context;
   private final String stateTopic;
   private final String commandsTopic;
-  private final Producer<String, byte[]> producer;
+  private final ModuleProducer producer;
   private final SubscriptionCodec codec;
   private final SubscriptionStore store;
   private final SubscriptionService service;
@@ -47,7 +44,6 @@ public final class SubscriptionsModule implements GatewayModule {
   private final OperationalEvents operations;
   /** Paused subscriptions already warned about, by id and pause start, so that each pause is warned of once. */
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
-  private KafkaClientMetrics producerMetrics;
 
   /** @param box null when no encryption key is set: subscriptions can then be read but not written */
   public SubscriptionsModule(GatewayContext context, SecretBox box) {
@@ -55,11 +51,11 @@ public final class SubscriptionsModule implements GatewayModule {
     this.stateTopic = TopicSpec.requiredName(context.config().kafka().topics().subscriptions(), "subscriptions");
     this.commandsTopic = TopicSpec.requiredName(context.config().kafka().topics().subscriptionCommands(),
         "subscriptionCommands");
-    this.producer = new KafkaProducer<>(context.kafka().eventLoopProducer("hookgate-subscriptions",
-        Duration.ofSeconds(10)));
+    this.producer = new ModuleProducer("the subscriptions producer",
+        context.kafka().eventLoopProducer("hookgate-subscriptions", Duration.ofSeconds(10)));
     this.codec = new SubscriptionCodec(box);
     this.store = new SubscriptionStore(codec, context.clock());
-    EventPublisher publisher = new EventPublisher(producer);
+    EventPublisher publisher = new EventPublisher(producer.producer());
     this.service = new SubscriptionService(context.vertx(), store, codec, publisher, commandsTopic,
         context.config().subscriptions().secretOverlap(), context.clock());
     TopicSpec ops = context.config().kafka().topics().operations();
@@ -124,8 +120,6 @@ public final class SubscriptionsModule implements GatewayModule {
    */
   @Override
   public Future<Void> start() {
-    producerMetrics = new KafkaClientMetrics(producer);
-    producerMetrics.bindTo(context.metrics().registry());
     var kafka = context.kafka();
     ConsumerVerticle follower = new ConsumerVerticle(ConsumerSettings.wholeTopic("hookgate-subscriptions-reader",
         kafka.topicReader("hookgate-subscriptions-reader"), stateTopic, ConsumerSettings.StartAt.beginning()),
@@ -138,13 +132,10 @@ public final class SubscriptionsModule implements GatewayModule {
         .withCommitInterval(kafka.commitInterval())
         .withDrain(Duration.ofSeconds(5), Duration.ofSeconds(5))
         .withOnFailure(OnFailure.READ_AGAIN);
-    return context.vertx().executeBlocking(() -> {
-      TopicMetadata.warm(producer, operations == null ? List.of(stateTopic, commandsTopic)
-          : List.of(stateTopic, commandsTopic, context.config().kafka().topics().operations().name()));
-      return null;
-    }, false)
-        .compose(v -> context.vertx().deployVerticle(follower))
-        .compose(id -> follower.caughtUp())
+    return producer.start(context.vertx(), context.metrics().registry(), operations == null
+        ? List.of(stateTopic, commandsTopic)
+        : List.of(stateTopic, commandsTopic, context.config().kafka().topics().operations().name()))
+        .compose(v -> follower.deployAndCatchUp(context.vertx()))
         .onSuccess(v -> LOG.info("Subscriptions: {} read from {}", store.size(), stateTopic))
         .compose(v -> context.vertx().deployVerticle(new WriterVerticle(writers, writer)))
         .onSuccess(v -> context.vertx().setPeriodic(Duration.ofMinutes(1).toMillis(), t -> warnOfLongPauses()))
@@ -171,13 +162,6 @@ public final class SubscriptionsModule implements GatewayModule {
 
   @Override
   public void close() {
-    if (producerMetrics != null) {
-      producerMetrics.close();
-    }
-    try {
-      producer.close(Duration.ofSeconds(5));
-    } catch (RuntimeException e) {
-      LOG.warn("Closing the subscriptions producer: {}", e.toString());
-    }
+    producer.close();
   }
 }
