@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The pull of a {@code kili-subscription} source: its state per project, and pause and resume, like the Kili SDK's
  * subscription client. A pause closes the subscriptions; a resume opens them and backfills what was created
- * meanwhile. A pause lasts until resumed or until the gateway restarts.
+ * meanwhile. A pause is kept in Kafka and lasts until resumed; any replica may be asked (see {@code PullSource}).
  */
 final class SourcePullApi {
   private final PullModule pull;
@@ -44,7 +44,7 @@ final class SourcePullApi {
 
   private JsonNode view(PullSource s) {
     ObjectNode out = mapper.createObjectNode().put("source", s.name()).put("kind", "kili-subscription")
-        .put("paused", s.paused());
+        .put("paused", s.paused()).put("held", s.held());
     out.set("projects", mapper.valueToTree(s.projects()));
     return out;
   }

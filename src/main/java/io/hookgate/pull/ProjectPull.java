@@ -54,14 +54,15 @@ final class ProjectPull {
   }
 
   private enum Phase {
-    IDLE, CONNECTING, CONNECTED, BACKING_OFF, PAUSED, STOPPED
+    /** Another replica holds this project's source (see {@link PullOwners}): nothing is connected here. */
+    STANDBY, IDLE, CONNECTING, CONNECTED, BACKING_OFF, PAUSED, STOPPED
   }
 
   private final Parts p;
   private final GraphqlWsMessages messages;
   private final String apiKey;
   private Context context;
-  private Phase phase = Phase.IDLE;
+  private Phase phase = Phase.STANDBY;
   private WebSocket socket;
   /** Counts connections: callbacks of a replaced connection see another number and do nothing. */
   private long generation;
@@ -119,24 +120,46 @@ final class ProjectPull {
     return status;
   }
 
-  /**
-   * Starts from the stored position (null: none yet); on the pull verticle's context.
-   *
-   * @param paused paused through the management API before the pull could start: it waits for a resume
-   */
-  void start(Context ctx, PullPosition stored, boolean paused) {
+  /** Binds the pull to the pull verticle's context, on standby until this replica holds its source. */
+  void start(Context ctx) {
     this.context = ctx;
-    this.position = stored;
+    publishStatus();
+  }
+
+  /**
+   * This replica holds the source now: starts from the stored position (null: none yet), as the replica that
+   * held it before left it; on the pull verticle's context.
+   *
+   * @param paused paused through the management API: it waits for a resume
+   */
+  void activate(PullPosition stored, boolean paused) {
+    if (phase != Phase.STANDBY) {
+      return;
+    }
+    LOG.info("Kili pull {} project {}: held by this replica{}", p.source(), p.projectId(), paused ? " (paused)"
+        : "");
+    position = stored;
+    attempt = 0;
     if (paused) {
       phase = Phase.PAUSED;
       publishStatus();
       return;
     }
+    phase = Phase.IDLE;
     connect();
   }
 
+  /** Another replica holds the source now: the subscription is closed here. */
+  void standby() {
+    if (phase == Phase.STANDBY || phase == Phase.STOPPED) {
+      return;
+    }
+    LOG.info("Kili pull {} project {}: now held by another replica", p.source(), p.projectId());
+    disconnect(Phase.STANDBY);
+  }
+
   void pause() {
-    if (phase == Phase.PAUSED || phase == Phase.STOPPED) {
+    if (phase == Phase.PAUSED || phase == Phase.STOPPED || phase == Phase.STANDBY) {
       return;
     }
     LOG.info("Kili pull {} project {}: paused", p.source(), p.projectId());
@@ -174,7 +197,7 @@ final class ProjectPull {
   }
 
   private void connect() {
-    if (phase == Phase.PAUSED || phase == Phase.STOPPED) {
+    if (phase == Phase.PAUSED || phase == Phase.STOPPED || phase == Phase.STANDBY) {
       return;
     }
     long gen = ++generation;
@@ -339,7 +362,7 @@ final class ProjectPull {
     socket = null;
     cancelTimers();
     connectedSince = null;
-    if (phase == Phase.PAUSED || phase == Phase.STOPPED) {
+    if (phase == Phase.PAUSED || phase == Phase.STOPPED || phase == Phase.STANDBY) {
       publishStatus();
       return;
     }
@@ -523,6 +546,7 @@ final class ProjectPull {
       case BACKING_OFF -> "backing_off";
       case PAUSED -> "paused";
       case STOPPED -> "stopped";
+      case STANDBY -> "standby";
     };
     status = new ProjectStatus(p.source(), p.projectId(), state, text(connectedSince), backfilling, lastLabelId,
         lastLabelCreatedAt, text(lastEventAt), lagSeconds, position == null ? null : position.lastCreatedAt(), labels,

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * What a pull of one Kili project is doing, as {@code /health/ready}, the metrics and the management API show it.
  * Times are ISO 8601, null when there is none yet.
  *
- * @param state {@code connecting}, {@code connected}, {@code backing_off} (waiting to reconnect), {@code paused}
- *     or {@code stopped}
+ * @param state {@code connecting}, {@code connected}, {@code backing_off} (waiting to reconnect), {@code paused},
+ *     {@code standby} (another replica holds the source) or {@code stopped}
  * @param connectedSince when the current connection was acknowledged by Kili; null when not connected
  * @param backfilling whether the labels missed while disconnected are being read
  * @param lastLabelId the last label whose event was stored
@@ -28,5 +28,10 @@ public record ProjectStatus(String source, String projectId, String state, Strin
 
   boolean connected() {
     return "connected".equals(state);
+  }
+
+  /** Connected here, or held by another replica: nothing for this replica's health to report. */
+  boolean fine() {
+    return connected() || "standby".equals(state);
   }
 }

@@ -15,6 +15,8 @@ import io.hookgate.event.EventPublisher;
 import io.hookgate.ingress.WebhookNormalizer;
 import io.hookgate.ingress.source.KiliSubscriptionKind;
 import io.hookgate.ingress.source.WebhookSource;
+import io.hookgate.kafka.ConsumerSettings;
+import io.hookgate.kafka.ConsumerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.WebSocketClient;
@@ -37,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * one verticle (see {@link ProjectPull}) once the positions are read from {@code kafka.topics.pullPositions};
  * events go through the ingress's producer, with its durability ({@code acks=all}, idempotent).
  *
- * <p>Every replica that has such a source holds its subscriptions: run a {@code kili-subscription} source on one
- * replica (its events carry the same ids on every replica, but would be written once per replica).
+ * <p>However many replicas run, one holds each source's subscriptions at a time ({@link PullOwners}, a consumer
+ * group on the positions topic); the others wait on standby and take over when it stops.
  */
 public final class PullModule implements GatewayModule {
   private static final Logger LOG = LoggerFactory.getLogger(PullModule.class);
@@ -100,7 +102,7 @@ public final class PullModule implements GatewayModule {
             backoff), key.reveal());
         pulls.add(self[0]);
       }
-      sources.put(name, new PullSource(name, pulls));
+      sources.put(name, new PullSource(name, pulls, positions));
     }
     return new PullModule(ctx, Map.copyOf(sources), positions);
   }
@@ -114,22 +116,30 @@ public final class PullModule implements GatewayModule {
     return readPositions().compose(stored -> {
       List<Future<?>> deployed = new ArrayList<>();
       for (PullSource s : sources.values()) {
-        PullVerticle v = new PullVerticle(s, stored);
-        s.running(v);
+        PullVerticle v = new PullVerticle(s);
+        s.running(v, stored.paused().getOrDefault(s.name(), false));
         deployed.add(ctx.vertx().deployVerticle(v));
       }
-      LOG.info("Kili pull started for sources {}", sources.keySet());
-      return Future.all(deployed).<Void>mapEmpty();
-    });
+      return Future.all(deployed);
+    }).compose(v -> {
+      // The sources this replica holds start once the group assigns it their partitions.
+      String group = positions.topic() + ".owners";
+      ConsumerSettings owners = ConsumerSettings.group("hookgate-pull-owners",
+          ctx.kafka().groupConsumer("hookgate-pull-owners", group, 100, "latest"), positions.topic())
+          .withDrain(Duration.ZERO, Duration.ZERO);
+      return ctx.vertx().deployVerticle(new ConsumerVerticle(owners, new PullOwners(ctx.vertx(), positions,
+          sources.values()), null, null));
+    }).onSuccess(id -> LOG.info("Kili pull ready for sources {}; held by the replica the group {}.owners gives "
+        + "them to", sources.keySet(), positions.topic())).mapEmpty();
   }
 
-  private Future<Map<String, PullPosition>> readPositions() {
-    Promise<Map<String, PullPosition>> done = Promise.promise();
+  private Future<PullPositions.Stored> readPositions() {
+    Promise<PullPositions.Stored> done = Promise.promise();
     attemptRead(done);
     return done.future();
   }
 
-  private void attemptRead(Promise<Map<String, PullPosition>> done) {
+  private void attemptRead(Promise<PullPositions.Stored> done) {
     ctx.vertx().executeBlocking(() -> positions.readAll(Duration.ofSeconds(10)), false).onComplete(ar -> {
       if (ar.succeeded()) {
         done.complete(ar.result());
@@ -165,7 +175,8 @@ public final class PullModule implements GatewayModule {
     for (PullSource s : sources.values()) {
       ObjectNode one = bySource.putObject(s.name()).put("paused", s.paused());
       one.set("projects", ctx.mapper().valueToTree(s.projects()));
-      allUp &= s.paused() || s.projects().stream().allMatch(ProjectStatus::connected);
+      one.put("held", s.held());
+      allUp &= s.paused() || s.projects().stream().allMatch(ProjectStatus::fine);
     }
     out.put("status", allUp ? "UP" : "DEGRADED");
     out.put("affectsReadiness", false);

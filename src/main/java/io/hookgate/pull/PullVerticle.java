@@ -1,9 +1,9 @@
 package io.hookgate.pull;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -12,20 +12,23 @@ import java.util.function.Consumer;
  */
 final class PullVerticle extends VerticleBase {
   private final PullSource source;
-  private final Map<String, PullPosition> positions;
 
-  /** @param positions the stored positions by {@code <source>/<project>} */
-  PullVerticle(PullSource source, Map<String, PullPosition> positions) {
+  PullVerticle(PullSource source) {
     this.source = source;
-    this.positions = positions;
   }
 
+  /** Every project on standby until {@link PullOwners} says this replica holds the source. */
   @Override
   public Future<?> start() {
     for (ProjectPull p : source.pulls()) {
-      p.start(context, positions.get(PullPosition.key(source.name(), p.projectId())), source.paused());
+      p.start(context);
     }
     return Future.succeededFuture();
+  }
+
+  /** The context the pulls run on. */
+  Context pullContext() {
+    return context;
   }
 
   @Override

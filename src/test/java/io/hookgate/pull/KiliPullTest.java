@@ -19,11 +19,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.GroupState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -313,6 +317,75 @@ class KiliPullTest {
       assertThat(state.path("paused").asBoolean()).isFalse();
       assertThat(state.path("projects").path(0).path("backfilled").asInt()).isEqualTo(1);
       assertThat(api(g, "GET", "/api/v1/sources/nope/pull", VIEWER).statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void twoReplicasHoldASourceOnceAPauseAskedOfEitherReachesItAndTheOtherTakesOver() throws Exception {
+    String project = project();
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String topics = """
+        kafka:
+          topics:
+            events: { name: pull-events-%s }
+            pullPositions: { name: pull-positions-replicas-%s }
+        """.formatted(run, run);
+    GatewayHarness a = gateway(project, KEY, topics);
+    GatewayHarness b = null;
+    GatewayHarness stopped = null;
+    try (EventConsumer events = new EventConsumer(broker.bootstrapServers(), "pull-events-" + run)) {
+      b = gateway(project, KEY, topics);
+      GatewayHarness first = a;
+      GatewayHarness second = b;
+      // Both replicas in the owners' group, which has settled: one holds the subscription, the other waits.
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+        String group = "pull-positions-replicas-" + run + ".owners";
+        await().atMost(WAIT).until(() -> {
+          ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+          return d.members().size() == 2 && d.groupState() == GroupState.STABLE;
+        });
+      }
+      await().atMost(WAIT).until(() -> {
+        List<String> states = List.of(projectStatus(first).path("state").asText(),
+            projectStatus(second).path("state").asText());
+        return states.contains("connected") && states.contains("standby");
+      });
+      GatewayHarness holder = "connected".equals(projectStatus(a).path("state").asText()) ? a : b;
+      GatewayHarness other = holder == a ? b : a;
+      assertThat(health(other).path("checks").path("kiliPull").path("sources").path("kili-live").path("held")
+          .asBoolean()).isFalse();
+      assertThat(health(other).path("checks").path("kiliPull").path("status").asText()).isEqualTo("UP");
+      kili.push(project, label("label-1", "asset-1"));
+      events.pollUntil(hasLabels(1), WAIT);
+      // Pushed to one subscriber only: written once.
+      assertThat(labelIds(events.drain(Duration.ofSeconds(2)))).containsExactly("label-1");
+
+      // A pause asked of the replica that does not hold the source reaches the one that does.
+      HttpResponse<String> paused = api(other, "POST", "/api/v1/sources/kili-live/pull/pause", ADMIN);
+      assertThat(paused.statusCode()).isEqualTo(200);
+      assertThat(MAPPER.readTree(paused.body()).path("held").asBoolean()).isFalse();
+      GatewayHarness held = holder;
+      await().atMost(WAIT).until(() -> "paused".equals(projectStatus(held).path("state").asText()));
+      kili.push(project, label("label-2", "asset-2"));
+      assertThat(labelIds(events.drain(Duration.ofSeconds(2)))).containsExactly("label-1");
+      assertThat(api(other, "POST", "/api/v1/sources/kili-live/pull/resume", ADMIN).statusCode()).isEqualTo(200);
+      events.pollUntil(hasLabels(2), WAIT);
+      assertThat(labelIds(events.drain(Duration.ofSeconds(1)))).containsExactly("label-1", "label-2");
+
+      // The holder stops: the other takes the source over from the stored position.
+      stopped = holder;
+      holder.close();
+      awaitState(other, "connected");
+      kili.push(project, label("label-3", "asset-3"));
+      events.pollUntil(hasLabels(3), WAIT);
+      assertThat(labelIds(events.drain(Duration.ofSeconds(2)))).containsExactly("label-1", "label-2", "label-3");
+      assertThat(projectStatus(other).path("backfilled").asInt()).isZero();
+    } finally {
+      for (GatewayHarness g : Arrays.asList(a, b)) {
+        if (g != null && g != stopped) {
+          g.close();
+        }
+      }
     }
   }
 }
