@@ -98,6 +98,23 @@ public final class SecretBox {
   }
 
   /**
+   * Why a ciphertext cannot be decrypted here without trying (it is not one, or names a key not configured), or
+   * null when it names a configured key.
+   */
+  public String refusal(String ciphertext) {
+    if (ciphertext == null || !ciphertext.startsWith(PREFIX)) {
+      return "not a hookgate ciphertext";
+    }
+    int dot = ciphertext.indexOf('.', PREFIX.length());
+    if (dot < 0) {
+      return "not a hookgate ciphertext";
+    }
+    String id = ciphertext.substring(PREFIX.length(), dot);
+    return byId.containsKey(id) ? null
+        : "encrypted with key " + id + ", which is not among the configured encryption keys";
+  }
+
+  /**
    * Decrypts what {@link #encrypt} made with any key of the ring for the same {@code boundTo}; throws
    * IllegalArgumentException, naming no secret, when it cannot (unknown key, tampered, moved).
    */

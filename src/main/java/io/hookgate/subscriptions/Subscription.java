@@ -53,9 +53,10 @@ public record Subscription(String id, String url, String description, Subscripti
   public Subscription {
     filter = filter == null ? SubscriptionFilter.ALL : filter;
     format = format == null ? DeliveryFormat.CLOUDEVENTS : format;
-    headers = headers == null ? Map.of() : Map.copyOf(headers);
+    // Read from Kafka, they stay sealed until used (SealedHeaders, SealedSecrets): immutable, not copied.
+    headers = headers == null ? Map.of() : headers instanceof SealedHeaders ? headers : Map.copyOf(headers);
     settings = settings == null ? Settings.DEFAULT : settings;
-    secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    secrets = secrets == null ? List.of() : secrets instanceof SealedSecrets ? secrets : List.copyOf(secrets);
   }
 
   /** The target name of its deliveries. */

@@ -11,9 +11,11 @@ import io.hookgate.config.TargetConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The JSON of subscriptions in Kafka, in the state topic and in the commands topic. Header values and signing
@@ -90,23 +92,55 @@ final class SubscriptionCodec {
 
   /** The subscription decrypted; when a secret cannot be, the rest of it and why. */
   Decoded decode(Stored st) {
-    try {
-      Map<String, String> headers = new LinkedHashMap<>();
-      if (st.headers() != null) {
-        st.headers().forEach((name, enc) -> headers.put(name, box().decrypt(enc, place(st.id(), "headers/" + name))));
-      }
-      List<SigningSecret> secrets = new ArrayList<>();
-      if (st.secrets() != null) {
-        for (StoredSecret secret : st.secrets()) {
-          secrets.add(new SigningSecret(box().decrypt(secret.secret(), place(st.id(), "secrets/" + secret.createdAt())),
-              secret.createdAt(), secret.expiresAt()));
+    return decode(st, why -> {
+    });
+  }
+
+  /**
+   * The subscription with its header values and signing secrets sealed: decrypted on first use. When a secret
+   * names a key not configured here, it is known at once (the rest of the subscription and why); when one fails
+   * later (altered), {@code lateProblem} is told, once, and the values are empty.
+   */
+  Decoded decode(Stored st, Consumer<String> lateProblem) {
+    Map<String, String> sealedHeaders = st.headers() == null ? Map.of() : st.headers();
+    List<StoredSecret> sealedSecrets = st.secrets() == null ? List.of() : st.secrets();
+    String refused = null;
+    for (String c : sealedHeaders.values()) {
+      refused = refused != null ? refused : box().refusal(c);
+    }
+    for (StoredSecret c : sealedSecrets) {
+      refused = refused != null ? refused : box().refusal(c.secret());
+    }
+    if (refused != null) {
+      // Its secrets cannot be read with the keys configured here: known, but not deliverable from here.
+      return new Decoded(subscription(st, Map.of(), List.of()), "its secrets cannot be decrypted: " + refused);
+    }
+    Consumer<String> once = new Consumer<>() {
+      private boolean told;
+
+      @Override
+      public synchronized void accept(String why) {
+        if (!told) {
+          told = true;
+          lateProblem.accept(why);
         }
       }
-      return new Decoded(subscription(st, headers, secrets), null);
-    } catch (IllegalArgumentException e) {
-      // Its secrets cannot be read with the keys configured here: known, but not deliverable from here.
-      return new Decoded(subscription(st, Map.of(), List.of()), "its secrets cannot be decrypted: " + e.getMessage());
-    }
+    };
+    Sealed<Map<String, String>> headers = new Sealed<>(() -> {
+      Map<String, String> open = new LinkedHashMap<>();
+      sealedHeaders.forEach((name, enc) -> open.put(name, box().decrypt(enc, place(st.id(), "headers/" + name))));
+      return Collections.unmodifiableMap(open);
+    }, Map.of(), once);
+    Sealed<List<SigningSecret>> secrets = new Sealed<>(() -> {
+      List<SigningSecret> open = new ArrayList<>();
+      for (StoredSecret secret : sealedSecrets) {
+        open.add(new SigningSecret(box().decrypt(secret.secret(), place(st.id(), "secrets/" + secret.createdAt())),
+            secret.createdAt(), secret.expiresAt()));
+      }
+      return List.copyOf(open);
+    }, List.of(), once);
+    return new Decoded(subscription(st, new SealedHeaders(sealedHeaders.keySet(), headers),
+        new SealedSecrets(secrets)), null);
   }
 
   /** Encrypts one secret for a command (a rotation's new secret), bound to where it will be stored. */

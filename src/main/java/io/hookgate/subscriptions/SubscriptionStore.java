@@ -151,7 +151,10 @@ public final class SubscriptionStore implements ConsumerLoop.RecordHandler {
     }
     Subscription now = null;
     if (rec.subscription() != null) {
-      SubscriptionCodec.Decoded d = codec.decode(rec.subscription());
+      SubscriptionCodec.Decoded d = codec.decode(rec.subscription(), why -> {
+        LOG.error("Subscription {} {}; it cannot be delivered from this replica", id, why);
+        undecryptable.put(id, why);
+      });
       now = d.subscription();
       if (d.problem() != null) {
         LOG.error("Subscription {} {}; it cannot be delivered from this replica (configure its encryption key)", id,
