@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,10 +28,16 @@ public final class ConnectionStore implements ConsumerLoop.RecordHandler {
   private record Waiter(int partition, long offset, Promise<Void> promise) {
   }
 
+  /** A connection's secrets as the ingress compares them, encoded once per change rather than per request. */
+  private record Accepted(byte[] current, byte[] previous, Instant previousUntil) {
+  }
+
   private final ConnectionCodec codec;
   private final Map<String, Connection> byKey = new ConcurrentHashMap<>();
   private final Map<Integer, Long> appliedUpTo = new ConcurrentHashMap<>();
   private final List<Waiter> waiters = new ArrayList<>();
+  /** By source, rebuilt on every change (rare), read by every request of the source (often). */
+  private volatile Map<String, List<Accepted>> accepted = Map.of();
 
   ConnectionStore(ConnectionCodec codec) {
     this.codec = codec;
@@ -53,18 +60,28 @@ public final class ConnectionStore implements ConsumerLoop.RecordHandler {
   /** The secrets the source's connections accept: each one's current, and its previous one during the overlap. */
   public AcceptedTokens tokens(String source) {
     return nowEpochSeconds -> {
+      List<Accepted> of = accepted.getOrDefault(source, List.of());
+      List<byte[]> out = new ArrayList<>(of.size() * 2);
       Instant now = Instant.ofEpochSecond(nowEpochSeconds);
-      List<byte[]> out = new ArrayList<>();
-      for (Connection c : byKey.values()) {
-        if (c.source().equals(source)) {
-          out.add(c.secret().reveal().getBytes(StandardCharsets.UTF_8));
-          if (c.previousAccepted(now)) {
-            out.add(c.previousSecret().reveal().getBytes(StandardCharsets.UTF_8));
-          }
+      for (Accepted a : of) {
+        out.add(a.current());
+        if (a.previous() != null && now.isBefore(a.previousUntil())) {
+          out.add(a.previous());
         }
       }
       return out;
     };
+  }
+
+  private void rebuildAccepted() {
+    Map<String, List<Accepted>> out = new HashMap<>();
+    for (Connection c : byKey.values()) {
+      byte[] previous = c.previousSecret() == null || c.previousUntil() == null ? null
+          : c.previousSecret().reveal().getBytes(StandardCharsets.UTF_8);
+      out.computeIfAbsent(c.source(), k -> new ArrayList<>()).add(new Accepted(
+          c.secret().reveal().getBytes(StandardCharsets.UTF_8), previous, c.previousUntil()));
+    }
+    accepted = Map.copyOf(out);
   }
 
   /** Completes once this store has read partition {@code partition} past {@code offset}. */
@@ -100,10 +117,12 @@ public final class ConnectionStore implements ConsumerLoop.RecordHandler {
     }
     if (r.value() == null) {
       byKey.remove(r.key());
+      rebuildAccepted();
       return;
     }
     try {
       byKey.put(r.key(), codec.decode(r.value()));
+      rebuildAccepted();
     } catch (IllegalArgumentException e) {
       // Its secrets are unknown here: the platform's webhooks for it are refused on this replica until fixed.
       LOG.error("Connection {} at {}-{}@{} cannot be read: {}; configure its encryption key", r.key(), r.topic(),

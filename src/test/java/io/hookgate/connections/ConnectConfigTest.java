@@ -78,6 +78,10 @@ class ConnectConfigTest {
     assertThatThrownBy(() -> loader.loadYaml("""
         ingress: { publicUrl: "hooks.example.com" }
         """)).isInstanceOf(ConfigException.class).hasMessageContaining("ingress.publicUrl");
+    assertThat(
+        new ConfigLoader(Map.of("HOOKGATE_INGRESS_PUBLIC_URL", "https://hooks.example.com")).loadYaml("rules: []")
+            .ingress().publicUrl())
+        .isEqualTo("https://hooks.example.com");
     assertThat(loader.loadYaml("""
         ingress: { publicUrl: "https://hooks.example.com/base/" }
         sources:
