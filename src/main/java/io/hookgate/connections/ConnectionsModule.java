@@ -84,8 +84,8 @@ public final class ConnectionsModule implements GatewayModule {
     if (kind.equals("kili")) {
       Optional<Secret> apiKey = connect.apiKey().resolve(ctx.env());
       return apiKey.isEmpty() ? unavailable(name, kind, connect, key + ".apiKey", connect.apiKey())
-          : new SourcePlatform(name, kind, connect, new KiliConnector(http, endpoint, "X-API-Key: "
-              + apiKey.get().reveal(), name, connect.requestTimeout(), ctx.mapper()), null);
+          : new SourcePlatform(name, kind, connect, new KiliConnector(http, endpoint,
+              KiliConnector.KEY_PREFIX + apiKey.get().reveal(), name, connect.requestTimeout(), ctx.mapper()), null);
     }
     Optional<Secret> accessId = connect.accessId().resolve(ctx.env());
     Optional<Secret> secretKey = connect.secretKey().resolve(ctx.env());

@@ -156,8 +156,10 @@ final class IsahitConnector implements Platform {
     }
   }
 
-  private static PlatformException refusal(String what, HttpResponse<Buffer> r) {
+  /** What Isahit Lab answered, without the credentials should it echo them (the connection's secret is masked later). */
+  private PlatformException refusal(String what, HttpResponse<Buffer> r) {
     String body = r.bodyAsString() == null ? "" : r.bodyAsString().strip();
+    body = body.replace(secretKey.reveal(), "****").replace(accessId.reveal(), "****");
     if (body.length() > 200) {
       body = body.substring(0, 200) + "...";
     }

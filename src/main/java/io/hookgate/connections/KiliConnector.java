@@ -19,6 +19,7 @@ import java.time.Duration;
  * activation.py), sent to the GraphQL endpoint with the API key as {@code Authorization: X-API-Key: <key>}.
  */
 final class KiliConnector implements Platform {
+  static final String KEY_PREFIX = "X-API-Key: ";
   private final WebClient http;
   private final String endpoint;
   private final String authorization;
@@ -26,7 +27,7 @@ final class KiliConnector implements Platform {
   private final Duration timeout;
   private final ObjectMapper mapper;
 
-  /** @param authorization {@code X-API-Key: <key>}; never logged */
+  /** @param authorization {@code X-API-Key: <key>} ({@link #KEY_PREFIX}); never logged */
   KiliConnector(WebClient http, String endpoint, String authorization, String source, Duration timeout,
       ObjectMapper mapper) {
     this.http = http;
@@ -107,8 +108,10 @@ final class KiliConnector implements Platform {
     }
     JsonNode errors = json.path("errors");
     if (errors.isArray() && !errors.isEmpty()) {
-      return Future.failedFuture(new PlatformException("Kili refused " + mutation + ": "
-          + errors.path(0).path("message").asText("an error without a message")));
+      // Without the API key, should Kili echo the request (the connection's secret is masked by the caller).
+      String message = errors.path(0).path("message").asText("an error without a message")
+          .replace(authorization.substring(KEY_PREFIX.length()), "****");
+      return Future.failedFuture(new PlatformException("Kili refused " + mutation + ": " + message));
     }
     if (status / 100 != 2) {
       return Future.failedFuture(new PlatformException("Kili answered " + mutation + " with HTTP " + status));

@@ -88,7 +88,7 @@ class KiliConnectionTest {
     if (plugin.endsWith("-p-echo")) {
       // A platform that repeats what it was sent: the secret must not reach the answer or the state.
       return Reply.of(200, "{\"data\": null, \"errors\": [{\"message\": \"invalid header "
-          + variables.path("header").asText() + "\"}]}");
+          + variables.path("header").asText() + " from " + r.header("Authorization") + "\"}]}");
     }
     return Reply.of(200, "{\"data\": {\"data\": \"ok\"}}");
   }
@@ -198,8 +198,9 @@ class KiliConnectionTest {
     String secret = json(calls("hookgate-kili-p-echo").get(0).body()).path("variables").path("header").asText();
     JsonNode problem = ApiClient.json(echo);
     assertThat(problem.path("type").asText()).isEqualTo("urn:hookgate:problem:platform-error");
-    assertThat(problem.path("detail").asText()).contains("Kili refused createWebhook: invalid header ****")
-        .doesNotContain(secret);
+    assertThat(problem.path("detail").asText())
+        .contains("Kili refused createWebhook: invalid header **** from X-API-Key: ****").doesNotContain(secret)
+        .doesNotContain(API_KEY);
     HttpResponse<String> state = admin.get("/api/v1/sources/kili/connections/p-echo");
     assertThat(ApiClient.json(state).path("state").asText()).isEqualTo("error");
     assertThat(ApiClient.json(state).path("message").asText()).contains("invalid header ****");
