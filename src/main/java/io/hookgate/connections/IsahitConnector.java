@@ -156,7 +156,7 @@ final class IsahitConnector implements Platform {
     }
   }
 
-  /** What Isahit Lab answered, without the credentials should it echo them (the connection's secret is masked later). */
+  /** What Isahit Lab answered, without the credentials should it echo them (the caller masks the connection's). */
   private PlatformException refusal(String what, HttpResponse<Buffer> r) {
     String body = r.bodyAsString() == null ? "" : r.bodyAsString().strip();
     body = body.replace(secretKey.reveal(), "****").replace(accessId.reveal(), "****");
