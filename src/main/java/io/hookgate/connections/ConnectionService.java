@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -58,7 +59,7 @@ public final class ConnectionService {
   }
 
   /** How long after its last check a connection is checked again; null when the platform is not rechecked. */
-  public java.time.Duration recheckEvery(String source) {
+  public Duration recheckEvery(String source) {
     SourcePlatform s = sources.get(source);
     return s == null || s.platform() == null || !s.platform().rechecks() ? null : s.config().recheckEvery();
   }
@@ -137,8 +138,22 @@ public final class ConnectionService {
 
   private Future<Connection> register(SourcePlatform s, Connection c, boolean existing) {
     return s.platform().register(c.projectId(), c.webhookUrl(), c.secret().reveal(), existing)
-        .compose(batches -> write(c.checked(Connection.State.connected, null, clock.instant(), batches)))
+        .compose(batches -> recordOutcome(c, Connection.State.connected, null, batches))
         .recover(e -> failed(s, c, e).compose(x -> Future.<Connection>failedFuture(x)));
+  }
+
+  /**
+   * Records the outcome of a call made with {@code used}'s secret on the connection as it now is, unless another
+   * replica changed its secret or deleted it during the call: its write stands (the secret this call set is still
+   * accepted as the previous one, and a recheck sets the new one, as {@code recheckEvery} is shorter than
+   * {@code secretOverlap} by default).
+   */
+  private Future<Connection> recordOutcome(Connection used, Connection.State state, String message, int batches) {
+    Connection latest = store.get(used.source(), used.projectId()).orElse(null);
+    if (latest == null || !latest.secret().equals(used.secret())) {
+      return Future.succeededFuture(latest == null ? used : latest);
+    }
+    return write(latest.checked(state, message, clock.instant(), batches));
   }
 
   /** Records the platform's refusal on the connection; completes with the problem to answer. */
@@ -151,8 +166,7 @@ public final class ConnectionService {
     String message = masked(e.getMessage(), c);
     LOG.warn("Connection {}: {}", c.key(), message);
     ConnectionProblem problem = ConnectionProblem.platform(s.kind(), message);
-    return write(c.checked(Connection.State.error, message, clock.instant(), c.batches()))
-        .map(problem).otherwise(problem);
+    return recordOutcome(c, Connection.State.error, message, c.batches()).map(problem).otherwise(problem);
   }
 
   /** The platform may echo what it was sent: no secret of the connection goes into a message. */
