@@ -8,6 +8,7 @@ import io.hookgate.admin.AdminModule;
 import io.hookgate.config.EncryptionKeys;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.config.SecretBox;
+import io.hookgate.connections.ConnectionsModule;
 import io.hookgate.console.ConsoleModule;
 import io.hookgate.delivery.DeliveryModule;
 import io.hookgate.health.KafkaReadiness;
@@ -120,7 +121,10 @@ public final class Hookgate {
     Hookgate gateway = new Hookgate(config, broker, bootstrap, vertx, producer, admin, metrics, readiness,
         producerMetrics);
     try {
-      gateway.ingress = IngressModule.create(context, producer);
+      // Before the ingress: the sources that connect to their platform accept their connections' secrets.
+      ConnectionsModule connections = ConnectionsModule.create(context, secretBox.orElse(null));
+      gateway.modules.add(connections);
+      gateway.ingress = IngressModule.create(context, producer, connections.tokens());
       PullModule pull = PullModule.create(context, producer);
       gateway.modules.add(pull);
       KafkaReadiness.Status first = readiness.start(vertx, Duration.ofSeconds(2)).await(30, TimeUnit.SECONDS);
@@ -140,7 +144,7 @@ public final class Hookgate {
       gateway.modules.add(jobs);
       // The management API's router is made from its OpenAPI document before the management port listens.
       gateway.modules.add(AdminModule.load(context, subscriptions, actions.subscriptionDeliveries(), jobs,
-          gateway.ingress.recentRequests(), pull)
+          gateway.ingress.recentRequests(), pull, connections)
           .await(30, TimeUnit.SECONDS));
       gateway.modules.add(new ConsoleModule());
       Map<String, Supplier<JsonNode>> details = new LinkedHashMap<>();
@@ -152,6 +156,10 @@ public final class Hookgate {
       Future<Void> subscriptionsRead = subscriptions.start()
           .onFailure(e -> LOG.error("Subscriptions could not be read: {}", e.toString()));
       readiness.waitFor("reading the subscriptions", subscriptionsRead);
+      // Every replica reads the connections in full before it is ready, so that it accepts their secrets.
+      Future<Void> connectionsRead = connections.start()
+          .onFailure(e -> LOG.error("Connections could not be read: {}", e.toString()));
+      readiness.waitFor("reading the connections", connectionsRead);
       // With Kafka down at start, actions begin once it is reachable, like the ingress.
       Future<Void> actingStarted = subscriptionsRead.otherwiseEmpty();
       for (GatewayModule m : acting) {

@@ -8,6 +8,7 @@ import io.hookgate.GatewayContext;
 import io.hookgate.GatewayModule;
 import io.hookgate.actions.SsrfGuard;
 import io.hookgate.config.ConfigException;
+import io.hookgate.connections.ConnectionsModule;
 import io.hookgate.ingress.RecentRequests;
 import io.hookgate.jobs.JobsModule;
 import io.hookgate.pull.PullModule;
@@ -48,9 +49,11 @@ public final class AdminModule implements GatewayModule {
    *     out lastCall, lastError, counts and breaker, and answers 503 to test, attempts and resend)
    * @param recentRequests the ingress's last requests per source, on this replica
    * @param pull the kili-subscription sources, for their pull's state, pause and resume
+   * @param connections hookgate's registrations on the platforms of kili and isahit sources
    */
   public static Future<AdminModule> load(GatewayContext context, SubscriptionsModule subscriptions,
-      SubscriptionDeliveries deliveries, JobsModule jobs, RecentRequests recentRequests, PullModule pull) {
+      SubscriptionDeliveries deliveries, JobsModule jobs, RecentRequests recentRequests, PullModule pull,
+      ConnectionsModule connections) {
     SsrfGuard.Allowance allowance;
     try {
       allowance = new SsrfGuard.Allowance(false, context.config().subscriptions().allowedHosts());
@@ -77,6 +80,8 @@ public final class AdminModule implements GatewayModule {
     operations.putAll(new SourcesApi(context.config().sources(), recentRequests, replicaName(context.env()), mapper)
         .operations());
     operations.putAll(new SourcePullApi(pull, mapper).operations());
+    operations.putAll(new ConnectionsApi(connections.service(), connections.store(), mapper, context.clock())
+        .operations());
     operations.putAll(new RulesTestApi(context.vertx(), expressions, RecentEvents.of(context), mapper).operations());
     return ApiDocument.load(context.vertx())
         .map(document -> new AdminModule(new ApiRouter(context.vertx(), document, tokens, mapper, operations), tail));

@@ -346,6 +346,9 @@ public final class ConfigLoader {
     require(c.ingress().lingerMaxBytes() >= 0, "ingress.lingerMaxBytes", "must not be negative");
     require(c.ingress().recentRequests() >= 0 && c.ingress().recentRequests() <= 10_000, "ingress.recentRequests",
         "must be between 0 and 10000");
+    String publicUrl = c.ingress().publicUrl();
+    require(publicUrl == null || publicUrl.isBlank() || publicUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?"),
+        "ingress.publicUrl", "must be an http(s) URL without query, such as https://hooks.example.com");
     require(c.kafka().topics() != null && c.kafka().topics().events() != null, "kafka.topics.events", "is missing");
     require(
         !c.kafka().commitInterval().isNegative() && c.kafka().commitInterval().compareTo(Duration.ofMinutes(1)) <= 0,
@@ -376,6 +379,9 @@ public final class ConfigLoader {
       }
       require(s.pull() == null || kind.name().equals("kili-subscription"), key + ".pull",
           "only a kili-subscription source pulls");
+      if (s.connect() != null) {
+        s.connect().validate(key + ".connect", kind.name());
+      }
       if (s.maxBodyBytes() != null) {
         require(s.maxBodyBytes() > 0, key + ".maxBodyBytes", "must be positive");
       }

@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param lingerMaxBytes how much of such a body is read and discarded at most before the connection is closed
  * @param recentRequests how many of its last requests each source keeps in memory for the management API
  *     ({@code GET /api/v1/sources/{name}/requests}); 0 keeps none
+ * @param publicUrl where the platforms reach this port from the internet ({@code https://hooks.example.com}),
+ *     which connections register on them as {@code <publicUrl>/webhooks/<source>}; null when unknown
  */
 public record IngressConfig(
     String host,
@@ -30,5 +32,6 @@ public record IngressConfig(
     boolean accessLog,
     @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration lingerTime,
     @JsonDeserialize(using = ConfigDeserializers.ByteSize.class) long lingerMaxBytes,
-    int recentRequests) {
+    int recentRequests,
+    String publicUrl) {
 }

@@ -18,13 +18,15 @@ import java.util.stream.Stream;
  * @param jobs compacted: the replays and redrives asked for, with their progress
  * @param pullPositions compacted: how far each pull source (Kili's subscription) has read each project, key =
  *     {@code <source>/<project>}
+ * @param connections compacted: hookgate's registrations on the platforms, with their encrypted secrets, key =
+ *     {@code <source>/<project>}
  */
 public record TopicsConfig(TopicSpec events, TopicSpec actions, TopicSpec actionsRetry, TopicSpec deadLetter,
     TopicSpec deliveryStatus, TopicSpec subscriptions, TopicSpec subscriptionCommands, TopicSpec operations,
-    TopicSpec jobs, TopicSpec pullPositions) {
+    TopicSpec jobs, TopicSpec pullPositions, TopicSpec connections) {
 
   public List<TopicSpec> all() {
     return Stream.of(events, actions, actionsRetry, deadLetter, deliveryStatus, subscriptions, subscriptionCommands,
-        operations, jobs, pullPositions).filter(Objects::nonNull).toList();
+        operations, jobs, pullPositions, connections).filter(Objects::nonNull).toList();
   }
 }

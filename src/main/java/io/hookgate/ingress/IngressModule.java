@@ -9,7 +9,11 @@ import io.hookgate.config.IngressConfig;
 import io.hookgate.config.SourceConfig;
 import io.hookgate.event.CloudEventFactory;
 import io.hookgate.event.EventPublisher;
+import io.hookgate.ingress.auth.AcceptedTokens;
+import io.hookgate.ingress.auth.AnyOfAuthenticator;
+import io.hookgate.ingress.auth.Authenticator;
 import io.hookgate.ingress.auth.Authenticators;
+import io.hookgate.ingress.auth.HeaderTokenAuthenticator;
 import io.hookgate.ingress.source.SourceKind;
 import io.hookgate.ingress.source.SourceKinds;
 import io.vertx.core.DeploymentOptions;
@@ -51,32 +55,45 @@ public final class IngressModule implements GatewayModule {
    * @throws ConfigException at once when a source's configuration is wrong, before anything starts
    */
   public static IngressModule create(GatewayContext ctx, Producer<String, byte[]> producer) {
+    return create(ctx, producer, Map.of());
+  }
+
+  /**
+   * @param connectionTokens by source name, the secrets of its connections to its platform, accepted in the
+   *     {@code Authorization} header beside what its {@code auth} accepts
+   */
+  public static IngressModule create(GatewayContext ctx, Producer<String, byte[]> producer,
+      Map<String, AcceptedTokens> connectionTokens) {
     // Bodies are read with a nesting limit of their own, so that the events made of them stay readable.
     ObjectMapper bodies = WebhookNormalizer.bodyMapper(ctx.mapper());
-    return new IngressModule(ctx, sources(ctx.config(), ctx.env(), bodies), bodies, producer);
+    return new IngressModule(ctx, sources(ctx.config(), ctx.env(), bodies, connectionTokens), bodies, producer);
   }
 
   private static Map<String, ConfiguredSource> sources(HookgateConfig config, Map<String, String> env,
-      ObjectMapper bodies) {
+      ObjectMapper bodies, Map<String, AcceptedTokens> connectionTokens) {
     Map<String, ConfiguredSource> out = new TreeMap<>();
     // A source that pulls its events (kili-subscription) has no webhook route: /webhooks/<name> is a 404.
     config.sources().forEach((name, s) -> {
       if (SourceKinds.find(s.kind()).map(SourceKind::takesWebhooks).orElse(true)) {
-        out.put(name, source(name, s, config.ingress(), env, bodies));
+        out.put(name, source(name, s, config.ingress(), env, bodies, connectionTokens.get(name)));
       }
     });
     return Map.copyOf(out);
   }
 
   private static ConfiguredSource source(String name, SourceConfig s, IngressConfig ingress, Map<String, String> env,
-      ObjectMapper bodies) {
+      ObjectMapper bodies, AcceptedTokens connections) {
     String key = "sources." + name;
     SourceKind kind = SourceKinds.find(s.kind()).orElseThrow(() -> new ConfigException("config key '" + key
         + ".kind': must be one of " + String.join(", ", SourceKinds.names()) + " (got '" + s.kind() + "')"));
     kind.validate(key, s);
     long limit = s.maxBodyBytes() != null ? s.maxBodyBytes() : ingress.maxBodyBytes();
-    return new ConfiguredSource(name, kind.name(), Authenticators.create(name, s.auth(), env), kind.create(s, bodies),
-        limit);
+    Authenticator auth = Authenticators.create(name, s.auth(), env);
+    if (connections != null) {
+      // Kili and Isahit Lab send the secret they were given as the Authorization header.
+      auth = new AnyOfAuthenticator(List.of(auth, new HeaderTokenAuthenticator("Authorization", connections)));
+    }
+    return new ConfiguredSource(name, kind.name(), auth, kind.create(s, bodies), limit);
   }
 
   /** The verticles that serve the port: {@code ingress.instances} of them, or one per core. */

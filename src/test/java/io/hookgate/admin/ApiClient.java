@@ -42,7 +42,7 @@ public final class ApiClient {
     return send("POST", path, json, Map.of());
   }
 
-  HttpResponse<String> delete(String path) {
+  public HttpResponse<String> delete(String path) {
     return send("DELETE", path, null, Map.of());
   }
 

@@ -35,7 +35,7 @@ class IngressPublisherTest {
       1024);
   private final IngressConfig config = new IngressConfig("127.0.0.1", 0, 1024, Duration.ofSeconds(5),
       Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(7), 1, false,
-      Duration.ofSeconds(5), 64L << 20, 0);
+      Duration.ofSeconds(5), 64L << 20, 0, null);
   private final Vertx vertx = Vertx.vertx();
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final Producer<String, byte[]> producer = new KafkaProducer<>(Map.of(

@@ -65,10 +65,11 @@ public final class GatewayHarness implements AutoCloseable {
             operations: { name: operations-%s, partitions: 1, replicationFactor: 1 }
             jobs: { name: jobs-%s, partitions: 1, replicationFactor: 1, compacted: true }
             pullPositions: { name: pull-positions-%s, partitions: 1, replicationFactor: 1, compacted: true }
+            connections: { name: connections-%s, partitions: 1, replicationFactor: 1, compacted: true }
         shutdown:
           gracePeriod: 5s
         """.formatted(ports[0], ports[1], broker.bootstrapServers(), topic, run, run, run,
-        run, run, run, run, run, run);
+        run, run, run, run, run, run, run);
     // The test's own keys win over the harness's (deep merge), so a test can set e.g. ingress.publishTimeout.
     String yaml = mergeYaml(harness, sourcesYaml);
     Map<String, String> environment = new HashMap<>(env);

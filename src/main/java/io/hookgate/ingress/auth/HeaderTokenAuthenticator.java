@@ -9,15 +9,23 @@ import java.util.List;
 
 /**
  * A static shared token in a header, as Kili, V7, Isahit Lab ({@code Authorization}) and Aquarium
- * ({@code X-Aquarium-Secret}) send it. The header value must equal one of the secrets exactly.
+ * ({@code X-Aquarium-Secret}) send it. The header value must equal one of the secrets exactly: the configured
+ * ones, or those of the source's connections.
  */
 public final class HeaderTokenAuthenticator implements Authenticator {
   private final String header;
-  private final List<byte[]> secrets;
+  private final AcceptedTokens tokens;
 
   public HeaderTokenAuthenticator(String header, List<Secret> secrets) {
+    List<byte[]> fixed = secrets.stream().map(Secret::bytes).toList();
     this.header = header;
-    this.secrets = secrets.stream().map(Secret::bytes).toList();
+    this.tokens = now -> fixed;
+  }
+
+  /** Tokens that change while the gateway runs: a source's connections' secrets. */
+  public HeaderTokenAuthenticator(String header, AcceptedTokens tokens) {
+    this.header = header;
+    this.tokens = tokens;
   }
 
   @Override
@@ -34,7 +42,7 @@ public final class HeaderTokenAuthenticator implements Authenticator {
     byte[] candidate = presented.getBytes(StandardCharsets.UTF_8);
     boolean match = false;
     // Compare against every secret, without stopping early, so timing says nothing about which matched.
-    for (byte[] secret : secrets) {
+    for (byte[] secret : tokens.at(nowEpochSeconds)) {
       match |= MessageDigest.isEqual(candidate, secret);
     }
     return match ? AuthOutcome.OK : AuthOutcome.INVALID;
