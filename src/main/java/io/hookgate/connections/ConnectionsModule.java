@@ -12,7 +12,7 @@ import io.hookgate.event.EventPublisher;
 import io.hookgate.ingress.auth.AcceptedTokens;
 import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.kafka.ConsumerVerticle;
-import io.hookgate.kafka.TopicMetadata;
+import io.hookgate.kafka.ModuleProducer;
 import io.vertx.core.Future;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +34,12 @@ public final class ConnectionsModule implements GatewayModule {
 
   private final GatewayContext context;
   private final String topic;
-  private final Producer<String, byte[]> producer;
+  private final ModuleProducer producer;
   private final ConnectionStore store;
   private final ConnectionService service;
   private final Map<String, SourcePlatform> sources;
 
-  private ConnectionsModule(GatewayContext context, String topic, Producer<String, byte[]> producer,
+  private ConnectionsModule(GatewayContext context, String topic, ModuleProducer producer,
       ConnectionStore store, ConnectionService service, Map<String, SourcePlatform> sources) {
     this.context = context;
     this.topic = topic;
@@ -68,11 +66,12 @@ public final class ConnectionsModule implements GatewayModule {
       }
       sources.put(e.getKey(), platform(ctx, http, e.getKey(), e.getValue().kind(), connect));
     }
-    Producer<String, byte[]> producer = new KafkaProducer<>(ctx.kafka().eventLoopProducer("hookgate-connections",
-        Duration.ofSeconds(10)));
+    ModuleProducer producer = new ModuleProducer("the connections producer",
+        ctx.kafka().eventLoopProducer("hookgate-connections", Duration.ofSeconds(10)));
     String publicUrl = ctx.config().ingress().publicUrl();
     publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", "");
-    ConnectionService service = new ConnectionService(ctx.vertx(), store, codec, new EventPublisher(producer), topic,
+    ConnectionService service = new ConnectionService(ctx.vertx(), store, codec,
+        new EventPublisher(producer.producer()), topic,
         sources, publicUrl, ctx.clock());
     return new ConnectionsModule(ctx, topic, producer, store, service, Map.copyOf(sources));
   }
@@ -128,12 +127,8 @@ public final class ConnectionsModule implements GatewayModule {
         context.kafka().topicReader("hookgate-connections-reader"), topic, ConsumerSettings.StartAt.beginning()),
         store, null, null);
     // The producer never waits for metadata (max.block.ms=0): it learns the topic's before the first write.
-    return context.vertx().executeBlocking(() -> {
-      TopicMetadata.warm(producer, List.of(topic));
-      return null;
-    }, false)
-        .compose(v -> context.vertx().deployVerticle(follower))
-        .compose(id -> follower.caughtUp())
+    return producer.start(context.vertx(), context.metrics().registry(), List.of(topic))
+        .compose(v -> follower.deployAndCatchUp(context.vertx()))
         .onSuccess(v -> {
           LOG.info("Connections: {} read from {}", store.size(), topic);
           startRechecks();
@@ -158,10 +153,6 @@ public final class ConnectionsModule implements GatewayModule {
 
   @Override
   public void close() {
-    try {
-      producer.close(Duration.ofSeconds(5));
-    } catch (RuntimeException e) {
-      LOG.warn("Closing the connections producer: {}", e.toString());
-    }
+    producer.close();
   }
 }
