@@ -2,21 +2,24 @@
 # hookgate actions benchmark (issue 4): one command, one broker, the ceiling and the pipeline in the same run.
 #
 #   bench/run-actions.sh [--quick] [--rounds N] [--warmup S] [--warmup-max S] [--duration S] [--connections N]
-#                        [--window N] [--target-concurrency N] [--only ceiling,pipeline,acting,ingress]
-#                        [--producer key=value]... [--gateway-env NAME=VALUE]... [--profile] [--no-build]
+#                        [--window N] [--target-concurrency N] [--only ceiling,pipeline,acting,actingref,ingress]
+#                        [--ref-jar JAR] [--producer key=value]... [--gateway-env NAME=VALUE]... [--profile]
+#                        [--no-build]
 #
 # pipeline: webhooks -> the real hookgate jar (Kili source, one rule that forwards every event to the sink
 # as a signed CloudEvent) -> Kafka -> rules -> actions -> a local sink answering 200. ceiling: a bare Vert.x
 # WebClient posting the same call straight to that sink. acting: the pipeline's gateway, but the driver
 # writes the events straight into its events topic (the record its ingress wrote for a probe webhook,
 # replayed with a new ce_id each), so the gateway's core does only rules -> actions -> sink. ingress: the
-# same gateway without rules (202 only), for context. The gateway or the ceiling client gets core 0 alone;
-# the broker and the driver (sink + webhook sender or record producer) share the other core(s).
+# same gateway without rules (202 only), for context. actingref: acting run from another hookgate jar
+# (--ref-jar), next to acting in every round, to compare two builds in one run. The gateway or the ceiling
+# client gets core 0 alone; the broker and the driver (sink + webhook sender or record producer) share the
+# other core(s).
 # See bench/README.md.
 set -euo pipefail
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'EOF'
 Options:
   --quick                 1 round, 5 s warm-up, 5 s measured: checks that everything runs, no figures
@@ -30,8 +33,12 @@ Options:
                           (default = connections: each connection sends its next webhook when the previous
                           one's action has arrived; acting writes its next record when one's action arrived)
   --target-concurrency N  the sink target's concurrency (default: hookgate's default)
-  --only LIST             among ceiling,pipeline,acting,ingress (default all four; the ceiling replays the
-                          call that a pipeline or acting phase saves, so it needs one of them)
+  --only LIST             among ceiling,pipeline,acting,actingref,ingress (default ceiling,pipeline,acting,
+                          ingress; with --ref-jar, actingref runs wherever acting does; the ceiling replays
+                          the call that a pipeline or acting phase saves, so it needs one of them)
+  --ref-jar JAR           phase actingref: the acting phase with this hookgate jar (e.g. one built from another
+                          commit or a variant), run next to acting in every round; the report gives the ratios
+                          actingref / acting in calls per second and per second of server CPU
   --producer k=v          kafka.producer setting for the gateway (repeatable)
   --gateway-env N=V       environment variable for the gateway, e.g. HOOKGATE_RULES_ENGINE_MAX_IN_FLIGHT=512
   --profile               run the last round's pipeline (or, without pipeline, acting) gateway with JFR on, keep the measured window and report where
@@ -52,6 +59,7 @@ CONNECTIONS=64
 WINDOW=""
 TARGET_CONCURRENCY=""
 ONLY="ceiling,pipeline,acting,ingress"
+REF_JAR=""
 PROFILE=0
 BUILD=1
 PRODUCER=()
@@ -68,6 +76,7 @@ while [[ $# -gt 0 ]]; do
     --window) WINDOW=$2; shift ;;
     --target-concurrency) TARGET_CONCURRENCY=$2; shift ;;
     --only) ONLY=$2; shift ;;
+    --ref-jar) REF_JAR=$2; shift ;;
     --producer) PRODUCER+=("$2"); shift ;;
     --gateway-env) GATEWAY_ENV+=("$2"); shift ;;
     --profile) PROFILE=1 ;;
@@ -77,8 +86,15 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
+if [[ -n $REF_JAR ]]; then
+  [[ -f $REF_JAR ]] || { echo "--ref-jar: no such file: $REF_JAR" >&2; exit 2; }
+  REF_JAR=$(cd "$(dirname "$REF_JAR")" && pwd)/$(basename "$REF_JAR")
+  [[ ",$ONLY," == *,acting,* && ",$ONLY," != *,actingref,* ]] && ONLY+=",actingref"
+fi
 for s in ${ONLY//,/ }; do
-  case $s in ceiling | pipeline | acting | ingress) ;; *) echo "unknown phase '$s' (ceiling, pipeline, acting, ingress)" >&2; exit 2 ;; esac
+  case $s in ceiling | pipeline | acting | ingress) ;;
+    actingref) [[ -n $REF_JAR ]] || { echo "phase actingref needs --ref-jar" >&2; exit 2; } ;;
+    *) echo "unknown phase '$s' (ceiling, pipeline, acting, actingref, ingress)" >&2; exit 2 ;; esac
 done
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 WINDOW=${WINDOW:-$CONNECTIONS}
@@ -219,24 +235,26 @@ EOF
 PROFILED_PHASE=pipeline
 wants pipeline || PROFILED_PHASE=acting
 profiled() { ((PROFILE)) && [[ $1 == "$PROFILED_PHASE" ]] && (($2 == ROUNDS)); }
-driver() { # mode round sink-port pid-file extra-args...
-  local mode=$1 round=$2 port=$3 pidfile=$4
+driver() { # phase round sink-port pid-file extra-args...
+  local id=$1 mode=$1 round=$2 port=$3 pidfile=$4
   shift 4
+  [[ $id == actingref ]] && mode=acting
   local jfr=()
-  if profiled "$mode" "$round"; then jfr=(--jfr "$RUN/$mode.$round.jfr"); fi
+  if profiled "$id" "$round"; then jfr=(--jfr "$RUN/$id.$round.jfr"); fi
   taskset -c "$LOAD_CPUS" java "${DRIVER_JVM[@]}" -cp "$CP" io.hookgate.bench.actions.ActionsDriver \
-    --mode "$mode" --round "$round" --sink-port "$port" --server-pid-file "$pidfile" --broker-pid "$BROKER_PID" \
+    --mode "$mode" --phase-id "$id" --round "$round" --sink-port "$port" --server-pid-file "$pidfile" \
+    --broker-pid "$BROKER_PID" \
     --connections "$CONNECTIONS" --window "$WINDOW" --warmup "$WARMUP" --warmup-max "$WARMUP_MAX" \
     --duration "$DURATION" --clk-tck "$CLK_TCK" --server-core "$FIRST_SERVER_CPU" --load-core "$FIRST_LOAD_CPU" \
-    --load-cpus "$LOAD_CPUS" --out "$RUN/results.tsv" --threads-out "$RUN/$mode.$round.threads.tsv" \
-    "${jfr[@]}" "$@" >"$RUN/$mode.$round.driver.log" 2>&1 &
+    --load-cpus "$LOAD_CPUS" --out "$RUN/results.tsv" --threads-out "$RUN/$id.$round.threads.tsv" \
+    "${jfr[@]}" "$@" >"$RUN/$id.$round.driver.log" 2>&1 &
   DRIVER_PID=$!
   for _ in $(seq 1 120); do
-    grep -q '^SINK READY' "$RUN/$mode.$round.driver.log" && return 0
+    grep -q '^SINK READY' "$RUN/$id.$round.driver.log" && return 0
     kill -0 "$DRIVER_PID" 2>/dev/null || break
     sleep 0.5
   done
-  cat "$RUN/$mode.$round.driver.log" >&2
+  cat "$RUN/$id.$round.driver.log" >&2
   echo "the driver did not start" >&2
   exit 1
 }
@@ -268,16 +286,19 @@ await_driver() { # mode round
 
 attempt_pipeline() { gateway_phase pipeline "$@"; }
 attempt_acting() { gateway_phase acting "$@"; }
+attempt_actingref() { gateway_phase actingref "$@"; }
 attempt_ingress() { gateway_phase ingress "$@"; }
 
 # pipeline and acting run the same gateway with the same rule; they differ only in the driver, which in
 # acting writes the events into bench.<tag>.events itself (after its probe webhook went through the ingress).
-gateway_phase() { # pipeline|acting|ingress round attempt
-  local id=$1 round=$2 tag ports ingress mgmt sink pidfile config rules=1
+# actingref is acting with the --ref-jar build (its own topics, tag r...).
+gateway_phase() { # pipeline|acting|actingref|ingress round attempt
+  local id=$1 round=$2 tag ports ingress mgmt sink pidfile config rules=1 jar=$JAR
   tag="${id:0:1}$2a$3"
+  [[ $id == actingref ]] && tag="r$2a$3" && jar=$REF_JAR
   [[ $id == ingress ]] && rules=0
   local acting=()
-  [[ $id == acting ]] && acting=(--bootstrap "$BOOTSTRAP" --events-topic "bench.$tag.events")
+  [[ $id == acting* ]] && acting=(--bootstrap "$BOOTSTRAP" --events-topic "bench.$tag.events")
   ports=$(java_ports 3)
   read -r ingress mgmt sink <<<"$ports"
   pidfile=$RUN/$id.$round.pid
@@ -289,7 +310,7 @@ gateway_phase() { # pipeline|acting|ingress round attempt
   # DebugNonSafepoints: samples charged to the code that ran, not to the nearest safepoint poll.
   profiled "$id" "$round" && jvm+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
     -XX:StartFlightRecording=name=actions,settings=profile,disk=true,maxage=10m)
-  log "round $round/$ROUNDS, $id: gateway on core(s) $SERVER_CPUS (ingress $ingress)$( ((rules)) && echo ", sink on $sink")"
+  log "round $round/$ROUNDS, $id: gateway$([[ $jar != "$JAR" ]] && echo " ${jar##*/}") on core(s) $SERVER_CPUS (ingress $ingress)$( ((rules)) && echo ", sink on $sink")"
   driver "$id" "$round" "$sink" "$pidfile" --ingress-url "http://127.0.0.1:$ingress/webhooks/kili" \
     --auth "$AUTH" --body "$BODY" --capture "$CAPTURE" --id-prefix "$tag" "${acting[@]}"
   (
@@ -297,7 +318,7 @@ gateway_phase() { # pipeline|acting|ingress round attempt
     exec env HOOKGATE_CONFIG="$config" KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" KILI_WEBHOOK_SECRET="$AUTH" \
       SINK_SIGNING_SECRET="$SIGNING_SECRET" HOOKGATE_INGRESS_PORT="$ingress" HOOKGATE_MANAGEMENT_PORT="$mgmt" \
       HOOKGATE_MANAGEMENT_HOST=127.0.0.1 HOOKGATE_INGRESS_INSTANCES=1 HOOKGATE_INGRESS_ACCESS_LOG=false \
-      "${GATEWAY_ENV[@]}" taskset -c "$SERVER_CPUS" java "${jvm[@]}" -jar "$JAR"
+      "${GATEWAY_ENV[@]}" taskset -c "$SERVER_CPUS" java "${jvm[@]}" -jar "$jar"
   ) >"$RUN/$id.$round.gateway.log" 2>&1 &
   SERVER_PID=$!
   echo "$SERVER_PID" >"$pidfile"
@@ -344,20 +365,21 @@ phase() { # id round
   exit 1
 }
 
-if wants ceiling && ! wants pipeline && ! wants acting; then
+if wants ceiling && ! wants pipeline && ! wants acting && ! wants actingref; then
   echo "the ceiling replays the gateway's forwarded call, which a pipeline or acting phase saves: run one" >&2
   exit 2
 fi
 UPTIME_START=$(uptime)
 log "load before the run: $UPTIME_START"
 : >"$RUN/results.tsv"
+# Each round starts one phase later among the phases run (round 1 with the pipeline or acting, which save the
+# call the ceiling replays), so a drift of the machine's load does not always hit the same phase; acting and
+# actingref alone take turns going first.
+phases=()
+for id in pipeline acting actingref ingress ceiling; do wants $id && phases+=("$id"); done
 for ((round = 1; round <= ROUNDS; round++)); do
-  # Each round starts one phase later (round 1 with the pipeline or acting, which save the call the
-  # ceiling replays), so a drift of the machine's load does not always hit the same phase.
-  phases=(pipeline acting ingress ceiling)
   for ((i = 0; i < ${#phases[@]}; i++)); do
-    id=${phases[$(((i + round - 1) % ${#phases[@]}))]}
-    wants "$id" && phase "$id" "$round"
+    phase "${phases[$(((i + round - 1) % ${#phases[@]}))]}" "$round"
   done
 done
 UPTIME_END=$(uptime)
@@ -396,6 +418,11 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
   echo "- Acting: the same gateway and rule as the pipeline; the driver writes the events into the events topic itself," \
     "replaying the record the gateway's ingress wrote for the probe webhook with a new ce_id each (plain producer," \
     "acks=all, idempotent, linger.ms 2, batch.size 128 KiB), at most $WINDOW between \"written\" and \"action at the sink\""
+  if [[ -n $REF_JAR ]]; then
+    echo "- actingref: the acting phase with \`$REF_JAR\` ($(stat -c '%y' "$REF_JAR" | cut -d. -f1), sha256" \
+      "$(sha256sum "$REF_JAR" | cut -c1-12)); acting with target/hookgate.jar ($(stat -c '%y' "$JAR" | cut -d. -f1)," \
+      "sha256 $(sha256sum "$JAR" | cut -c1-12))"
+  fi
   echo "- Gateway: access log off; target concurrency ${TARGET_CONCURRENCY:-default}; producer overrides: ${PRODUCER[*]:-none};" \
     "environment: ${GATEWAY_ENV[*]:-none}"
   echo "- $ROUNDS round(s), phases interleaved; per phase a fresh server JVM and fresh topics, a warm-up (discarded) of" \

@@ -13,7 +13,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * Turns run-actions.sh's results.tsv into Markdown: medians over the rounds per phase, the ratios of the
  * pipeline's and the acting half's rates to the ceiling's (the issue's target is at least 0.5), the
- * ingress alone for context, every round's figures, and the server's CPU per thread in the last round. {@code --header} prints the column names of results.tsv.
+ * ingress alone for context, every round's figures, and the server's CPU per thread in the last round. With
+ * an {@code actingref} phase (acting from another build, run-actions.sh {@code --ref-jar}), the ratios
+ * actingref / acting per round and over the medians. {@code --header} prints the column names of results.tsv.
  *
  * <p>Arguments: results.tsv, the run directory (for the per-thread files).
  */
@@ -38,6 +40,7 @@ public final class ActionsReport {
     List<PhaseResult> ceiling = rows.stream().filter(r -> r.id().equals("ceiling")).toList();
     List<PhaseResult> pipeline = rows.stream().filter(r -> r.id().equals("pipeline")).toList();
     List<PhaseResult> acting = rows.stream().filter(r -> r.id().equals("acting")).toList();
+    List<PhaseResult> actingRef = rows.stream().filter(r -> r.id().equals("actingref")).toList();
     List<PhaseResult> ingress = rows.stream().filter(r -> r.id().equals("ingress")).toList();
     StringBuilder out = new StringBuilder();
     out.append("## Results\n\n");
@@ -47,6 +50,7 @@ public final class ActionsReport {
     row(out, "ceiling: bare WebClient -> sink", ceiling);
     row(out, "pipeline: webhook -> hookgate -> sink", pipeline);
     row(out, "acting: event record -> hookgate (rules, actions) -> sink", acting);
+    row(out, "actingref: acting with the --ref-jar build", actingRef);
     row(out, "ingress only: webhook -> hookgate (no rules) -> 202", ingress);
     out.append('\n');
     out.append("Per second: calls the sink received (ceiling; pipeline and acting: one per event, the action it "
@@ -70,6 +74,13 @@ public final class ActionsReport {
           median(acting, PhaseResult::ackP50) / 1000, median(acting, PhaseResult::ackP99) / 1000,
           median(acting, PhaseResult::sentP50) / 1000, median(acting, PhaseResult::sentP99) / 1000));
       checks(out, "acting", "refused records", "producer errors", "acknowledged event", "acknowledgement", acting);
+    }
+    if (!actingRef.isEmpty()) {
+      checks(out, "actingref", "refused records", "producer errors", "acknowledged event", "acknowledgement",
+          actingRef);
+    }
+    if (!acting.isEmpty() && !actingRef.isEmpty()) {
+      reference(out, acting, actingRef);
     }
     if (!ceiling.isEmpty() && (!pipeline.isEmpty() || !acting.isEmpty())) {
       out.append("## Ratio\n\n");
@@ -131,7 +142,7 @@ public final class ActionsReport {
     }
     int last = rows.stream().mapToInt(PhaseResult::round).max().orElse(1);
     out.append("## Gateway CPU by thread (percent of one core, measured phase, round ").append(last).append(")\n\n");
-    for (String id : List.of("pipeline", "acting", "ingress", "ceiling")) {
+    for (String id : List.of("pipeline", "acting", "actingref", "ingress", "ceiling")) {
       Path file = run.resolve(id + "." + last + ".threads.tsv");
       if (!Files.exists(file)) {
         continue;
@@ -139,6 +150,7 @@ public final class ActionsReport {
       out.append(switch (id) {
         case "pipeline" -> "Gateway (pipeline):\n\n";
         case "acting" -> "Gateway (acting: events written into Kafka by the driver, the ingress idle):\n\n";
+        case "actingref" -> "Gateway of the --ref-jar build (actingref):\n\n";
         case "ingress" -> "Gateway without rules (ingress only):\n\n";
         default -> "Ceiling client:\n\n";
       });
@@ -152,6 +164,34 @@ public final class ActionsReport {
       out.append('\n');
     }
     System.out.print(out);
+  }
+
+  /**
+   * The two builds side by side: actingref / acting over the medians and in every round (both phases of a
+   * round ran one after the other, so their ratio is the least disturbed by the machine's drift).
+   */
+  private static void reference(StringBuilder out, List<PhaseResult> acting, List<PhaseResult> ref) {
+    out.append("## Reference build\n\n");
+    out.append(String.format(Locale.ROOT, "- **actingref / acting, calls per second: %.3f**; per second of server "
+        + "CPU: %.3f (medians over the rounds; below 1: the --ref-jar build does less).%n",
+        median(ref, PhaseResult::rate) / median(acting, PhaseResult::rate),
+        median(ref, PhaseResult::perServerCpuSecond) / median(acting, PhaseResult::perServerCpuSecond)));
+    out.append("\n| round | acting calls/s | acting µs CPU/event | actingref calls/s | actingref µs CPU/event "
+        + "| actingref / acting calls/s | actingref / acting per CPU-s |\n");
+    out.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+    TreeSet<Integer> rounds = new TreeSet<>();
+    acting.forEach(r -> rounds.add(r.round()));
+    for (int round : rounds) {
+      PhaseResult a = acting.stream().filter(r -> r.round() == round).findFirst().orElse(null);
+      PhaseResult r = ref.stream().filter(x -> x.round() == round).findFirst().orElse(null);
+      if (a == null || r == null) {
+        continue;
+      }
+      out.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.0f | %.1f | %.3f | %.3f |%n", round, a.rate(),
+          1e6 / a.perServerCpuSecond(), r.rate(), 1e6 / r.perServerCpuSecond(), r.rate() / a.rate(),
+          r.perServerCpuSecond() / a.perServerCpuSecond()));
+    }
+    out.append('\n');
   }
 
   /** The checks of a phase that follows events to the sink: none refused, lost, late or received twice. */
