@@ -50,6 +50,8 @@ EOF
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 ROUNDS=2
 WARMUP=15
 WARMUP_MAX=40
@@ -142,13 +144,6 @@ BROKER_PID=""
 SERVER_PID=""
 REPLICA_PID=""
 DRIVER_PID=""
-stop_pid() { # pid seconds: SIGTERM, then SIGKILL after the given time
-  [[ -n $1 ]] || return 0
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 1 $(($2 * 2))); do kill -0 "$1" 2>/dev/null || break; sleep 0.5; done
-  kill -KILL "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$DRIVER_PID" 2
   stop_pid "$SERVER_PID" 5
@@ -159,19 +154,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-java_ports() { java -cp "$CP" io.hookgate.bench.FreePorts "$1"; }
-read -r KAFKA_PORT CONTROLLER_PORT < <(java_ports 2)
-log "starting the broker on 127.0.0.1:$KAFKA_PORT (cores $BROKER_CPUS, data $DATA)"
-taskset -c "$BROKER_CPUS" java -Xms1g -Xmx1g -cp "$CP" io.hookgate.bench.BrokerMain "$DATA" "$KAFKA_PORT" "$CONTROLLER_PORT" \
-  >"$RUN/broker.log" 2>&1 &
-BROKER_PID=$!
-for _ in $(seq 1 240); do
-  grep -q '^BROKER READY' "$RUN/broker.log" && break
-  kill -0 "$BROKER_PID" 2>/dev/null || { tail -20 "$RUN/broker.log" >&2; echo "the broker did not start" >&2; exit 1; }
-  sleep 0.5
-done
-grep -q '^BROKER READY' "$RUN/broker.log" || { echo "the broker did not start within 120 s" >&2; exit 1; }
-BOOTSTRAP=127.0.0.1:$KAFKA_PORT
+start_broker
 
 AUTH="bench-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')"
 ADMIN_TOKEN="admin-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')"

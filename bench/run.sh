@@ -42,6 +42,8 @@ EOF
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 ROUNDS=3
 WARMUP=20
 WARMUP_MAX=90
@@ -155,19 +157,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-java_ports() { java -cp "$CP" io.hookgate.bench.FreePorts "$1"; }
-read -r KAFKA_PORT CONTROLLER_PORT < <(java_ports 2)
-log "starting the broker on 127.0.0.1:$KAFKA_PORT (cores $BROKER_CPUS, data $DATA)"
-taskset -c "$BROKER_CPUS" java -Xms1g -Xmx1g -cp "$CP" io.hookgate.bench.BrokerMain "$DATA" "$KAFKA_PORT" "$CONTROLLER_PORT" \
-  >"$RUN/broker.log" 2>&1 &
-BROKER_PID=$!
-for _ in $(seq 1 240); do
-  grep -q '^BROKER READY' "$RUN/broker.log" && break
-  kill -0 "$BROKER_PID" 2>/dev/null || { tail -20 "$RUN/broker.log" >&2; echo "the broker did not start" >&2; exit 1; }
-  sleep 0.5
-done
-grep -q '^BROKER READY' "$RUN/broker.log" || { echo "the broker did not start within 120 s" >&2; exit 1; }
-BOOTSTRAP=127.0.0.1:$KAFKA_PORT
+start_broker
 
 # The same configuration file for B, B' and C: the producer settings cannot differ between them.
 CONFIG=$RUN/hookgate-bench.yaml
