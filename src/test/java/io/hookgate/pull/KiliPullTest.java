@@ -93,6 +93,16 @@ class KiliPullTest {
         "HOOKGATE_VIEWER_TOKEN", VIEWER));
   }
 
+  /** Topics of the test's own: events {@code pull-events-<run>}, positions {@code pull-positions-<what>-<run>}. */
+  private static String ownTopics(String run, String what) {
+    return """
+        kafka:
+          topics:
+            events: { name: pull-events-%s }
+            pullPositions: { name: pull-positions-%s-%s }
+        """.formatted(run, what, run);
+  }
+
   /** A label as Kili's subscription pushes it: its jsonResponse is a JSON string with one box. */
   private static String label(String id, String assetId) {
     String box = "{\"JOB_0\": {\"annotations\": [{\"mid\": \"m1\", \"type\": \"rectangle\","
@@ -245,12 +255,7 @@ class KiliPullTest {
   void aRestartedGatewayStartsWhereTheLastOneStopped() throws Exception {
     String project = project();
     String run = UUID.randomUUID().toString().substring(0, 8);
-    String topics = """
-        kafka:
-          topics:
-            events: { name: pull-events-%s }
-            pullPositions: { name: pull-positions-restart-%s }
-        """.formatted(run, run);
+    String topics = ownTopics(run, "restart");
     String eventsTopic = "pull-events-" + run;
     try (GatewayHarness g = gateway(project, KEY, topics)) {
       awaitState(g, "connected");
@@ -324,12 +329,7 @@ class KiliPullTest {
   void twoReplicasHoldASourceOnceAPauseAskedOfEitherReachesItAndTheOtherTakesOver() throws Exception {
     String project = project();
     String run = UUID.randomUUID().toString().substring(0, 8);
-    String topics = """
-        kafka:
-          topics:
-            events: { name: pull-events-%s }
-            pullPositions: { name: pull-positions-replicas-%s }
-        """.formatted(run, run);
+    String topics = ownTopics(run, "replicas");
     GatewayHarness a = gateway(project, KEY, topics);
     GatewayHarness b = null;
     GatewayHarness stopped = null;
