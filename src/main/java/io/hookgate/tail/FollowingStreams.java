@@ -23,7 +23,8 @@ final class FollowingStreams {
     if (projects == null) {
       anyProject.add(c);
     } else {
-      projects.forEach(p -> byProject.computeIfAbsent(p, k -> new ArrayList<>()).add(c));
+      // Once per project, however often the filter names it: a stream gets each event once.
+      projects.stream().distinct().forEach(p -> byProject.computeIfAbsent(p, k -> new ArrayList<>()).add(c));
     }
   }
 
@@ -35,7 +36,7 @@ final class FollowingStreams {
     if (projects == null) {
       anyProject.remove(c);
     } else {
-      for (String p : projects) {
+      for (String p : projects.stream().distinct().toList()) {
         List<TailClient> l = byProject.get(p);
         if (l != null && l.remove(c) && l.isEmpty()) {
           byProject.remove(p);
