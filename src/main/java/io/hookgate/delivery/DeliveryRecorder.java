@@ -7,6 +7,7 @@ import io.hookgate.event.EventPublisher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,7 +140,10 @@ public final class DeliveryRecorder {
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
-    return publisher.publish(context, new ProducerRecord<>(topic, key, value));
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+    record.headers().add(DeliveryStatusStore.VERSION_HEADER,
+        Long.toString(status.version()).getBytes(StandardCharsets.US_ASCII));
+    return publisher.publish(context, record);
   }
 
   DeliveryStatus next(DeliveryStatus previous, DeliveryOutcome o, boolean targetLevel) {

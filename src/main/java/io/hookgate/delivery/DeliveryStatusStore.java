@@ -2,6 +2,7 @@ package io.hookgate.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.kafka.ConsumerLoop;
+import io.hookgate.kafka.HeaderText;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.Comparator;
@@ -20,10 +21,15 @@ import org.slf4j.LoggerFactory;
  * that every replica serves the same logs and a restart loses none.
  *
  * <p>Per key, the record with the highest {@code version} wins, whether it comes from the topic or from
- * this replica's own write (applied locally at once, before its echo comes back from the topic).
+ * this replica's own write (applied locally at once, before its echo comes back from the topic). Each record
+ * also carries its version in the header {@value #VERSION_HEADER}, so that the echo of an own write (or any
+ * record older than what is held) is skipped without decoding it: a subscription's log holds its last attempts,
+ * and decoding each one again was about half the log's cost per delivery (bench/README.md, issue 15).
  */
 public final class DeliveryStatusStore implements ConsumerLoop.RecordHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryStatusStore.class);
+  /** The record's {@code version}, as decimal text: a reader may skip a record it holds a newer version of. */
+  public static final String VERSION_HEADER = "hookgate-log-version";
 
   private final ObjectMapper mapper;
   private final Map<String, DeliveryStatus> logs = new ConcurrentHashMap<>();
@@ -73,6 +79,9 @@ public final class DeliveryStatusStore implements ConsumerLoop.RecordHandler {
       logs.remove(r.key());
       return Future.succeededFuture();
     }
+    if (heldAlready(r)) {
+      return Future.succeededFuture();
+    }
     try {
       apply(r.key(), mapper.readValue(r.value(), DeliveryStatus.class));
     } catch (Exception e) {
@@ -80,6 +89,23 @@ public final class DeliveryStatusStore implements ConsumerLoop.RecordHandler {
           r.partition(), r.offset());
     }
     return Future.succeededFuture();
+  }
+
+  /** Whether the store holds this key at the record's version or later (by its header; false without one). */
+  private boolean heldAlready(ConsumerRecord<String, byte[]> r) {
+    DeliveryStatus held = logs.get(r.key());
+    if (held == null) {
+      return false;
+    }
+    String version = HeaderText.last(r.headers(), VERSION_HEADER);
+    if (version == null) {
+      return false;
+    }
+    try {
+      return Long.parseLong(version) <= held.version();
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** All logs, for tests and tools. */

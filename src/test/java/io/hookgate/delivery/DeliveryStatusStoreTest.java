@@ -83,6 +83,7 @@ class DeliveryStatusStoreTest {
 
       DeliveryStatusStore second = new DeliveryStatusStore(mapper);
       follow(vertx, kafka, topic, second).await(20, TimeUnit.SECONDS);
+      assertThat(versionHeaders(broker, topic, "kili")).containsExactly("1", "2", "3");
       DeliveryStatus kili = second.get(DeliveryStatusStore.key("kili")).orElseThrow();
       assertThat(kili.version()).isEqualTo(3);
       assertThat(kili.counts()).isEqualTo(new DeliveryStatus.Counts(3, 1, 2, 1, 1, 0));
@@ -110,6 +111,49 @@ class DeliveryStatusStoreTest {
     } finally {
       vertx.close().await(5, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * The version header lets a reader skip, without decoding, a record it already holds (the echo of its own
+   * write): a record whose header says an older or equal version is not even parsed, one that says a newer
+   * version is, and one without the header (an older hookgate) always is.
+   */
+  @Test
+  void aRecordWhoseVersionHeaderIsNotNewerIsSkippedWithoutDecoding() throws Exception {
+    DeliveryStatusStore store = new DeliveryStatusStore(mapper);
+    DeliveryStatus v2 = new DeliveryStatus("kili", null, null, null, null, DeliveryStatus.Counts.ZERO, null,
+        Instant.now(), 2, 0, null, null);
+    store.handle(record("kili", mapper.writeValueAsBytes(v2), "2"));
+    assertThat(store.get("kili").orElseThrow().version()).isEqualTo(2);
+
+    // A decodable record of version 5 whose header says 2 or 1: skipped, so it was not decoded.
+    DeliveryStatus v5 = new DeliveryStatus("kili", null, null, null, null, DeliveryStatus.Counts.ZERO, "open",
+        Instant.now(), 5, 0, null, null);
+    store.handle(record("kili", mapper.writeValueAsBytes(v5), "2"));
+    assertThat(store.get("kili").orElseThrow().version()).isEqualTo(2);
+    store.handle(record("kili", mapper.writeValueAsBytes(v5), "1"));
+    assertThat(store.get("kili").orElseThrow().version()).isEqualTo(2);
+
+    store.handle(record("kili", mapper.writeValueAsBytes(v5), "5"));
+    assertThat(store.get("kili").orElseThrow().version()).isEqualTo(5);
+
+    DeliveryStatus v6 = new DeliveryStatus("kili", null, null, null, null, DeliveryStatus.Counts.ZERO, "closed",
+        Instant.now(), 6, 0, null, null);
+    store.handle(record("kili", mapper.writeValueAsBytes(v6), null));
+    assertThat(store.get("kili").orElseThrow().breaker()).isEqualTo("closed");
+    store.handle(record("kili", mapper.writeValueAsBytes(v6), "not a number"));
+    assertThat(store.get("kili").orElseThrow().version()).isEqualTo(6);
+    // A key not held yet is always decoded, whatever the header says.
+    store.handle(record("other", mapper.writeValueAsBytes(v6), "0"));
+    assertThat(store.get("other")).isPresent();
+  }
+
+  private static ConsumerRecord<String, byte[]> record(String key, byte[] value, String version) {
+    ConsumerRecord<String, byte[]> r = new ConsumerRecord<>("t", 0, 0, key, value);
+    if (version != null) {
+      r.headers().add(DeliveryStatusStore.VERSION_HEADER, version.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return r;
   }
 
   @Test
@@ -197,6 +241,11 @@ class DeliveryStatusStoreTest {
         throw e;
       }
     }
+  }
+
+  private static List<String> versionHeaders(KafkaBroker broker, String topic, String key) {
+    return readAll(broker, topic).stream().filter(r -> key.equals(r.key()))
+        .map(r -> io.hookgate.kafka.HeaderText.last(r.headers(), DeliveryStatusStore.VERSION_HEADER)).toList();
   }
 
   private static List<ConsumerRecord<String, byte[]>> readAll(KafkaBroker broker, String topic) {
