@@ -85,11 +85,10 @@ public final class ActionCodec {
   }
 
   /**
-   * The common case without tokenizing the body: the top-level {@code body} object is located by a plain
-   * byte scan (strings and nesting only, ~3x faster than Jackson skipping it), and Jackson reads the rest
-   * of the record. The body is then not validated as JSON beyond its brackets and strings; it came from a
-   * writer of this topic and is sent as it is (a receiver rejects a broken one, which dead-letters it).
-   * Returns null when the record is not laid out as expected, for the general path.
+   * The common case: the top-level {@code body} object is located with Jackson's streaming parser
+   * ({@link TopLevelScan}), which checks it is JSON while skipping it, and databind reads the rest of the record
+   * with the body replaced by {@code null}, so no tree of the body is built. Returns null when the record is not
+   * laid out as expected (no such member, not JSON), for the general path, which says what is wrong.
    */
   private ActionRecord readFast(byte[] value) throws IOException {
     long range = TopLevelScan.objectMember(value, BODY);
