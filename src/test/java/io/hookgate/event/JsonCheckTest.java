@@ -13,8 +13,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * JsonCheck accepts what Jackson's default parser accepts as one JSON document, with text that is
- * well-formed UTF-8 throughout (Jackson lets malformed UTF-8 through in member names).
+ * JsonCheck accepts what Jackson's default parser accepts as one JSON document when it reads it whole, with
+ * text that is well-formed UTF-8 throughout (Jackson lets malformed UTF-8 through in member names), although
+ * it only skips through the tokens.
  */
 class JsonCheckTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
