@@ -29,7 +29,7 @@ Options:
   --rounds N            rounds of the yaml, sub1, sub10, sub10k, start and replay phases, interleaved (default 2)
   --warmup S            least warm-up of an acting phase (default 15), then 5 s more at a time while the gateway's JIT
                         compilers use more than 10% of its core; also the replay's warm-up
-  --warmup-max S        longest warm-up of an acting phase (default 40)
+  --warmup-max S        longest warm-up of an acting phase (default 90, as bench/run-actions.sh)
   --duration S          measured seconds of an acting phase (default 10)
   --window N            events between "written" and "delivered" in the acting phases (default 64)
   --subscriptions N     the store's and sub10k's subscriptions (default 10000)
@@ -54,7 +54,7 @@ BENCH=$ROOT/bench
 source "$BENCH/lib.sh"
 ROUNDS=2
 WARMUP=15
-WARMUP_MAX=40
+WARMUP_MAX=90
 DURATION=10
 WINDOW=64
 SUBSCRIPTIONS=10000
