@@ -36,8 +36,9 @@ public final class KiliFake implements AutoCloseable {
   /** @param apiKey the API key the server accepts */
   public static KiliFake start(String apiKey) throws IOException, InterruptedException {
     installPackages();
+    // Its stderr to a file rather than this JVM's (Surefire's channel; see installPackages).
     ProcessBuilder pb = new ProcessBuilder("node", "server.js").directory(DIR.toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+        .redirectError(Files.createTempFile("kili-fake-", ".log").toFile());
     pb.environment().put("PORT", "0");
     pb.environment().put("API_KEY", apiKey);
     pb.environment().put("KEEP_ALIVE_MS", "500");
@@ -55,12 +56,20 @@ public final class KiliFake implements AutoCloseable {
     if (Files.isDirectory(DIR.resolve("node_modules").resolve("subscriptions-transport-ws"))) {
       return;
     }
+    // Not inheritIO(): this JVM's stdin and stdout are Surefire's channel to Maven, and node makes an inherited
+    // stdin non-blocking, after which the fork's next read fails ("std/in stream corrupted") and the build with it.
+    Path log = Files.createTempFile("kili-fake-npm-", ".log");
     Process npm = new ProcessBuilder("sh", "-c", "npm ci --offline --no-audit --no-fund || npm ci --no-audit --no-fund")
-        .directory(DIR.toFile()).inheritIO().start();
+        .directory(DIR.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
     if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
       npm.destroyForcibly();
-      throw new IllegalStateException("npm ci failed in " + DIR.toAbsolutePath());
+      throw new IllegalStateException("npm ci failed in " + DIR.toAbsolutePath() + ":\n" + Files.readString(log));
     }
+    Files.deleteIfExists(log);
   }
 
   /** Kili's endpoint as the pull source takes it. */
