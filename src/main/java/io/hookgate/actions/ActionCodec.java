@@ -32,7 +32,7 @@ public final class ActionCodec {
   /** Reader attribute: the record value being read, whose byte ranges {@link BodyDeserializer} keeps. */
   private static final String INPUT = "hookgate.action-record-input";
   private static final String FORWARD = "forward";
-  private static final byte[] BODY = "body".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final String BODY = "body";
   private static final byte[] NULL = "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final ObjectMapper mapper;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Finds one top-level member of a JSON object with Jackson's streaming parser and its token locations: used to
@@ -23,14 +22,13 @@ final class TopLevelScan {
    * that value is an object or an array, packed as {@code start << 32 | end} (end exclusive); -1 otherwise,
    * or when the input is not JSON up to that value.
    */
-  static long objectMember(byte[] json, byte[] name) {
-    String wanted = new String(name, StandardCharsets.US_ASCII);
+  static long objectMember(byte[] json, String name) {
     try (JsonParser p = FACTORY.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return -1;
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
-        boolean match = wanted.equals(p.currentName());
+        boolean match = name.equals(p.currentName());
         JsonToken value = p.nextToken();
         if (match) {
           if (value != JsonToken.START_OBJECT && value != JsonToken.START_ARRAY) {

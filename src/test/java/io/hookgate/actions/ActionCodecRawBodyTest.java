@@ -110,7 +110,7 @@ class ActionCodecRawBodyTest {
 
   @Test
   void topLevelScan() {
-    byte[] name = "body".getBytes(StandardCharsets.US_ASCII);
+    String name = "body";
     String[][] cases = {
         {"{\"body\":{\"a\":[1,{}]}}", "{\"a\":[1,{}]}"},
         {"{\"x\":1,\"body\":[1,\"]\"]}", "[1,\"]\"]"},

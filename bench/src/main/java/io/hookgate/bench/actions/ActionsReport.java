@@ -124,10 +124,10 @@ public final class ActionsReport {
       TreeSet<Integer> rounds = new TreeSet<>();
       rows.forEach(r -> rounds.add(r.round()));
       for (int round : rounds) {
-        PhaseResult c = ceiling.stream().filter(r -> r.round() == round).findFirst().orElse(null);
-        PhaseResult p = pipeline.stream().filter(r -> r.round() == round).findFirst().orElse(null);
-        PhaseResult a = acting.stream().filter(r -> r.round() == round).findFirst().orElse(null);
-        PhaseResult g = ingress.stream().filter(r -> r.round() == round).findFirst().orElse(null);
+        PhaseResult c = inRound(ceiling, round);
+        PhaseResult p = inRound(pipeline, round);
+        PhaseResult a = inRound(acting, round);
+        PhaseResult g = inRound(ingress, round);
         out.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", round,
             c == null ? "-" : String.format(Locale.ROOT, "%.0f", c.rate()),
             p == null ? "-" : String.format(Locale.ROOT, "%.0f", p.rate()),
@@ -166,6 +166,11 @@ public final class ActionsReport {
     System.out.print(out);
   }
 
+  /** The phase of that round in {@code results}, or null when it did not run. */
+  private static PhaseResult inRound(List<PhaseResult> results, int round) {
+    return results.stream().filter(r -> r.round() == round).findFirst().orElse(null);
+  }
+
   /**
    * The two builds side by side: actingref / acting over the medians and in every round (both phases of a
    * round ran one after the other, so their ratio is the least disturbed by the machine's drift).
@@ -182,8 +187,8 @@ public final class ActionsReport {
     TreeSet<Integer> rounds = new TreeSet<>();
     acting.forEach(r -> rounds.add(r.round()));
     for (int round : rounds) {
-      PhaseResult a = acting.stream().filter(r -> r.round() == round).findFirst().orElse(null);
-      PhaseResult r = ref.stream().filter(x -> x.round() == round).findFirst().orElse(null);
+      PhaseResult a = inRound(acting, round);
+      PhaseResult r = inRound(ref, round);
       if (a == null || r == null) {
         continue;
       }
