@@ -9,7 +9,9 @@
 # replicas: two gateway processes on those topics; 1,000 changes PUT on A's management API, each timed until a GET
 #   on B's shows it (target: p99 <= 1 s).
 # start: a fresh gateway process on the topics holding the 10,000, timed from its reader's start to "Subscriptions:
-#   N read" (target: <= 2 s).
+#   N read" (target: <= 2 s), once per round on the cores the Kubernetes deployment gives a gateway (its CPU limit,
+#   2: k8s/base/deployment.yaml), once on the one core the other phases give it (for reference: the JIT then
+#   shares that core with the read).
 # yaml, sub1, sub10, sub10k: run-actions.sh's acting phase (the driver writes the ingress's event records straight
 #   into the events topic; the gateway matches, writes the actions and delivers them to the driver's sink), routed
 #   by a YAML rule and target, by 1 subscription, by 10 and by 10,000 (each event matching one of them). Targets:
@@ -42,7 +44,7 @@ Options:
                         start and sub10k need the topics store fills, so store runs whenever one of them does)
   --no-build            use the existing target/hookgate.jar and bench classes as they are
 Environment: BENCH_SERVER_CPUS (default 0), BENCH_LOAD_CPUS (default the other cores), BENCH_BROKER_CPUS
-  (default = BENCH_LOAD_CPUS), BENCH_SERVER_JVM_OPTS (more options for the gateways under test, e.g. a JFR recording
+  (default = BENCH_LOAD_CPUS), BENCH_START_CPUS (the start phase's deployment cores, default 0-1), BENCH_SERVER_JVM_OPTS (more options for the gateways under test, e.g. a JFR recording
   -XX:StartFlightRecording=filename=/tmp/gw.jfr with --only and one phase: every gateway writes that file), BENCH_JAR (another hookgate jar than target/hookgate.jar,
   with --no-build: to compare two builds).
 EOF
@@ -105,8 +107,12 @@ SERVER_CPUS=${BENCH_SERVER_CPUS:-0}
 if ((NCPU == 2)); then DEFAULT_LOAD=1; else DEFAULT_LOAD="1-$((NCPU - 1))"; fi
 LOAD_CPUS=${BENCH_LOAD_CPUS:-$DEFAULT_LOAD}
 BROKER_CPUS=${BENCH_BROKER_CPUS:-$LOAD_CPUS}
+# The start phase also runs the gateway as deployed: k8s/base/deployment.yaml limits it to 2 CPUs, which the JVM
+# sees as 2 processors (its JIT compilers then work beside the read instead of taking turns with it on one core).
+START_CPUS=${BENCH_START_CPUS:-0-1}
 # shellcheck disable=SC2206 # BENCH_SERVER_JVM_OPTS is a list of options
-SERVER_JVM=(-XX:ActiveProcessorCount=1 -Xms512m -Xmx512m ${BENCH_SERVER_JVM_OPTS:-})
+# (Preceded by -XX:ActiveProcessorCount=<its cores>: 1 but in the start phase's deployment run.)
+SERVER_JVM=(-Xms512m -Xmx512m ${BENCH_SERVER_JVM_OPTS:-})
 DRIVER_JVM=(-XX:ActiveProcessorCount=1 -Xms512m -Xmx512m)
 BODY=$BENCH/payloads/kili-onsubmit-2k.json
 LOGBACK=$BENCH/conf/logback-management.xml
@@ -225,14 +231,25 @@ $extra
 EOF
 }
 
-start_gateway() { # config log-file ingress-port management-port
+# The cores of a taskset list (0-1,3 -> 3).
+cpu_count() {
+  local n=0 part
+  for part in ${1//,/ }; do
+    if [[ $part == *-* ]]; then n=$((n + ${part#*-} - ${part%-*} + 1)); else n=$((n + 1)); fi
+  done
+  echo "$n"
+}
+
+start_gateway() { # config log-file ingress-port management-port [cores (default the server's)]
+  local cpus=${5:-$SERVER_CPUS}
   (
     cd "$RUN"
     exec env HOOKGATE_CONFIG="$1" KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" KILI_WEBHOOK_SECRET="$AUTH" \
       SINK_SIGNING_SECRET="$SIGNING_SECRET" HOOKGATE_ENCRYPTION_KEY="$ENCRYPTION_KEY" HOOKGATE_ADMIN_TOKEN="$ADMIN_TOKEN" \
       HOOKGATE_INGRESS_PORT="$3" HOOKGATE_MANAGEMENT_PORT="$4" HOOKGATE_MANAGEMENT_HOST=127.0.0.1 \
       HOOKGATE_INGRESS_INSTANCES=1 HOOKGATE_INGRESS_ACCESS_LOG=false \
-      taskset -c "$SERVER_CPUS" java "${SERVER_JVM[@]}" -Dlogback.configurationFile="$LOGBACK" -jar "$JAR"
+      taskset -c "$cpus" java -XX:ActiveProcessorCount="$(cpu_count "$cpus")" "${SERVER_JVM[@]}" \
+      -Dlogback.configurationFile="$LOGBACK" -jar "$JAR"
   ) >"$2" 2>&1 &
   SERVER_PID=$!
 }
@@ -335,14 +352,17 @@ attempt_replicas() { # attempt
 }
 
 # A fresh gateway process on the store's topics: from its reader's "Assigned to partition(s)" to "Subscriptions: N read".
-attempt_start() { # round attempt
-  local tag="st$1a$2" ports ingress mgmt config=$RUN/hookgate-st$1a$2.yaml glog=$RUN/start.$1.gateway.log t0 line
+attempt_start() { # round attempt cores
+  local cores
+  cores=$(cpu_count "$3")
+  local tag="st$1c${cores}a$2" ports ingress mgmt config=$RUN/hookgate-st$1c${cores}a$2.yaml
+  local glog=$RUN/start.$1.${cores}cpu.gateway.log t0 line
   ports=$(java_ports 2)
   read -r ingress mgmt <<<"$ports"
   gateway_config "$config" "$tag" "$STORE_SET" start
-  log "round $1/$ROUNDS, start: a gateway on $STORE_SET.subscriptions (core(s) $SERVER_CPUS)"
+  log "round $1/$ROUNDS, start: a gateway on $STORE_SET.subscriptions (core(s) $3)"
   t0=$(date +%s%3N)
-  start_gateway "$config" "$glog" "$ingress" "$mgmt"
+  start_gateway "$config" "$glog" "$ingress" "$mgmt" "$3"
   for _ in $(seq 1 240); do
     grep -q 'Subscriptions: [0-9]* read from' "$glog" && break
     kill -0 "$SERVER_PID" 2>/dev/null || break
@@ -362,7 +382,8 @@ attempt_start() { # round attempt
   t_read=$(date -d "${line%% *}" +%s%3N)
   t_assigned=$(date -d "${assigned%% *}" +%s%3N)
   records=$(java -cp "$CP" io.hookgate.bench.TopicCounts "$BOOTSTRAP" "$STORE_SET.subscriptions" | cut -f2)
-  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$n" "$((t_read - t_assigned))" "$((t_read - t0))" "$records" >>"$RUN/start.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$n" "$((t_read - t_assigned))" "$((t_read - t0))" "$records" "$cores" \
+    >>"$RUN/start.tsv"
   log "    $n subscriptions ($records records) read in $((t_read - t_assigned)) ms; $((t_read - t0)) ms after the launch"
 }
 
@@ -458,7 +479,8 @@ phase() { # id round
   local attempt
   for attempt in 1 2; do
     case $1 in
-      start) attempt_start "$2" "$attempt" && return 0 ;;
+      start) attempt_start "$2" "$attempt" "$START_CPUS" && return 0 ;;
+      start1) attempt_start "$2" "$attempt" "$SERVER_CPUS" && return 0 ;;
       replicas) attempt_replicas "$attempt" && return 0 ;;
       replay) attempt_replay "$2" "$attempt" && return 0 ;;
       *) attempt_acting "$1" "$2" "$attempt" && return 0 ;;
@@ -481,6 +503,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
   for ((i = 0; i < ${#phases[@]}; i++)); do
     id=${phases[$(((i + round - 1) % ${#phases[@]}))]}
     wants "$id" && phase "$id" "$round"
+    # The same read on one core, right after: for reference, not the target.
+    if [[ $id == start ]] && wants start && [[ $(cpu_count "$START_CPUS") != "$(cpu_count "$SERVER_CPUS")" ]]; then
+      phase start1 "$round"
+    fi
   done
 done
 UPTIME_END=$(uptime)
@@ -504,7 +530,8 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
     "$(java -version 2>&1 | head -1)"
   echo "- Load before the run: \`$UPTIME_START\`"
   echo "- Load after the run: \`$UPTIME_END\`"
-  echo "- Gateway under test on core(s) $SERVER_CPUS with \`${SERVER_JVM[*]}\` (the store's fill: its writers in one JVM," \
+  echo "- Gateway under test on core(s) $SERVER_CPUS with \`-XX:ActiveProcessorCount=$(cpu_count "$SERVER_CPUS") ${SERVER_JVM[*]}\` (start: also on" \
+    "core(s) $START_CPUS, the deployment's CPU limit, with \`-XX:ActiveProcessorCount=$(cpu_count "$START_CPUS")\`; the store's fill: its writers in one JVM," \
     "\`-Xmx1g\`; replicas: A and B both there); drivers (sink, event writers) on core(s) $LOAD_CPUS; the broker (own JVM) on core(s) $BROKER_CPUS"
   echo "- $ROUNDS round(s), phases interleaved, a fresh gateway JVM and fresh topics per phase (but the store's" \
     "subscriptions, which replicas, start and sub10k read); acting phases: warm-up of ${WARMUP}-${WARMUP_MAX} s, ${DURATION} s" \
@@ -526,7 +553,8 @@ DIRTY=$(cd "$ROOT" && git status --porcelain -- src pom.xml conf bench 2>/dev/nu
   echo
   echo '```'
   for f in store.tsv replicas.tsv fill.tsv; do [[ -f $RUN/$f ]] && { echo "# $f"; cat "$RUN/$f"; }; done
-  echo "# start.tsv: round, subscriptions read, reader assigned -> read (ms), launch -> read (ms), records in the topic"
+  echo "# start.tsv: round, subscriptions read, reader assigned -> read (ms), launch -> read (ms), records in the topic," \
+    "cores"
   cat "$RUN/start.tsv"
   for f in "$RUN"/replay.*.tsv; do [[ -f $f ]] && { echo "# ${f##*/}"; cat "$f"; }; done
   echo "# results.tsv"

@@ -76,12 +76,26 @@ public final class ManagementReport {
           ">= 0.8", ratio >= FAN_OUT_TARGET);
     }
     if (!starts.isEmpty()) {
-      double med = median(starts.stream().mapToDouble(s -> s[2]).toArray());
-      double max = starts.stream().mapToDouble(s -> s[2]).max().orElse(Double.NaN);
-      target(String.format(Locale.ROOT, "store (15): %,d subscriptions read at start", (long) starts.get(0)[1]),
-          String.format(Locale.ROOT, "**%.2f s** median of %d fresh gateways (max %.2f s)", med / 1000, starts.size(),
-              max / 1000),
-          "<= 2 s", max <= READ_TARGET_MS);
+      // Judged on the most cores measured: the deployment's CPU limit; fewer (one core) for reference.
+      int deployed = starts.stream().mapToInt(ManagementReport::cores).max().orElse(1);
+      for (int cores = deployed; cores >= 1; cores--) {
+        int c = cores;
+        double[] reads = starts.stream().filter(s -> cores(s) == c).mapToDouble(s -> s[2]).toArray();
+        if (reads.length == 0) {
+          continue;
+        }
+        double max = Arrays.stream(reads).max().orElse(Double.NaN);
+        String what = String.format(Locale.ROOT, "store (15): %,d subscriptions read at start, on %d core%s%s",
+            (long) starts.get(0)[1], c, c == 1 ? "" : "s", c == deployed ? "" : " (for reference)");
+        String measured = String.format(Locale.ROOT, "**%.2f s** median of %d fresh gateways (max %.2f s)",
+            median(reads) / 1000, reads.length, max / 1000);
+        if (c == deployed) {
+          target(what, measured, "<= 2 s", max <= READ_TARGET_MS);
+        } else {
+          out.append("| ").append(what).append(" | ").append(measured).append(" | (<= 2 s on the deployment's cores) | "
+              + (max <= READ_TARGET_MS ? "within" : "over") + " |\n");
+        }
+      }
     }
     if (store.containsKey("to_b_p99_ms")) {
       double p99 = d(store.get("to_b_p99_ms"));
@@ -241,16 +255,22 @@ public final class ManagementReport {
           store.get("to_b_over_1s"), d(store.get("to_a_p50_ms")), d(store.get("to_a_p99_ms"))));
     }
     if (!starts.isEmpty()) {
-      out.append("- Fresh gateway processes on the store's topics, from the subscriptions reader's assignment to "
+      out.append("- Fresh gateway processes on the store's topics (on the deployment's cores, then on one), from the "
+          + "subscriptions reader's assignment to "
           + "`Subscriptions: N read` (both in the gateway's log), and from the launch of `java -jar` to the same "
-          + "line:\n\n| round | subscriptions | records in the topic | reader start -> read | launch -> read |\n"
-          + "|---:|---:|---:|---:|---:|\n");
+          + "line:\n\n| round | cores | subscriptions | records in the topic | reader start -> read | launch -> read |\n"
+          + "|---:|---:|---:|---:|---:|---:|\n");
       for (double[] s : starts) {
-        out.append(String.format(Locale.ROOT, "| %.0f | %,.0f | %,.0f | %.2f s | %.2f s |%n", s[0], s[1], s[4],
-            s[2] / 1000, s[3] / 1000));
+        out.append(String.format(Locale.ROOT, "| %.0f | %d | %,.0f | %,.0f | %.2f s | %.2f s |%n", s[0], cores(s),
+            s[1], s[4], s[2] / 1000, s[3] / 1000));
       }
     }
     out.append('\n');
+  }
+
+  /** The cores a start row's gateway had (runs before that column: one). */
+  private static int cores(double[] start) {
+    return start.length > 5 ? (int) start[5] : 1;
   }
 
   private List<double[]> starts() throws IOException {
