@@ -331,8 +331,9 @@ public final class ActionConsumerVerticle extends VerticleBase {
     Future<Void> slot = limiter.acquire();
     if (slot == null) {
       breaker.onNeutral(permit.probe());
-      Duration wait = Duration.ofMillis(Math.max(1000, limiter.estimatedWaitMillis()));
-      return outcomes.defer(target, action, outcomes.spread(now.plus(wait), wait), "queue-full");
+      CallLimiter.Postponement later = limiter.postponement();
+      Instant at = now.plus(later.delay());
+      return outcomes.defer(target, action, later.paced() ? at : outcomes.spread(at, later.delay()), "queue-full");
     }
     return slot.compose(v -> {
       CircuitBreaker.Permit still = breaker.confirm(permit);

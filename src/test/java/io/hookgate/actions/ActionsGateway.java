@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -126,6 +127,17 @@ final class ActionsGateway implements AutoCloseable {
   void send(ActionRecord action) throws Exception {
     producer.send(new ProducerRecord<>(topics.actions(), action.target(), CODEC.write(action))).get(10,
         TimeUnit.SECONDS);
+  }
+
+  /** Writes the actions onto the actions topic at once (a burst), and waits for them all to be acked. */
+  void sendAll(List<ActionRecord> actions) throws Exception {
+    List<Future<?>> acks = new ArrayList<>();
+    for (ActionRecord a : actions) {
+      acks.add(producer.send(new ProducerRecord<>(topics.actions(), a.target(), CODEC.write(a))));
+    }
+    for (Future<?> ack : acks) {
+      ack.get(10, TimeUnit.SECONDS);
+    }
   }
 
   /** Writes the action onto the retry topic, as a failed attempt would. */

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,5 +82,86 @@ class CallLimiterTest {
       refused.complete(limiter.acquire() == null);
     });
     assertThat(refused.get(5, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /**
+   * Postponed actions come back one call's time apart at the pace the target finished its last calls, the first
+   * once the queue has drained: not together, to find the queue full again (the loop through the retry topic).
+   */
+  @Test
+  void postponedActionsComeBackPacedAtTheTargetsPace() throws Exception {
+    AtomicLong clock = new AtomicLong(0);
+    List<CallLimiter.Postponement> later = onContext(() -> {
+      CallLimiter limiter = new CallLimiter(vertx, 1, 0, 100, clock::get);
+      for (int i = 0; i < 20; i++) { // 20 calls, one every 10 ms: 100 a second
+        limiter.acquire();
+        clock.addAndGet(10_000_000);
+        limiter.release();
+      }
+      limiter.acquire(); // calling
+      for (int i = 0; i < 100; i++) { // the queue: 100 calls, 1 s at that pace
+        limiter.acquire();
+      }
+      List<CallLimiter.Postponement> out = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        out.add(limiter.postponement());
+      }
+      return out;
+    });
+    assertThat(later).allSatisfy(p -> assertThat(p.paced()).isTrue());
+    assertThat(later.get(0).delay().toMillis()).as("once the queue has drained").isBetween(990L, 1010L);
+    for (int i = 1; i < later.size(); i++) {
+      assertThat(later.get(i).delay().minus(later.get(i - 1).delay()).toNanos()).as("one call's time apart")
+          .isBetween(9_900_000L, 10_100_000L);
+    }
+  }
+
+  @Test
+  void withoutAPaceAPostponementIsASecondToBeSpread() throws Exception {
+    AtomicLong clock = new AtomicLong(0);
+    List<CallLimiter.Postponement> later = onContext(() -> {
+      CallLimiter fresh = new CallLimiter(vertx, 1, 0, 1, clock::get);
+      CallLimiter idle = new CallLimiter(vertx, 1, 0, 1, clock::get);
+      for (int i = 0; i < 10; i++) {
+        idle.acquire();
+        idle.release();
+      }
+      clock.addAndGet(Duration.ofMinutes(1).toNanos()); // its calls finished too long ago to say anything
+      return List.of(fresh.postponement(), fresh.postponement(), idle.postponement());
+    });
+    assertThat(later).allSatisfy(p -> {
+      assertThat(p.paced()).isFalse();
+      assertThat(p.delay()).isEqualTo(Duration.ofSeconds(1));
+    });
+  }
+
+  @Test
+  void aRateLimitedTargetIsPacedAtItsLimitAndThePaceStopsAtTheCap() throws Exception {
+    AtomicLong clock = new AtomicLong(0);
+    List<CallLimiter.Postponement> later = onContext(() -> {
+      CallLimiter limiter = new CallLimiter(vertx, 1, 2, 1, clock::get); // 2 calls a second
+      List<CallLimiter.Postponement> out = new ArrayList<>();
+      for (int i = 0; i < 1300; i++) {
+        out.add(limiter.postponement());
+      }
+      return out;
+    });
+    assertThat(later.get(0)).isEqualTo(new CallLimiter.Postponement(Duration.ofSeconds(1), true));
+    assertThat(later.get(1)).isEqualTo(new CallLimiter.Postponement(Duration.ofMillis(1500), true));
+    assertThat(later.get(1198)).isEqualTo(new CallLimiter.Postponement(Duration.ofMillis(600_000), true));
+    assertThat(later.get(1199)).as("past ten minutes ahead: spread by the caller")
+        .isEqualTo(new CallLimiter.Postponement(CallLimiter.MAX_PACED, false));
+  }
+
+  private static <T> T onContext(Supplier<T> work) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    vertx.getOrCreateContext().runOnContext(v -> {
+      try {
+        result.complete(work.get());
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result.get(5, TimeUnit.SECONDS);
   }
 }
