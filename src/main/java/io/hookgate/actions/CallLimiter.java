@@ -22,6 +22,7 @@ final class CallLimiter {
   private static final int PACE_SAMPLES = 64;
   private static final long PACE_WINDOW_NANOS = Duration.ofSeconds(30).toNanos();
   private static final int PACE_MIN_SAMPLES = 4;
+  private static final double OPTIMISM = 2;
 
   /** When a postponed action should come back; {@code paced} false when no pace is known (spread it). */
   record Postponement(Duration delay, boolean paced) {
@@ -91,13 +92,12 @@ final class CallLimiter {
    * When an action that finds the queue full should come back. Those postponed together must not come back
    * together: they would find the queue full again and go round once more, each time a write and a read of the
    * retry and actions topics, which under a long overload is what the gateway's core ends up spending its time
-   * on. So they are paced: each comes back one call's time (at the pace the target finished its last calls, or
-   * its rate limit) after the one postponed before it, the first once the queue has drained, at least a second
-   * ahead. Without a known pace (no calls finished lately), or past {@link #MAX_PACED}, the caller spreads them.
+   * on. So they are paced ({@link #pace}): each comes back one step after the one postponed before it, the
+   * first once the queue has drained at that pace, at least a second ahead. Without a known pace (no calls finished lately), or past {@link #MAX_PACED}, the caller spreads them.
    */
   Postponement postponement() {
     long now = nanoTime.getAsLong();
-    double pace = callsPerSecond(now);
+    double pace = pace(now);
     if (pace <= 0) {
       return new Postponement(Duration.ofNanos(MIN_POSTPONEMENT_NANOS), false);
     }
@@ -110,8 +110,13 @@ final class CallLimiter {
     return new Postponement(Duration.ofNanos(at - now), true);
   }
 
-  /** Calls a second the target finishes lately (at most its rate limit); 0 when not known. */
-  private double callsPerSecond(long now) {
+  /**
+   * Calls a second to pace postponed actions at: twice what the target finished lately, at most its rate limit;
+   * 0 when not known. Twice: a pace measured on a cold JVM or in a target's slow moment would hold postponed
+   * actions back long after the target sped up (their return times are written, not revised); coming back
+   * early costs some of them one more trip.
+   */
+  private double pace(long now) {
     int samples = finished;
     long newest = Long.MIN_VALUE;
     long oldest = Long.MAX_VALUE;
@@ -124,7 +129,9 @@ final class CallLimiter {
         oldest = Math.min(oldest, t);
       }
     }
-    double measured = recent >= PACE_MIN_SAMPLES && newest > oldest ? (recent - 1) * 1e9 / (newest - oldest) : 0;
+    double measured = recent >= PACE_MIN_SAMPLES && newest > oldest
+        ? OPTIMISM * (recent - 1) * 1e9 / (newest - oldest)
+        : 0;
     if (ratePerSecond > 0) {
       return measured > 0 ? Math.min(measured, ratePerSecond) : ratePerSecond;
     }

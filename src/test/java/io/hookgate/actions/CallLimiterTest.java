@@ -85,21 +85,21 @@ class CallLimiterTest {
   }
 
   /**
-   * Postponed actions come back one call's time apart at the pace the target finished its last calls, the first
-   * once the queue has drained: not together, to find the queue full again (the loop through the retry topic).
+   * Postponed actions come back paced at (twice) the pace the target finished its last calls, the first once the
+   * queue has drained: not together, to find the queue full again (the loop through the retry topic).
    */
   @Test
   void postponedActionsComeBackPacedAtTheTargetsPace() throws Exception {
     AtomicLong clock = new AtomicLong(0);
     List<CallLimiter.Postponement> later = onContext(() -> {
-      CallLimiter limiter = new CallLimiter(vertx, 1, 0, 100, clock::get);
+      CallLimiter limiter = new CallLimiter(vertx, 1, 0, 300, clock::get);
       for (int i = 0; i < 20; i++) { // 20 calls, one every 10 ms: 100 a second
         limiter.acquire();
         clock.addAndGet(10_000_000);
         limiter.release();
       }
       limiter.acquire(); // calling
-      for (int i = 0; i < 100; i++) { // the queue: 100 calls, 1 s at that pace
+      for (int i = 0; i < 300; i++) { // the queue: 300 calls, 1.5 s at twice that pace
         limiter.acquire();
       }
       List<CallLimiter.Postponement> out = new ArrayList<>();
@@ -109,10 +109,10 @@ class CallLimiterTest {
       return out;
     });
     assertThat(later).allSatisfy(p -> assertThat(p.paced()).isTrue());
-    assertThat(later.get(0).delay().toMillis()).as("once the queue has drained").isBetween(990L, 1010L);
+    assertThat(later.get(0).delay().toMillis()).as("once the queue has drained").isBetween(1490L, 1510L);
     for (int i = 1; i < later.size(); i++) {
-      assertThat(later.get(i).delay().minus(later.get(i - 1).delay()).toNanos()).as("one call's time apart")
-          .isBetween(9_900_000L, 10_100_000L);
+      assertThat(later.get(i).delay().minus(later.get(i - 1).delay()).toNanos())
+          .as("half a call's time apart: twice the pace measured").isBetween(4_900_000L, 5_100_000L);
     }
   }
 
