@@ -93,7 +93,8 @@ final class CallLimiter {
    * together: they would find the queue full again and go round once more, each time a write and a read of the
    * retry and actions topics, which under a long overload is what the gateway's core ends up spending its time
    * on. So they are paced ({@link #pace}): each comes back one step after the one postponed before it, the
-   * first once the queue has drained at that pace, at least a second ahead. Without a known pace (no calls finished lately), or past {@link #MAX_PACED}, the caller spreads them.
+   * first once the queue has drained at that pace, at least a second ahead. Without a known pace (no calls
+   * finished lately), or past {@link #MAX_PACED}, the caller spreads them.
    */
   Postponement postponement() {
     long now = nanoTime.getAsLong();

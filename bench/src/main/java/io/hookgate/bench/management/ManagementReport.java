@@ -255,10 +255,10 @@ public final class ManagementReport {
           store.get("to_b_over_1s"), d(store.get("to_a_p50_ms")), d(store.get("to_a_p99_ms"))));
     }
     if (!starts.isEmpty()) {
-      out.append("- Fresh gateway processes on the store's topics (on the deployment's cores, then on one), from the "
-          + "subscriptions reader's assignment to "
-          + "`Subscriptions: N read` (both in the gateway's log), and from the launch of `java -jar` to the same "
-          + "line:\n\n| round | cores | subscriptions | records in the topic | reader start -> read | launch -> read |\n"
+      out.append("- Fresh gateway processes on the store's topics (on the deployment's cores, then on one), from "
+          + "the subscriptions reader's assignment to `Subscriptions: N read` (both in the gateway's log), and from "
+          + "the launch of `java -jar` to the same line:\n\n"
+          + "| round | cores | subscriptions | records in the topic | reader start -> read | launch -> read |\n"
           + "|---:|---:|---:|---:|---:|---:|\n");
       for (double[] s : starts) {
         out.append(String.format(Locale.ROOT, "| %.0f | %d | %,.0f | %,.0f | %.2f s | %.2f s |%n", s[0], cores(s),
