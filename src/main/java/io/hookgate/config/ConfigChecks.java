@@ -24,6 +24,8 @@ final class ConfigChecks {
     require(streams.heartbeat().toMillis() >= 100, "management.streams.heartbeat", "must be at least 100ms");
     require(streams.bufferSize() >= 4096, "management.streams.bufferSize", "must be at least 4KiB");
     require(streams.maxCatchUps() >= 1, "management.streams.maxCatchUps", "must be at least 1");
+    require(streams.cpuShare() > 0 && streams.cpuShare() <= 1, "management.streams.cpuShare",
+        "must be more than 0 and at most 1 (1: all the processors the gateway has)");
     require(c.ingress().maxBodyBytes() > 0, "ingress.maxBodyBytes", "must be positive");
     require(c.ingress().publishTimeout().toMillis() >= 100, "ingress.publishTimeout", "must be at least 100ms");
     require(!c.ingress().lingerTime().isNegative(), "ingress.lingerTime", "must not be negative (0s: close at once)");

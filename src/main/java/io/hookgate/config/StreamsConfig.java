@@ -12,21 +12,26 @@ import java.time.Duration;
  *     buffers; past it the stream is closed as too slow, and the client resumes with {@code Last-Event-ID}
  * @param maxCatchUps streams that read the topic on their own at once, to come from their {@code Last-Event-ID}
  *     to the live position; the others wait their turn (each is a Kafka consumer)
+ * @param cpuShare the share of the gateway's processors the live tail may use (its reader of the events topic,
+ *     checking and writing what the streams take), so that viewers never slow the webhooks down: past it the
+ *     streams fall behind the topic's end, which holds the events, and catch up as the load eases
  */
 public record StreamsConfig(
     Integer maxClients,
     @JsonDeserialize(using = ConfigDeserializers.Dur.class) Duration heartbeat,
     @JsonDeserialize(using = ConfigDeserializers.ByteSize.class) Long bufferSize,
-    Integer maxCatchUps) {
+    Integer maxCatchUps,
+    Double cpuShare) {
 
   public StreamsConfig {
     maxClients = maxClients == null ? 100 : maxClients;
     heartbeat = heartbeat == null ? Duration.ofSeconds(15) : heartbeat;
     bufferSize = bufferSize == null ? 256 * 1024L : bufferSize;
     maxCatchUps = maxCatchUps == null ? 8 : maxCatchUps;
+    cpuShare = cpuShare == null ? 0.05 : cpuShare;
   }
 
   public static StreamsConfig defaults() {
-    return new StreamsConfig(null, null, null, null);
+    return new StreamsConfig(null, null, null, null, null);
   }
 }

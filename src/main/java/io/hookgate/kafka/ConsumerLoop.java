@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -88,7 +90,7 @@ public final class ConsumerLoop {
   private volatile KafkaConsumer<String, byte[]> consumer;
   private Map<TopicPartition, Long> endAtStart;
   private long lastCommit = System.nanoTime();
-  private Thread thread;
+  private volatile Thread thread;
 
   /**
    * @param context where the handler is called
@@ -147,6 +149,13 @@ public final class ConsumerLoop {
 
   public String name() {
     return settings.name();
+  }
+
+  /** CPU time its thread has used, in nanoseconds; -1 before it starts, once it ended, or if the JVM cannot tell. */
+  public long cpuNanos() {
+    Thread t = thread;
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    return t == null || !threads.isThreadCpuTimeSupported() ? -1 : threads.getThreadCpuTime(t.getId());
   }
 
   ConsumerSettings settings() {

@@ -52,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * {@code Last-Event-ID}. A catch-up reader waits for its client instead, and its stream is cut after two
  * heartbeats without progress, so that a client that reads nothing does not hold a consumer for ever.
  *
+ * <p><b>CPU.</b> The shared reader's records reach the hub through a {@link TailPacer}, which holds the tail (its
+ * reader, its handling of records, its writing of streams) to {@code cpuShare} of the gateway's processors: past
+ * it the following streams fall behind the topic's end and catch up as the load eases, so that viewers never
+ * slow the webhooks down. Catch-up readers are bounded by {@code maxCatchUps} instead.
+ *
  * <p>Everything but {@link #reserve} and {@link #close} runs on the hub's context: the context of the first
  * stream's request (the management port's event loop). Over 400 lines because every change of the streams' and
  * readers' state is here, on that one context, which is what makes the handover above hold.
@@ -181,7 +186,10 @@ public final class TailHub {
 
   private SharedReader sharedReader() {
     if (shared == null) {
-      SharedReader reader = new SharedReader(kafka, offsets, context, this::onShared, loops);
+      TailBudget budget = new TailBudget(config.cpuShare(), Runtime.getRuntime().availableProcessors(),
+          System.nanoTime());
+      TailPacer pacer = new TailPacer(vertx, context, budget, this::onShared, metrics, SharedReader.IN_FLIGHT / 2);
+      SharedReader reader = new SharedReader(kafka, offsets, context, pacer, loops);
       shared = reader;
       reader.ready().onFailure(e -> {
         LOG.warn("Live tail: cannot read {}: {}", offsets.topic(), e.toString());
@@ -387,6 +395,7 @@ public final class TailHub {
   }
 
   private void flush() {
+    long cpuStart = TailPacer.threadCpu();
     List<TailClient> now = new ArrayList<>(dirty);
     dirty.clear();
     for (TailClient c : now) {
@@ -400,6 +409,9 @@ public final class TailHub {
         // Written without filling the connection: no drain will come, so the held records go on now.
         release(c);
       }
+    }
+    if (shared != null) {
+      shared.charge(TailPacer.threadCpu() - cpuStart);
     }
   }
 

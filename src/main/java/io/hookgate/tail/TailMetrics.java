@@ -16,10 +16,13 @@ final class TailMetrics implements SseOutput.BufferedBytes {
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicLong peak = new AtomicLong();
   private final Counter sent;
+  private final Counter throttled;
 
   TailMetrics(GatewayMetrics metrics) {
     this.metrics = metrics;
     this.sent = metrics.counter("hookgate.tail.events.sent", "Events written to live tail streams");
+    this.throttled = metrics.counter("hookgate.tail.throttled.seconds", "Time the live tail waited for its CPU "
+        + "budget (management.streams.cpuShare), its streams behind the events topic meanwhile");
     metrics.gauge("hookgate.tail.streams", "Live tail streams open on this replica", streams::get);
     metrics.gauge("hookgate.tail.catchups", "Live tail streams reading the topic on their own to reach the live "
         + "position", catchUps::get);
@@ -53,6 +56,10 @@ final class TailMetrics implements SseOutput.BufferedBytes {
   void refused() {
     metrics.counter("hookgate.tail.streams.refused", "Live tail streams refused with 429: "
         + "management.streams.maxClients were open").increment();
+  }
+
+  void throttled(long nanos) {
+    throttled.increment(nanos / 1e9);
   }
 
   void sent(int events) {

@@ -235,6 +235,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theLiveTailsCpuShareDefaultsTo5PercentAndIsBounded() {
+    assertThat(load(KILI).management().streams().cpuShare()).isEqualTo(0.05);
+    assertThat(load(KILI, Map.of("HOOKGATE_MANAGEMENT_STREAMS_CPU_SHARE", "0.25")).management().streams().cpuShare())
+        .isEqualTo(0.25);
+    for (String refused : new String[] {"0", "1.5", "-0.1"}) {
+      assertThatThrownBy(() -> load(KILI, Map.of("HOOKGATE_MANAGEMENT_STREAMS_CPU_SHARE", refused)))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("'management.streams.cpuShare'");
+    }
+  }
+
+  @Test
   void theGroupInstanceIdIsEmptyByDefaultAndAPodName() {
     assertThat(load(KILI).kafka().groupInstanceId()).isEmpty();
     assertThat(load(KILI, Map.of("HOOKGATE_KAFKA_GROUP_INSTANCE_ID", "hookgate-7d9f8-x2x5q")).kafka().groupInstanceId())
