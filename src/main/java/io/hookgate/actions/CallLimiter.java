@@ -15,8 +15,13 @@ import java.util.function.LongSupplier;
  * ({@link #postponement()}). Confined to one verticle's event loop.
  */
 final class CallLimiter {
-  /** Actions postponed further ahead than this are no longer paced one by one (see {@link #postponement()}). */
-  static final Duration MAX_PACED = Duration.ofMinutes(10);
+  /**
+   * Actions postponed further ahead than this are no longer paced one by one (see {@link #postponement()}): they
+   * come back after it and are paced again, on what the target does then. Short, because a return time is
+   * written and not revised: a pace measured on a cold gateway held hundreds of actions back for minutes after it
+   * had warmed (the management benchmark's replay, 20:03 UTC on 2026-12-07, with ten minutes here).
+   */
+  static final Duration MAX_PACED = Duration.ofSeconds(30);
   private static final long MIN_POSTPONEMENT_NANOS = Duration.ofSeconds(1).toNanos();
   /** The finished calls the pace is measured on: the last 64, those of the last 30 seconds, at least 4. */
   private static final int PACE_SAMPLES = 64;
