@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * handled it: past the reader's in-flight bound the loop stops fetching, and the topic holds the rest until the
  * load eases. While it waits for its budget, handled records are given back to the loop only once fewer than
  * {@code releaseBelow} wait here, so that a throttled reader fetches in large gulps rather than a trickle of
- * pause, resume and small fetches (which cost the broker more than the records). What is charged: the reader's thread (fetching and decoding), handling records on the hub's
- * context, and writing the streams ({@link #charge}), each as the CPU time of the thread doing it.
+ * pause, resume and small fetches. What is charged: the reader's thread (fetching and decoding), handling
+ * records on the hub's context, and writing the streams ({@link #charge}), each as the CPU time of the thread
+ * doing it.
  *
  * <p>Everything but {@link #readBy} runs on the hub's context.
  */
