@@ -52,6 +52,7 @@ public final class ConsumerLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final Duration POLL = Duration.ofMillis(100);
   static final long RESTART_DELAY_MS = 5_000;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /** What a {@link ConsumerLoop} hands its records to; every method is called on the loop's Vert.x context. */
   public interface RecordHandler {
@@ -154,8 +155,7 @@ public final class ConsumerLoop {
   /** CPU time its thread has used, in nanoseconds; -1 before it starts, once it ended, or if the JVM cannot tell. */
   public long cpuNanos() {
     Thread t = thread;
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    return t == null || !threads.isThreadCpuTimeSupported() ? -1 : threads.getThreadCpuTime(t.getId());
+    return t == null || !THREADS.isThreadCpuTimeSupported() ? -1 : THREADS.getThreadCpuTime(t.getId());
   }
 
   ConsumerSettings settings() {
