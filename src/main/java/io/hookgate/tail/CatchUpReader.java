@@ -5,8 +5,6 @@ import io.hookgate.kafka.ConsumerSettings;
 import io.hookgate.kafka.ConsumerSettings.OnFailure;
 import io.hookgate.kafka.ConsumerSettings.StartAt;
 import io.hookgate.kafka.ConsumerSettings.WholeTopic;
-import io.hookgate.kafka.KafkaClientFactory;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
@@ -20,9 +18,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * A stream's own reader of the partitions where it is behind the shared reader, from its position on. It goes at
- * its client's pace: a record that comes while the client's output has no room is held, and its future (the
- * {@link ConsumerLoop}'s back-pressure) completes once it is handed on, so that the reader pauses at its
- * in-flight bound ({@value #IN_FLIGHT} records) rather than filling memory.
+ * its client's pace and within the tail's CPU budget: a record that comes while the client's output has no room,
+ * or while the budget is spent, is held, and its future (the {@link ConsumerLoop}'s back-pressure) completes once
+ * it is handed on, so that the reader pauses at its in-flight bound ({@value #IN_FLIGHT} records) rather than
+ * filling memory. Its thread's CPU time and the handing on of records are charged to the budget, as the shared
+ * reader's are ({@link TailPacer}): a viewer coming back after hours reads them back without slowing the webhooks.
  *
  * <p>Touched only on the hub's context.
  */
@@ -32,35 +32,49 @@ final class CatchUpReader {
   private record Held(ConsumerRecord<String, byte[]> record, Promise<Void> done) {
   }
 
+  private final TailReading reading;
   private final ConsumerLoop loop;
+  private final BooleanSupplier roomy;
+  private final Consumer<ConsumerRecord<String, byte[]>> apply;
+  private final Runnable wake;
   private final ArrayDeque<Held> held = new ArrayDeque<>();
-  /** Heartbeats since its held records last moved. */
+  /** Heartbeats since its held records last moved while its client had room. */
   private int stalledBeats;
+  /** The reader's thread CPU already charged: all of it is the tail's, from its start (the consumer's set-up). */
+  private long loopCpuSeen;
+  private boolean waking;
 
   /**
    * @param from the next offset of each partition it reads
    * @param roomy whether the client's output has room for more
-   * @param apply what the hub does with a record, on {@code context}
+   * @param apply what the hub does with a record, on the hub's context
+   * @param wake called on the hub's context once the budget allows held records to go on: the hub then
+   *     {@link #release}s them
    */
-  CatchUpReader(String name, KafkaClientFactory kafka, String topic, Map<Integer, Long> from, Context context,
-      BooleanSupplier roomy, Consumer<ConsumerRecord<String, byte[]>> apply) {
-    Map<String, Object> properties = new HashMap<>(kafka.topicReader(name));
+  CatchUpReader(String name, TailReading reading, Map<Integer, Long> from, BooleanSupplier roomy,
+      Consumer<ConsumerRecord<String, byte[]>> apply, Runnable wake) {
+    this.reading = reading;
+    this.roomy = roomy;
+    this.apply = apply;
+    this.wake = wake;
+    Map<String, Object> properties = new HashMap<>(reading.kafka().topicReader(name));
     properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, IN_FLIGHT);
     properties.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1024 * 1024);
     properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
     // Records retention deletes while it reads: on from the oldest kept, as a stream that asks for them does.
     properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    ConsumerSettings settings = new ConsumerSettings(name, properties, new WholeTopic(topic, StartAt.offsets(from),
-        from.keySet()), IN_FLIGHT, Duration.ZERO, Duration.ZERO, Duration.ZERO, OnFailure.LEAVE_FOR_NEXT_OWNER);
+    ConsumerSettings settings = new ConsumerSettings(name, properties, new WholeTopic(reading.topic(),
+        StartAt.offsets(from), from.keySet()), IN_FLIGHT, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+        OnFailure.LEAVE_FOR_NEXT_OWNER);
     this.loop = new ConsumerLoop(settings, record -> {
-      if (!held.isEmpty() || !roomy.getAsBoolean()) {
+      if (!held.isEmpty() || !mayGo()) {
         Promise<Void> done = Promise.promise();
         held.add(new Held(record, done));
         return done.future();
       }
-      apply.accept(record);
+      handOn(record);
       return Future.succeededFuture();
-    }, context, null, null);
+    }, reading.context(), null, null);
   }
 
   ConsumerLoop loop() {
@@ -71,27 +85,39 @@ final class CatchUpReader {
     return loop.start();
   }
 
-  /** Hands held records on while the client has room; the reader goes on as their futures complete. */
-  void release(BooleanSupplier roomy, Consumer<ConsumerRecord<String, byte[]>> apply) {
+  /**
+   * Hands held records on while the client has room and the budget lasts; the reader goes on as they go.
+   *
+   * @return whether any went on
+   */
+  boolean release() {
     boolean moved = false;
-    while (!held.isEmpty() && roomy.getAsBoolean()) {
+    while (!held.isEmpty() && mayGo()) {
       Held h = held.poll();
-      apply.accept(h.record());
+      handOn(h.record());
       h.done().complete();
       moved = true;
     }
     if (moved) {
       stalledBeats = 0;
     }
+    return moved;
   }
 
   boolean holding() {
     return !held.isEmpty();
   }
 
-  /** A heartbeat went by: whether its held records have not moved for two of them (the client reads nothing). */
+  /**
+   * A heartbeat went by: whether its held records have not moved for two of them although the client had room
+   * for them each time (the client reads nothing). Records held for the budget do not count.
+   */
   boolean stalled() {
-    return !held.isEmpty() && ++stalledBeats >= 2;
+    if (held.isEmpty() || roomy.getAsBoolean()) {
+      stalledBeats = 0;
+      return false;
+    }
+    return ++stalledBeats >= 2;
   }
 
   /** Stops reading; what it held is dropped (the stream joined the shared reader, or closed). */
@@ -101,5 +127,41 @@ final class CatchUpReader {
       h.done().complete();
     }
     return loop.stop();
+  }
+
+  /** Whether a record may go on now; when only the budget stops it, a wake-up is set for when it allows. */
+  private boolean mayGo() {
+    if (!roomy.getAsBoolean()) {
+      return false;
+    }
+    chargeLoop();
+    long wait = reading.budget().waitNanos(System.nanoTime());
+    if (wait <= 0) {
+      return true;
+    }
+    if (!waking) {
+      waking = true;
+      reading.metrics().throttled(TailMetrics.CATCH_UP, wait);
+      reading.vertx().setTimer(Math.max(1, (wait + 999_999) / 1_000_000), id -> reading.context().runOnContext(v -> {
+        waking = false;
+        wake.run();
+      }));
+    }
+    return false;
+  }
+
+  private void handOn(ConsumerRecord<String, byte[]> record) {
+    long start = TailPacer.threadCpu();
+    apply.accept(record);
+    reading.budget().spend(TailPacer.threadCpu() - start, System.nanoTime());
+  }
+
+  /** Charges what the reader's thread used since last asked: fetching and decoding records. */
+  private void chargeLoop() {
+    long now = loop.cpuNanos();
+    if (now > loopCpuSeen) {
+      reading.budget().spend(now - loopCpuSeen, System.nanoTime());
+      loopCpuSeen = now;
+    }
   }
 }

@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>CPU.</b> The shared reader's records reach the hub through a {@link TailPacer}, which holds the tail (its
  * reader, its handling of records, its writing of streams) to {@code cpuShare} of the gateway's processors: past
  * it the following streams fall behind the topic's end and catch up as the load eases, so that viewers never
- * slow the webhooks down. Catch-up readers are bounded by {@code maxCatchUps} instead.
+ * slow the webhooks down. Catch-up readers spend the same budget ({@link CatchUpReader}), and at most
+ * {@code maxCatchUps} run.
  *
  * <p>Everything but {@link #reserve} and {@link #close} runs on the hub's context: the context of the first
  * stream's request (the management port's event loop). Over 400 lines because every change of the streams' and
@@ -123,6 +124,8 @@ public final class TailHub {
   private final ArrayDeque<TailClient> waitingCatchUps = new ArrayDeque<>();
   private final Set<TailClient> dirty = new HashSet<>();
   private volatile Context context;
+  /** The tail's CPU budget, which every reader spends: made with the first stream's context. */
+  private TailReading reading;
   private SharedReader shared;
   private int catchUps;
   private long heartbeatTimer = -1;
@@ -185,10 +188,13 @@ public final class TailHub {
   }
 
   private SharedReader sharedReader() {
+    if (reading == null) {
+      reading = new TailReading(vertx, kafka, offsets.topic(), context, new TailBudget(config.cpuShare(),
+          Runtime.getRuntime().availableProcessors(), System.nanoTime()), metrics);
+    }
     if (shared == null) {
-      TailBudget budget = new TailBudget(config.cpuShare(), Runtime.getRuntime().availableProcessors(),
-          System.nanoTime());
-      TailPacer pacer = new TailPacer(vertx, context, budget, this::onShared, metrics, SharedReader.IN_FLIGHT / 2);
+      TailPacer pacer = new TailPacer(vertx, context, reading.budget(), this::onShared, metrics,
+          SharedReader.IN_FLIGHT / 2);
       SharedReader reader = new SharedReader(kafka, offsets, context, pacer, loops);
       shared = reader;
       reader.ready().onFailure(e -> {
@@ -333,8 +339,8 @@ public final class TailHub {
     Map<Integer, Long> from = c.behindFrom();
     LOG.debug("Live tail: stream {} reads {} on its own from {} to reach {}", c.number, offsets.topic(), from,
         StreamPosition.format(shared.head()));
-    CatchUpReader reader = new CatchUpReader("hookgate-tail-catchup-" + c.number, kafka, offsets.topic(), from,
-        context, c.out::roomy, record -> fromCatchUp(c, record));
+    CatchUpReader reader = new CatchUpReader("hookgate-tail-catchup-" + c.number, reading, from, c.out::roomy,
+        record -> fromCatchUp(c, record), () -> release(c));
     c.catchUp = reader;
     loops.add(reader.loop());
     reader.start().onFailure(e -> LOG.warn("Live tail: stream {} could not start reading {}: {}", c.number,
@@ -355,10 +361,13 @@ public final class TailHub {
     }
   }
 
-  /** The client took what waited: held catch-up records go on; what they add is written at the next flush. */
+  /**
+   * The client took what waited, or the budget allows more: held catch-up records go on; what they add is
+   * written at the next flush.
+   */
   private void release(TailClient c) {
-    if (c.catchUp != null && !c.gone) {
-      c.catchUp.release(c.out::roomy, record -> fromCatchUp(c, record));
+    // Only when records went on: a flush releases again, which with the budget spent would loop for nothing.
+    if (c.catchUp != null && !c.gone && c.catchUp.release()) {
       dirty(c);
     }
   }

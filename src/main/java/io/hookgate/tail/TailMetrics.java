@@ -16,13 +16,18 @@ final class TailMetrics implements SseOutput.BufferedBytes {
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicLong peak = new AtomicLong();
   private final Counter sent;
-  private final Counter throttled;
+  /** The {@code reader} tag of the throttled time: the shared reader's, or the catch-up readers' summed. */
+  static final String SHARED = "shared";
+  static final String CATCH_UP = "catch_up";
+
+  private final Counter throttledShared;
+  private final Counter throttledCatchUps;
 
   TailMetrics(GatewayMetrics metrics) {
     this.metrics = metrics;
     this.sent = metrics.counter("hookgate.tail.events.sent", "Events written to live tail streams");
-    this.throttled = metrics.counter("hookgate.tail.throttled.seconds", "Time the live tail waited for its CPU "
-        + "budget (management.streams.cpuShare), its streams behind the events topic meanwhile");
+    this.throttledShared = throttled(SHARED);
+    this.throttledCatchUps = throttled(CATCH_UP);
     metrics.gauge("hookgate.tail.streams", "Live tail streams open on this replica", streams::get);
     metrics.gauge("hookgate.tail.catchups", "Live tail streams reading the topic on their own to reach the live "
         + "position", catchUps::get);
@@ -58,8 +63,16 @@ final class TailMetrics implements SseOutput.BufferedBytes {
         + "management.streams.maxClients were open").increment();
   }
 
-  void throttled(long nanos) {
-    throttled.increment(nanos / 1e9);
+  /** A reader of the tail waits this long for its CPU budget. */
+  void throttled(String reader, long nanos) {
+    (CATCH_UP.equals(reader) ? throttledCatchUps : throttledShared).increment(nanos / 1e9);
+  }
+
+  private Counter throttled(String reader) {
+    return metrics.counter("hookgate.tail.throttled.seconds", "Time the live tail's readers waited for its CPU "
+        + "budget (management.streams.cpuShare), by reader (shared: the following streams'; catch_up: those "
+        + "reading back from a Last-Event-ID, summed), their streams behind the events topic meanwhile", "reader",
+        reader);
   }
 
   void sent(int events) {

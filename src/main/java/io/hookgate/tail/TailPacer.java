@@ -109,7 +109,7 @@ final class TailPacer {
     if (waitNanos <= 0) {
       context.runOnContext(v -> drain());
     } else {
-      metrics.throttled(waitNanos);
+      metrics.throttled(TailMetrics.SHARED, waitNanos);
       vertx.setTimer(Math.max(1, (waitNanos + 999_999) / 1_000_000), id -> context.runOnContext(v -> drain()));
     }
   }
