@@ -10,16 +10,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * come, and why streams closed. Updated on the hub's context, read by the metrics scrape.
  */
 final class TailMetrics implements SseOutput.BufferedBytes {
+  /** The {@code reader} tag of the throttled time: the shared reader's, or the catch-up readers' summed. */
+  static final String SHARED = "shared";
+  static final String CATCH_UP = "catch_up";
+
   private final GatewayMetrics metrics;
   private final AtomicInteger streams = new AtomicInteger();
   private final AtomicInteger catchUps = new AtomicInteger();
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicLong peak = new AtomicLong();
   private final Counter sent;
-  /** The {@code reader} tag of the throttled time: the shared reader's, or the catch-up readers' summed. */
-  static final String SHARED = "shared";
-  static final String CATCH_UP = "catch_up";
-
   private final Counter throttledShared;
   private final Counter throttledCatchUps;
 

@@ -36,7 +36,7 @@ final class TailPacer {
    * sent, turns of 64 records cost the ingress a third of its requests and turns of 8 an eighth (bench/README.md,
    * live tail), far more than the CPU time the turns took.
    */
-  static final long TURN_NANOS = 200_000;
+  private static final long TURN_NANOS = 200_000;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private record Held(ConsumerRecord<String, byte[]> record, Promise<Void> handled) {
