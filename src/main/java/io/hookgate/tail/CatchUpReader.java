@@ -38,7 +38,7 @@ final class CatchUpReader {
   private final Consumer<ConsumerRecord<String, byte[]>> apply;
   private final Runnable wake;
   private final ArrayDeque<Held> held = new ArrayDeque<>();
-  /** Heartbeats since its held records last moved while its client had room. */
+  /** Heartbeats in a row at which it held records its client had no room for, none moving in between. */
   private int stalledBeats;
   /** The reader's thread CPU already charged: all of it is the tail's, from its start (the consumer's set-up). */
   private long loopCpuSeen;
@@ -109,8 +109,8 @@ final class CatchUpReader {
   }
 
   /**
-   * A heartbeat went by: whether its held records have not moved for two of them although the client had room
-   * for them each time (the client reads nothing). Records held for the budget do not count.
+   * A heartbeat went by: whether, at two heartbeats in a row, its client had no room for its held records and
+   * none moved in between (the client reads nothing). Records held only for the budget do not count.
    */
   boolean stalled() {
     if (held.isEmpty() || roomy.getAsBoolean()) {
