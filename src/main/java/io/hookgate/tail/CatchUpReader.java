@@ -40,8 +40,8 @@ final class CatchUpReader {
   private final ArrayDeque<Held> held = new ArrayDeque<>();
   /** Heartbeats in a row at which it held records its client had no room for, none moving in between. */
   private int stalledBeats;
-  /** The reader's thread CPU already charged: all of it is the tail's, from its start (the consumer's set-up). */
-  private long loopCpuSeen;
+  /** The reader's thread: all of its CPU time is the tail's, from its start (the consumer's set-up). */
+  private final LoopCharge loopCharge = new LoopCharge(true);
   private boolean waking;
 
   /**
@@ -134,18 +134,17 @@ final class CatchUpReader {
     if (!roomy.getAsBoolean()) {
       return false;
     }
-    chargeLoop();
+    loopCharge.charge(loop, reading.budget());
     long wait = reading.budget().waitNanos(System.nanoTime());
     if (wait <= 0) {
       return true;
     }
     if (!waking) {
       waking = true;
-      reading.metrics().throttled(TailMetrics.CATCH_UP, wait);
-      reading.vertx().setTimer(Math.max(1, (wait + 999_999) / 1_000_000), id -> reading.context().runOnContext(v -> {
+      reading.wakeAfter(wait, TailMetrics.CATCH_UP, () -> {
         waking = false;
         wake.run();
-      }));
+      });
     }
     return false;
   }
@@ -154,14 +153,5 @@ final class CatchUpReader {
     long start = TailPacer.threadCpu();
     apply.accept(record);
     reading.budget().spend(TailPacer.threadCpu() - start, System.nanoTime());
-  }
-
-  /** Charges what the reader's thread used since last asked: fetching and decoding records. */
-  private void chargeLoop() {
-    long now = loop.cpuNanos();
-    if (now > loopCpuSeen) {
-      reading.budget().spend(now - loopCpuSeen, System.nanoTime());
-      loopCpuSeen = now;
-    }
   }
 }

@@ -193,8 +193,7 @@ public final class TailHub {
           Runtime.getRuntime().availableProcessors(), System.nanoTime()), metrics);
     }
     if (shared == null) {
-      TailPacer pacer = new TailPacer(vertx, context, reading.budget(), this::onShared, metrics,
-          SharedReader.IN_FLIGHT / 2);
+      TailPacer pacer = new TailPacer(reading, this::onShared, SharedReader.IN_FLIGHT / 2);
       SharedReader reader = new SharedReader(kafka, offsets, context, pacer, loops);
       shared = reader;
       reader.ready().onFailure(e -> {

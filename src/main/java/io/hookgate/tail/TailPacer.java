@@ -1,10 +1,8 @@
 package io.hookgate.tail;
 
 import io.hookgate.kafka.ConsumerLoop;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
@@ -42,17 +40,16 @@ final class TailPacer {
   private record Held(ConsumerRecord<String, byte[]> record, Promise<Void> handled) {
   }
 
-  private final Vertx vertx;
-  private final Context context;
+  private final TailReading reading;
   private final TailBudget budget;
   private final Consumer<ConsumerRecord<String, byte[]>> hub;
-  private final TailMetrics metrics;
   private final int releaseBelow;
   private final ArrayDeque<Held> held = new ArrayDeque<>();
   /** Handled, their futures not completed yet: the loop still counts them in flight. */
   private final List<Promise<Void>> handled = new ArrayList<>();
   private volatile ConsumerLoop reader;
-  private long readerCpuSeen = -1;
+  /** The reader's thread, charged from the first look (its set-up is not the viewers'). */
+  private final LoopCharge readerCharge = new LoopCharge(false);
   private boolean scheduled;
   private boolean stopped;
 
@@ -60,14 +57,11 @@ final class TailPacer {
    * @param releaseBelow handled records are given back to the loop once fewer than this wait (a fraction of the
    *     loop's in-flight bound)
    */
-  TailPacer(Vertx vertx, Context context, TailBudget budget, Consumer<ConsumerRecord<String, byte[]>> hub,
-      TailMetrics metrics, int releaseBelow) {
-    this.vertx = vertx;
-    this.releaseBelow = releaseBelow;
-    this.context = context;
-    this.budget = budget;
+  TailPacer(TailReading reading, Consumer<ConsumerRecord<String, byte[]>> hub, int releaseBelow) {
+    this.reading = reading;
+    this.budget = reading.budget();
     this.hub = hub;
-    this.metrics = metrics;
+    this.releaseBelow = releaseBelow;
   }
 
   /** The CPU time of this loop's thread counts against the budget; any thread. */
@@ -112,10 +106,9 @@ final class TailPacer {
     }
     scheduled = true;
     if (waitNanos <= 0) {
-      context.runOnContext(v -> drain());
+      reading.context().runOnContext(v -> drain());
     } else {
-      metrics.throttled(TailMetrics.SHARED, waitNanos);
-      vertx.setTimer(Math.max(1, (waitNanos + 999_999) / 1_000_000), id -> context.runOnContext(v -> drain()));
+      reading.wakeAfter(waitNanos, TailMetrics.SHARED, this::drain);
     }
   }
 
@@ -124,7 +117,7 @@ final class TailPacer {
     if (stopped || held.isEmpty()) {
       return;
     }
-    chargeReader();
+    readerCharge.charge(reader, budget);
     long wait = budget.waitNanos(System.nanoTime());
     if (wait > 0) {
       schedule(wait);
@@ -157,14 +150,5 @@ final class TailPacer {
   private void release() {
     handled.forEach(Promise::tryComplete);
     handled.clear();
-  }
-
-  private void chargeReader() {
-    ConsumerLoop r = reader;
-    long now = r == null ? -1 : r.cpuNanos();
-    if (now >= 0 && readerCpuSeen >= 0 && now > readerCpuSeen) {
-      budget.spend(now - readerCpuSeen, System.nanoTime());
-    }
-    readerCpuSeen = now;
   }
 }
