@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -127,6 +126,11 @@ final class OutcomeWriter {
         kept(target, action, result, nanos, call, "dead_letter", message, body)));
   }
 
+  /** The start of a response body as an attempt keeps it: its first {@value #EXCERPT} characters. */
+  static String excerpt(String body) {
+    return body == null || body.length() <= EXCERPT ? body : body.substring(0, EXCERPT) + "…";
+  }
+
   /**
    * The attempt a subscription's log keeps (null for a configured target): the request as sent, its secret
    * header values masked, and the start of the answer.
@@ -136,12 +140,8 @@ final class OutcomeWriter {
     if (call == null || !SubscriptionTargets.names(target.name())) {
       return null;
     }
-    Map<String, String> headers = new LinkedHashMap<>();
-    call.request().headers().forEach(h -> {
-      boolean secret = target.headers().keySet().stream().anyMatch(n -> n.equalsIgnoreCase(h.getKey()));
-      headers.put(h.getKey(), secret ? "****" : target.redact(h.getValue()));
-    });
-    String excerpt = body == null ? null : body.length() <= EXCERPT ? body : body.substring(0, EXCERPT) + "…";
+    Map<String, String> headers = target.masked(call.request().headers());
+    String excerpt = excerpt(body);
     ConsumerRecord<String, byte[]> r = call.record();
     return new DeliveryStatus.Attempt(action.id() + "#" + Math.max(1, action.attempt()) + "@"
         + acting.clock().millis(), action.eventId(), action.id(), Math.max(1, action.attempt()),

@@ -20,7 +20,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -100,13 +99,12 @@ final class SubscriptionCalls implements SubscriptionDeliveries {
     return caller.call(target, client, request).compose(result -> {
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       String body = target.redact(result.body());
-      String excerpt = body == null ? null : body.length() <= OutcomeWriter.EXCERPT ? body
-          : body.substring(0, OutcomeWriter.EXCERPT) + "…";
+      String excerpt = OutcomeWriter.excerpt(body);
       String message = target.redact(result.message());
       Instant now = acting.clock().instant().truncatedTo(ChronoUnit.MILLIS);
       DeliveryStatus.Attempt attempt = new DeliveryStatus.Attempt(action.id() + "#1@" + acting.clock().millis(),
           action.eventId(), action.id(), 1, now, "test", request.method().name(), request.uri().toString(),
-          masked(target, request), result.statusCode(), ms, excerpt, result.success() ? null : message, null);
+          target.masked(request.headers()), result.statusCode(), ms, excerpt, result.success() ? null : message, null);
       // Recorded as the last call (and, when it failed, the last error), as any call.
       DeliveryOutcome outcome = new DeliveryOutcome(target.name(), null, null, result.sent(),
           result.success() ? DeliveryOutcome.Result.SUCCESS : DeliveryOutcome.Result.TEST_FAILED, result.statusCode(),
@@ -138,13 +136,6 @@ final class SubscriptionCalls implements SubscriptionDeliveries {
     }
     return new ActionRecord(id, id, "hookgate.subscription.test", null, null, "subscriptions", s.targetName(),
         "forward", "POST", "", Map.of(), RawJson.node(bytes), List.of(), 1, acting.clock().instant(), null, null);
-  }
-
-  private static Map<String, String> masked(Target target, ActionCaller.Request request) {
-    Map<String, String> out = new LinkedHashMap<>();
-    request.headers().forEach(h -> out.put(h.getKey(), target.headers().keySet().stream()
-        .anyMatch(n -> n.equalsIgnoreCase(h.getKey())) ? "****" : target.redact(h.getValue())));
-    return out;
   }
 
   @Override

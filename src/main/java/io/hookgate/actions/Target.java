@@ -6,6 +6,7 @@ import io.hookgate.config.SecretRef;
 import io.hookgate.config.TargetConfig;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,6 +132,27 @@ public record Target(
   private static Secret secret(String key, SecretRef ref, Map<String, String> env) {
     return ref.resolve(env).orElseThrow(() -> new ConfigException("config key '" + key + "': the secret "
         + ref + " is not set (or empty)"));
+  }
+
+  /**
+   * Request headers as a delivery log keeps them: the values of this target's own headers (secret) masked, and
+   * its secrets scrubbed from the others.
+   */
+  public Map<String, String> masked(Iterable<Map.Entry<String, String>> requestHeaders) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> h : requestHeaders) {
+      out.put(h.getKey(), isOwnHeader(h.getKey()) ? "****" : redact(h.getValue()));
+    }
+    return out;
+  }
+
+  private boolean isOwnHeader(String name) {
+    for (String own : headers.keySet()) {
+      if (own.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Replaces every secret of this target found in {@code text} with {@code ****}. */
