@@ -428,8 +428,8 @@ attempt_acting() { # id round attempt
   SERVER_PID=""
   if ((ok)); then
     java -cp "$CP" io.hookgate.bench.TopicCounts "$BOOTSTRAP" "bench.m.$tag.events" "bench.m.$tag.actions" \
-      "bench.m.$tag.actions.retry" "bench.m.$tag.actions.dlq" |
-      awk -v p="$id" -v r="$round" -F'\t' '{ n[NR] = $2 } END { printf "%s\t%s\t%s\t%s\t%s\t%s\n", p, r, n[1], n[2], n[3], n[4] }' \
+      "bench.m.$tag.actions.retry" "bench.m.$tag.actions.dlq" "bench.m.$tag.delivery.status" |
+      awk -v p="$id" -v r="$round" -F'\t' '{ n[NR] = $2 } END { printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p, r, n[1], n[2], n[3], n[4], n[5] }' \
         >>"$RUN/topics.tsv"
   fi
   ((ok))

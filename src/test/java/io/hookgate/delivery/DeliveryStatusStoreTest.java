@@ -201,6 +201,50 @@ class DeliveryStatusStoreTest {
   }
 
   @Test
+  void aBusyLogIsWrittenAtMostOncePerSpacingAndEveryOutcomeBecomesDurable(KafkaBroker broker) throws Exception {
+    String topic = "status-" + UUID.randomUUID().toString().substring(0, 8);
+    createCompacted(broker, topic);
+    Vertx vertx = Vertx.vertx();
+    int outcomes = 100;
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+        new StringSerializer(), new ByteArraySerializer())) {
+      DeliveryStatusStore store = new DeliveryStatusStore(mapper);
+      DeliveryRecorder recorder = new DeliveryRecorder(store, new EventPublisher(producer), topic, mapper,
+          java.time.Duration.ofMillis(200));
+      Context context = vertx.getOrCreateContext();
+      // An outcome every 10 ms for a second, as a steady stream of deliveries to one target: a round trip to the
+      // broker is shorter than that, so without the spacing each would be a record of its own.
+      List<Future<Void>> durable = new java.util.concurrent.CopyOnWriteArrayList<>();
+      io.vertx.core.Promise<Void> sent = io.vertx.core.Promise.promise();
+      context.runOnContext(v -> vertx.setPeriodic(10, id -> {
+        durable.add(recorder.record(context, outcome("kili", "p1", DeliveryOutcome.Result.SUCCESS, 200, "OK",
+            null)));
+        if (durable.size() == outcomes) {
+          vertx.cancelTimer(id);
+          sent.complete();
+        }
+      }));
+      sent.future().await(20, TimeUnit.SECONDS);
+      Future.all(durable).await(20, TimeUnit.SECONDS);
+      assertThat(durable).allMatch(Future::succeeded);
+
+      List<ConsumerRecord<String, byte[]>> records = readAll(broker, topic).stream()
+          .filter(r -> DeliveryStatusStore.key("kili").equals(r.key())).toList();
+      long took = records.get(records.size() - 1).timestamp() - records.get(0).timestamp();
+      // Timestamps are whole milliseconds: 190 leaves room for their rounding.
+      assertThat(records).as("records of one log over %d ms, at most one per 200 ms", took)
+          .hasSizeLessThanOrEqualTo((int) (took / 190) + 1);
+      assertThat(records.size()).as("the outcomes were spread over about a second").isGreaterThanOrEqualTo(3);
+      DeliveryStatus target = lastOf(records, DeliveryStatusStore.key("kili"));
+      assertThat(target.counts().successes()).isEqualTo(outcomes);
+      assertThat(target.version()).isEqualTo(outcomes);
+    } finally {
+      vertx.close().await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aFailedWriteIsRepeatedWithoutCountingTheOutcomeTwice(KafkaBroker broker) throws Exception {
     String topic = "status-" + UUID.randomUUID().toString().substring(0, 8);
     KafkaClientFactory kafka = kafka(broker);

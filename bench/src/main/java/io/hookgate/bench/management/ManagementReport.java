@@ -193,12 +193,13 @@ public final class ManagementReport {
     Path topics = run.resolve("topics.tsv");
     if (Files.exists(topics)) {
       out.append("Records in each acting phase's topics (whole phase, warm-up and probes included): events written, "
-          + "actions written by the rules, retry topic, dead-letter topic. Events and actions should be equal, the "
-          + "other two empty.\n\n| phase | round | events | actions | retry | dead letters |\n"
-          + "|---|---:|---:|---:|---:|---:|\n");
+          + "actions written by the rules, retry topic, dead-letter topic (events and actions should be equal, the "
+          + "other two empty), and the records of the delivery logs (each the whole log, written at most every "
+          + "25 ms per log).\n\n| phase | round | events | actions | retry | dead letters | delivery-log records |\n"
+          + "|---|---:|---:|---:|---:|---:|---:|\n");
       for (String line : Files.readAllLines(topics)) {
         String[] f = line.split("\t");
-        if (f.length == 6) {
+        if (f.length == 7) {
           out.append("| ").append(String.join(" | ", f)).append(" |\n");
         }
       }
